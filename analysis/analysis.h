@@ -50,7 +50,7 @@ const char *an_severity_name(AnSeverity sev);
 int an_severity_parse(const char *name);
 
 /* ---------------------------------------------------------------------------
- * Rules. The table is analysis/rules.def; explanations analysis/docs/*.md.
+ * Rules. The table is analysis/rules.def; explanations are analysis/docs/HYnnn.md.
  */
 typedef enum AnRuleId {
 #define AN_RULE(code, ident, name, category, severity, summary) AN_RULE_##ident,
@@ -108,6 +108,10 @@ typedef struct AnSource {
   uint32_t length;
   const TSTree *tree; /* a parse of exactly `text` */
   const char *path;   /* file path or URI path, for messages and the index */
+  /* Workspace roots, used to name the module (`pkg/mod.py` under a root is
+   * `pkg.mod`) for relative imports and cross-file facts. Optional. */
+  const char *const *roots;
+  size_t root_count;
 } AnSource;
 
 /* ---------------------------------------------------------------------------
@@ -121,6 +125,8 @@ typedef struct AnIndex AnIndex;
 /* Summarises one module. Safe to call on a worker thread. New object, or NULL
  * when out of memory. */
 AnSummary *an_summary_build(const AnSource *src);
+/* Bytes the summary occupies (for memory figures). */
+size_t an_summary_size(const AnSummary *summary);
 void an_summary_free(AnSummary *summary);
 
 /* New empty index over the given workspace roots (used to derive module names
@@ -142,6 +148,20 @@ size_t an_index_size(const AnIndex *index);
  * facts (graph-mode set or call-site kinds); the server republishes other
  * open documents when it moves. */
 uint64_t an_index_fingerprint(const AnIndex *index);
+
+/* A hybrid function of the workspace as seen from a call site in another
+ * module. Borrowed from the index until its next put/remove. */
+typedef struct AnIndexFunction {
+  const char *path;     /* file that defines it */
+  const char *module;
+  const char *qualname;
+  uint32_t line, column; /* 0-based, of the name */
+  uint32_t start, end;   /* bytes of the name */
+  bool hybrid;
+  bool has_input_signature;
+  uint32_t param_count;
+  const char *const *param_names; /* self excluded */
+} AnIndexFunction;
 
 /* ---------------------------------------------------------------------------
  * Findings.

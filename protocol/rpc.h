@@ -2,17 +2,27 @@
  *
  * Classification of incoming messages, construction of replies and
  * notifications, standard error codes, and encoding with the base-protocol
- * header. Includes only jansson and the C library.
+ * header. Includes only jansson, the C library and protocol/rpc_framer.h
+ * (for the allocation seam, rpc_set_allocator / rpc_free).
  *
  * Ownership follows jansson: functions named `_new` return a new reference;
  * arguments documented as "stolen" are consumed even on failure; everything
- * else is borrowed.
+ * else is borrowed. Every builder returns NULL on allocation failure (and then
+ * still consumes its stolen arguments) and never aborts.
+ *
+ * Strings given to the builders may be any bytes: invalid UTF-8 sequences are
+ * replaced by U+FFFD rather than failing (jansson rejects invalid UTF-8), so a
+ * message quoting user input can always be sent.
+ *
+ * Threads: no shared state besides the allocator, which is installed once.
  */
 #ifndef HYBRIDLS_PROTOCOL_RPC_H
 #define HYBRIDLS_PROTOCOL_RPC_H
 
 #include <jansson.h>
 #include <stddef.h>
+
+#include "protocol/rpc_framer.h"
 
 enum {
   RPC_ERR_PARSE = -32700,
@@ -45,32 +55,61 @@ typedef struct RpcMessage {
   const char *invalid_reason; /* for RPC_MSG_INVALID: why, static string */
 } RpcMessage;
 
-/* Classifies a parsed message. Never fails: a message that is not valid
- * JSON-RPC 2.0 (not an object, wrong "jsonrpc", id of a wrong type, method not
- * a string, params neither object nor array) is RPC_MSG_INVALID with a reason
- * and, when it had a usable id, that id set so the caller can reply. */
+/* Classifies a parsed message (msg may be NULL, which is invalid). Never
+ * fails and never allocates. The rules, in order:
+ *   - not an object: invalid ("message is not a JSON object");
+ *   - "jsonrpc" must be the string "2.0";
+ *   - with "method": it must be a string without NUL bytes; "params", when
+ *     present and not null, must be an object or an array ("params": null is
+ *     taken as absent); with an "id" member the message is a request, and the
+ *     id must be a string or an integer (null included: a request whose id is
+ *     null or of another type is invalid with id NULL); without "id" it is a
+ *     notification;
+ *   - without "method": a response needs an "id" (string, integer, or null
+ *     for an error reply; out->id is NULL for null) and exactly one of
+ *     "result" and "error"; "error" must be an object with an integer "code"
+ *     and a string "message".
+ * For RPC_MSG_INVALID, out->invalid_reason says why and out->id is set when
+ * the message had a string or integer id, so the caller can reply with
+ * InvalidRequest; out->method is set when it was a usable string. */
 void rpc_classify(json_t *msg, RpcMessage *out);
 
-/* {"jsonrpc":"2.0","id":id,"result":result}. id borrowed (copied), result
- * stolen (NULL means JSON null). */
+/* {"jsonrpc":"2.0","id":id,"result":result}. id borrowed (copied; NULL
+ * gives null), result stolen (NULL means JSON null). Returns NULL when id is
+ * not a string, an integer or null, or on allocation failure. */
 json_t *rpc_response_new(json_t *id, json_t *result);
 /* {"jsonrpc":"2.0","id":id|null,"error":{"code","message","data"?}}.
- * id borrowed (NULL gives null), data stolen (may be NULL). */
+ * id borrowed (copied; NULL, or an id that is not a string or an integer,
+ * gives null so an error can always be sent), data stolen (may be NULL).
+ * message NULL uses rpc_error_name(code). NULL only on allocation failure. */
 json_t *rpc_error_new(json_t *id, int code, const char *message, json_t *data);
-/* printf-style message. */
+/* As rpc_error_new without data, with a printf-style message. */
 json_t *rpc_error_newf(json_t *id, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* {"jsonrpc":"2.0","method":method,"params":params}; params stolen. */
+/* {"jsonrpc":"2.0","method":method,"params":params}; params stolen (NULL
+ * omits "params"). Returns NULL when method is NULL. */
 json_t *rpc_notification_new(const char *method, json_t *params);
-/* {"jsonrpc":"2.0","id":id,"method":method,"params":params}; id borrowed,
- * params stolen. */
+/* {"jsonrpc":"2.0","id":id,"method":method,"params":params}; id borrowed
+ * (copied; must be a string or an integer), params stolen (NULL omits
+ * "params"). Returns NULL when method is NULL or id is not usable. */
 json_t *rpc_request_new(json_t *id, const char *method, json_t *params);
 
-/* Serialises `msg` as "Content-Length: N\r\n\r\n<compact json>". Returns a
- * malloc'd buffer (free with free()) and its length, or NULL on failure. */
+/* A JSON string of s[0..len) (new reference). Invalid UTF-8 sequences are
+ * replaced by U+FFFD; NUL bytes are kept. NULL only on allocation failure. */
+json_t *rpc_string_lossy(const char *s, size_t len);
+
+/* Serialises `msg` as "Content-Length: N\r\n\r\n<compact json>" (N is the
+ * byte length of the JSON, which keeps jansson's key order). Returns a buffer
+ * from the protocol allocator, released with rpc_free(), and sets *len to its
+ * length; the buffer is also NUL-terminated (not counted in *len). Returns
+ * NULL when msg is NULL or cannot be serialised, or on allocation failure. */
 char *rpc_encode(const json_t *msg, size_t *len);
 
-/* Parses a body. Returns a new reference, or NULL with a message in err. */
+/* Parses a body (any JSON value; NUL allowed inside strings as \u0000;
+ * nothing but whitespace may follow the value). Returns a new reference, or
+ * NULL with a message in err (when err is non-NULL and err_size > 0), like
+ * "'[' or '{' expected near 'x' (line 1, column 1)". A value that is valid
+ * JSON but not a JSON-RPC message is returned, for rpc_classify to reject. */
 json_t *rpc_decode(const char *body, size_t len, char *err, size_t err_size);
 
 /* Name of a standard error code ("InvalidParams"), "Unknown" otherwise. */

@@ -1,0 +1,220 @@
+/* Per-function facts: the graph-mode map of `hybridls inspect`, and the
+ * evidence hovers and refactorings use. Built once per model, on demand.
+ *
+ * Tri-state facts are null when there is no evidence either way: a
+ * parameter nobody passes and nothing annotates has no known kind, and a
+ * parameter with a default that no caller overrides does not count.
+ */
+#include <string.h>
+
+#include "analysis/model.h"
+
+static bool facts__is_mutator(const char *method) {
+  static const char *const names[] = {"append", "extend", "insert", "pop", "update", "add",
+                                      "clear", "remove", "setdefault", "popitem", "discard", NULL};
+  for (int i = 0; names[i]; i++)
+    if (strcmp(method, names[i]) == 0) return true;
+  return false;
+}
+
+/* Python-visible effects a call has: printing, I/O, logging, mutation of a
+ * container the function did not create. */
+static bool facts__call_effect(AnModel *m, const AnCall *c) {
+  const char *d = c->dotted;
+  if (d) {
+    if (strcmp(d, "builtins.print") == 0 || strcmp(d, "builtins.open") == 0 ||
+        strcmp(d, "builtins.input") == 0 || an_dotted_has_prefix(d, "logging") ||
+        an_dotted_has_prefix(d, "warnings.warn") || an_dotted_has_prefix(d, "sys.stdout") ||
+        an_dotted_has_prefix(d, "sys.stderr") || an_dotted_has_prefix(d, "pickle.dump") ||
+        an_dotted_has_prefix(d, "json.dump") || an_dotted_has_prefix(d, "wandb.log") ||
+        an_dotted_has_prefix(d, "mlflow"))
+      return true;
+  }
+  if (c->method && facts__is_mutator(c->method) && !ts_node_is_null(c->object)) {
+    TSNode obj = an_unparen(m->lang, c->object);
+    if (an_sym(m->lang, obj) == AN_SYM_identifier) {
+      uint32_t len;
+      const char *t = an_text(m->src, obj, &len);
+      /* A container bound in this function is local trace-time state. */
+      if (c->ctx.func >= 0 && an_hash_get(&m->binding_map, c->ctx.func, t, len) >= 0) return false;
+      return true;
+    }
+    if (an_sym(m->lang, obj) == AN_SYM_attribute) return true;
+  }
+  return false;
+}
+
+static bool facts__site_effect(AnModel *m, const AnSite *s) {
+  if (s->kind == AN_SITE_GLOBAL) return true;
+  if (s->kind != AN_SITE_ASSIGN) return false;
+  TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
+  AnSym ls = an_sym(m->lang, left);
+  if (ls == AN_SYM_attribute) return true;
+  if (ls == AN_SYM_subscript) {
+    TSNode v = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_value));
+    if (an_sym(m->lang, v) != AN_SYM_identifier) return true;
+    uint32_t len;
+    const char *t = an_text(m->src, v, &len);
+    return !(s->ctx.func >= 0 && an_hash_get(&m->binding_map, s->ctx.func, t, len) >= 0);
+  }
+  return false;
+}
+
+static bool facts__tensor_call(const AnCall *c) {
+  const char *d = c->dotted;
+  if (!d) return false;
+  if (an_dotted_has_prefix(d, "tensorflow.config") || an_dotted_has_prefix(d, "tensorflow.function") ||
+      an_dotted_has_prefix(d, "tensorflow.print") || an_dotted_has_prefix(d, "tensorflow.summary") ||
+      an_dotted_has_prefix(d, "tensorflow.TensorSpec") || an_dotted_has_prefix(d, "tensorflow.executing_eagerly"))
+    return false;
+  return an_dotted_has_prefix(d, "tensorflow") || an_dotted_has_prefix(d, "keras");
+}
+
+typedef struct FactsScan {
+  bool effects, tensor, recursive;
+} FactsScan;
+
+/* Scans `f` and, transitively, the local functions it calls. `seen` marks
+ * visited functions; reaching `target` again means recursion. */
+static void facts__scan(AnModel *m, int f, int target, uint8_t *seen, int *stack, FactsScan *out) {
+  uint32_t sp = 0;
+  stack[sp++] = f;
+  seen[f] = 1;
+  while (sp) {
+    int cur = stack[--sp];
+    if (m->call_offsets) {
+      for (uint32_t k = m->call_offsets[cur]; k < m->call_offsets[cur + 1]; k++) {
+        AnCall *c = &AN_VEC_AT(m->calls, AnCall, m->call_order[k]);
+        if (facts__call_effect(m, c)) out->effects = true;
+        if (facts__tensor_call(c)) out->tensor = true;
+        if (c->method && strcmp(c->method, "numpy") == 0) out->tensor = true;
+        if (c->callee == target) out->recursive = true;
+        if (c->callee >= 0 && !seen[c->callee]) {
+          seen[c->callee] = 1;
+          stack[sp++] = c->callee;
+        }
+      }
+    }
+  }
+}
+
+static void facts__site_scan(AnModel *m, const uint8_t *seen, FactsScan *out) {
+  for (uint32_t i = 0; i < m->sites.count && !out->effects; i++) {
+    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+    if (s->ctx.func >= 0 && seen[s->ctx.func] && facts__site_effect(m, s)) out->effects = true;
+  }
+}
+
+static AnTri facts__tri_any(bool any, bool unknown) { return any ? AN_TRUE : unknown ? AN_NULL : AN_FALSE; }
+
+static void facts__params(AnModel *m, AnFunc *f, AnFunctionInfo *info) {
+  AnParamInfo *ps = an_arena_alloc(&m->arena, sizeof *ps * (f->param_count + 1));
+  if (!ps) return;
+  bool tensor = false, primitive = false, unknown = false;
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < f->param_count; i++) {
+    AnParam *p = &f->params[i];
+    if (p->is_self) continue;
+    AnKind k = p->kind;
+    bool counts = ts_node_is_null(p->default_value) || p->overridden;
+    if (k == AN_KIND_UNKNOWN && !ts_node_is_null(p->default_value) && !p->overridden)
+      k = an_kind_of(m, p->default_value, f->parent);
+    ps[n].name = p->name;
+    ps[n].kind = k;
+    n++;
+    if (!counts || p->star || p->dstar) continue;
+    if (an_kind_is_tensor(p->kind)) tensor = true;
+    else if (p->kind == AN_KIND_PY_SCALAR || p->kind == AN_KIND_PY_STR) primitive = true;
+    else if (p->kind == AN_KIND_UNKNOWN || p->kind == AN_KIND_MIXED) unknown = true;
+  }
+  info->params = ps;
+  info->param_count = n;
+  info->has_tensor_parameter = facts__tri_any(tensor, unknown);
+  info->has_primitive_parameter = facts__tri_any(primitive, unknown);
+}
+
+static void facts__eager_calls(AnModel *m, int fi, AnFunctionInfo *info) {
+  AnVec v = {0};
+  if (m->call_offsets) {
+    for (uint32_t k = m->call_offsets[fi]; k < m->call_offsets[fi + 1]; k++) {
+      AnCall *c = &AN_VEC_AT(m->calls, AnCall, m->call_order[k]);
+      if (!c->method || (strcmp(c->method, "numpy") != 0 && strcmp(c->method, "as_numpy_iterator") != 0))
+        continue;
+      if (an_kind_of(m, c->object, c->ctx.func) == AN_KIND_NUMPY) continue;
+      AnEagerCall *e = an_vec_push(&m->arena, &v, sizeof *e);
+      if (!e) return;
+      uint32_t len;
+      const char *t = an_text(m->src, c->node, &len);
+      const char *nl = memchr(t, '\n', len);
+      if (nl) len = (uint32_t)(nl - t);
+      e->line = ts_node_start_point(c->node).row + 1;
+      e->text = an_arena_strndup(&m->arena, t, len);
+    }
+  }
+  info->eager_only_calls = v.items;
+  info->eager_only_call_count = v.count;
+}
+
+static void facts__chain(AnModel *m, int fi, AnFunctionInfo *info) {
+  const char *text = an_graph_chain_text(m, fi);
+  if (!text) return;
+  uint32_t n = 1;
+  for (const char *p = text; (p = strstr(p, " -> ")) != NULL; p += 4) n++;
+  const char **names = an_arena_alloc(&m->arena, sizeof *names * n);
+  if (!names) return;
+  const char *p = text;
+  for (uint32_t i = 0; i < n; i++) {
+    const char *q = strstr(p, " -> ");
+    size_t len = q ? (size_t)(q - p) : strlen(p);
+    names[i] = an_arena_strndup(&m->arena, p, len);
+    p = q ? q + 4 : p + len;
+  }
+  info->graph_chain = names;
+  info->graph_chain_len = n;
+}
+
+static void facts__build(AnModel *m) {
+  uint32_t nf = m->funcs.count;
+  m->infos = an_arena_alloc(&m->arena, sizeof *m->infos * (nf ? nf : 1));
+  uint8_t *seen = an_arena_alloc(&m->arena, nf ? nf : 1);
+  int *stack = an_arena_alloc(&m->arena, sizeof *stack * (nf ? nf : 1));
+  if (!m->infos || !seen || !stack) return;
+  for (uint32_t i = 0; i < nf; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    if (f->is_lambda) continue;
+    AnFunctionInfo *info = &m->infos[m->info_count++];
+    info->name = f->qualname;
+    info->line = ts_node_start_point(f->node).row + 1;
+    info->end_line = ts_node_end_point(f->node).row + 1;
+    info->start = ts_node_start_byte(f->outer);
+    info->end = ts_node_end_byte(f->outer);
+    if (!ts_node_is_null(f->name_node)) {
+      info->name_start = ts_node_start_byte(f->name_node);
+      info->name_end = ts_node_end_byte(f->name_node);
+    }
+    info->hybrid = f->via != AN_VIA_NONE;
+    info->hybrid_via = f->via;
+    info->graph_mode = f->root != AN_ROOT_NONE;
+    info->autograph = info->graph_mode && f->autograph;
+    facts__chain(m, (int)i, info);
+    facts__params(m, f, info);
+    memset(seen, 0, nf);
+    FactsScan scan = {false, false, false};
+    facts__scan(m, (int)i, (int)i, seen, stack, &scan);
+    facts__site_scan(m, seen, &scan);
+    info->has_python_side_effects = scan.effects ? AN_TRUE : AN_FALSE;
+    info->has_tensor_computation = scan.tensor ? AN_TRUE : AN_FALSE;
+    info->is_recursive = scan.recursive ? AN_TRUE : AN_FALSE;
+    facts__eager_calls(m, (int)i, info);
+  }
+}
+
+const AnFunctionInfo *an_model_functions(const AnModel *model, uint32_t *count) {
+  AnModel *m = (AnModel *)model; /* built lazily; a model is used by one thread */
+  if (!m->infos_built) {
+    m->infos_built = true;
+    facts__build(m);
+  }
+  *count = m->info_count;
+  return m->infos;
+}

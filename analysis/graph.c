@@ -1,0 +1,460 @@
+/* Which functions run as graphs, and why.
+ *
+ * Hybrid functions are found in every spelling (decorators with or without
+ * arguments, `g = tf.function(f)`, `self.step = tf.function(self._step)`,
+ * `tf.function(f)(x)`, `tf.function(lambda ...)`), plus Keras model methods
+ * (lower confidence) and tf.data transformation callbacks. Graph context is
+ * then the closure of those roots over resolved calls (plain calls, `self.`
+ * method calls, functions handed to TensorFlow APIs that trace them), each
+ * function remembering the caller that reached it so the chain to its root
+ * can be shown.
+ */
+#include <string.h>
+
+#include "analysis/alloc.h"
+#include "analysis/model.h"
+
+static bool graph__is(const char *dotted, const char *name) { return dotted && strcmp(dotted, name) == 0; }
+
+/* Function whose definition node starts at `start`, by binary search (the
+ * functions are recorded in document order). */
+static int graph__func_by_start(const AnModel *m, uint32_t start) {
+  int lo = 0, hi = (int)m->funcs.count - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    uint32_t s = ts_node_start_byte(AN_VEC_AT(m->funcs, AnFunc, mid).node);
+    if (s == start) return mid;
+    if (s < start)
+      lo = mid + 1;
+    else
+      hi = mid - 1;
+  }
+  return -1;
+}
+
+int an_func_at(const AnModel *m, TSNode node) {
+  uint32_t pos = ts_node_start_byte(node), end = ts_node_end_byte(node);
+  int lo = 0, hi = (int)m->funcs.count - 1, best = -1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    if (ts_node_start_byte(AN_VEC_AT(m->funcs, AnFunc, mid).node) <= pos) {
+      best = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  for (int f = best; f >= 0; f = AN_VEC_AT(m->funcs, AnFunc, f).parent) {
+    TSNode fn = AN_VEC_AT(m->funcs, AnFunc, f).node;
+    if (ts_node_start_byte(fn) <= pos && end <= ts_node_end_byte(fn) &&
+        !(ts_node_start_byte(fn) == pos && end == ts_node_end_byte(fn)))
+      return f;
+  }
+  return -1;
+}
+
+/* Class whose methods are visible as `self.` from function `func`. */
+static int graph__self_class(const AnModel *m, int func) {
+  for (int f = func; f >= 0; f = AN_VEC_AT(m->funcs, AnFunc, f).parent) {
+    const AnFunc *fn = &AN_VEC_AT(m->funcs, AnFunc, f);
+    if (fn->cls >= 0) return fn->cls;
+  }
+  return -1;
+}
+
+static int graph__method(AnModel *m, int cls, const char *name, uint32_t len, int depth);
+
+/* The function a `tf.function(...)` call wraps, resolved in `func`. */
+static int graph__wrapped(AnModel *m, TSNode call, int func, int depth) {
+  const AnLang *l = m->lang;
+  TSNode arg = an_call_arg(l, call, 0);
+  if (ts_node_is_null(arg)) arg = an_call_kwarg(l, m->src, call, "func");
+  if (ts_node_is_null(arg) || depth > 8) return -1;
+  arg = an_unparen(l, arg);
+  if (an_sym(l, arg) == AN_SYM_lambda) return graph__func_by_start(m, ts_node_start_byte(arg));
+  return an_resolve_function(m, arg, func);
+}
+
+static bool graph__is_tf_function_call(AnModel *m, TSNode n, int func) {
+  const AnLang *l = m->lang;
+  n = an_unparen(l, n);
+  if (an_sym(l, n) != AN_SYM_call) return false;
+  return graph__is(an_dotted(m, an_field(l, n, AN_FIELD_function), func), "tensorflow.function");
+}
+
+/* A binding's value that wraps a function: `g = tf.function(f)`. */
+static int graph__binding_target(AnModel *m, TSNode value, int scope_func, int depth) {
+  if (ts_node_is_null(value) || depth > 8) return -1;
+  if (graph__is_tf_function_call(m, value, scope_func))
+    return graph__wrapped(m, an_unparen(m->lang, value), scope_func, depth + 1);
+  return -1;
+}
+
+static int graph__method(AnModel *m, int cls, const char *name, uint32_t len, int depth) {
+  if (cls < 0 || depth > 8) return -1;
+  int f = an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), name, len);
+  if (f >= 0) return f;
+  /* `self.step = tf.function(self._step)` */
+  int a = an_hash_get(&m->attr_map, cls, name, len);
+  for (; a >= 0; a = AN_VEC_AT(m->attrs, AnAttrBinding, a).next) {
+    AnAttrBinding *ab = &AN_VEC_AT(m->attrs, AnAttrBinding, a);
+    int t = graph__binding_target(m, ab->value, ab->func, depth + 1);
+    if (t >= 0) return t;
+  }
+  /* Base classes defined in this module. */
+  AnClass *k = AN_CLASS(m, cls);
+  if (ts_node_is_null(k->superclasses)) return -1;
+  uint32_t n = ts_node_named_child_count(k->superclasses);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode b = ts_node_named_child(k->superclasses, i);
+    if (an_sym(m->lang, b) != AN_SYM_identifier) continue;
+    uint32_t blen;
+    const char *bt = an_text(m->src, b, &blen);
+    int base = an_hash_get(&m->class_map, AN_SCOPE_MODULE, bt, blen);
+    if (base >= 0 && base != cls) {
+      int r = graph__method(m, base, name, len, depth + 1);
+      if (r >= 0) return r;
+    }
+  }
+  return -1;
+}
+
+static int graph__resolve_name(AnModel *m, const char *name, uint32_t len, int func) {
+  for (int f = func;; f = AN_FUNC(m, f)->parent) {
+    int scope = f; /* -1 is the module scope */
+    int b = an_hash_get(&m->binding_map, scope, name, len);
+    if (b >= 0) {
+      /* Any wrapper binding wins; another binding hides outer functions. */
+      for (int k = b; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
+        AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, k);
+        int t = graph__binding_target(m, bd->value, f, 0);
+        if (t >= 0) return t;
+      }
+      return -1;
+    }
+    int fn = an_hash_get(&m->func_map, scope, name, len);
+    if (fn >= 0) return fn;
+    if (f < 0) break;
+    AnFunc *cur = AN_FUNC(m, f);
+    for (uint32_t i = 0; i < cur->param_count; i++)
+      if (strlen(cur->params[i].name) == len && memcmp(cur->params[i].name, name, len) == 0) return -1;
+  }
+  return -1;
+}
+
+int an_resolve_function(AnModel *m, TSNode callee, int func) {
+  const AnLang *l = m->lang;
+  callee = an_unparen(l, callee);
+  AnSym s = an_sym(l, callee);
+  if (s == AN_SYM_lambda) return graph__func_by_start(m, ts_node_start_byte(callee));
+  if (s == AN_SYM_identifier) {
+    uint32_t len;
+    const char *t = an_text(m->src, callee, &len);
+    return graph__resolve_name(m, t, len, func);
+  }
+  if (s == AN_SYM_call && graph__is_tf_function_call(m, callee, func))
+    return graph__wrapped(m, callee, func, 0);
+  if (s != AN_SYM_attribute) return -1;
+  TSNode obj = an_field(l, callee, AN_FIELD_object), attr = an_field(l, callee, AN_FIELD_attribute);
+  if (ts_node_is_null(obj) || ts_node_is_null(attr)) return -1;
+  uint32_t alen;
+  const char *at = an_text(m->src, attr, &alen);
+  if (an_sym(l, obj) != AN_SYM_identifier) return -1;
+  if (an_text_eq(m->src, obj, "self") || an_text_eq(m->src, obj, "cls"))
+    return graph__method(m, graph__self_class(m, func), at, alen, 0);
+  uint32_t olen;
+  const char *ot = an_text(m->src, obj, &olen);
+  int cls = an_hash_get(&m->class_map, AN_SCOPE_MODULE, ot, olen);
+  return cls >= 0 ? graph__method(m, cls, at, alen, 0) : -1;
+}
+
+/* --- hybrid detection ---------------------------------------------------- */
+
+static int graph__bool_kwarg(AnModel *m, TSNode call, const char *name) {
+  TSNode v = an_call_kwarg(m->lang, m->src, call, name);
+  if (ts_node_is_null(v)) return -1;
+  AnSym s = an_sym(m->lang, v);
+  if (s == AN_SYM_true) return 1;
+  if (s == AN_SYM_false) return 0;
+  return 2; /* present, value not a literal */
+}
+
+static void graph__tf_args(AnModel *m, AnTfArgs *args, TSNode call) {
+  args->call = call;
+  args->autograph = -1;
+  args->jit_compile = -1;
+  args->reduce_retracing = -1;
+  if (ts_node_is_null(call)) return;
+  args->input_signature = an_call_kwarg(m->lang, m->src, call, "input_signature");
+  /* tf.function(func, input_signature, autograph, ...) positional form. */
+  if (ts_node_is_null(args->input_signature) && an_call_argc(m->lang, call) >= 2)
+    args->input_signature = an_call_arg(m->lang, call, 1);
+  args->autograph = graph__bool_kwarg(m, call, "autograph");
+  args->jit_compile = graph__bool_kwarg(m, call, "jit_compile");
+  if (args->jit_compile < 0) args->jit_compile = graph__bool_kwarg(m, call, "experimental_compile");
+  args->reduce_retracing = graph__bool_kwarg(m, call, "reduce_retracing");
+  if (args->reduce_retracing < 0)
+    args->reduce_retracing = graph__bool_kwarg(m, call, "experimental_relax_shapes");
+}
+
+static void graph__decorators(AnModel *m, int index) {
+  AnFunc *f = AN_FUNC(m, index);
+  if (an_sym(m->lang, f->outer) != AN_SYM_decorated_definition) return;
+  uint32_t n = ts_node_named_child_count(f->outer);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode d = ts_node_named_child(f->outer, i);
+    if (an_sym(m->lang, d) != AN_SYM_decorator || !ts_node_named_child_count(d)) continue;
+    TSNode e = an_unparen(m->lang, ts_node_named_child(d, 0));
+    TSNode call = {{0}, NULL, NULL};
+    TSNode callee = e;
+    if (an_sym(m->lang, e) == AN_SYM_call) {
+      call = e;
+      callee = an_field(m->lang, e, AN_FIELD_function);
+    }
+    const char *dotted = an_dotted(m, callee, f->parent);
+    if (graph__is(dotted, "tensorflow.function")) {
+      f->via = AN_VIA_DECORATOR;
+      f->hybrid_site = e;
+      graph__tf_args(m, &f->tf, call);
+    } else if (graph__is(dotted, "tensorflow.autograph.experimental.do_not_convert")) {
+      f->do_not_convert = true;
+    }
+  }
+}
+
+static void graph__wrapper_calls(AnModel *m) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (!graph__is(c->dotted, "tensorflow.function")) continue;
+    int target = graph__wrapped(m, c->node, c->ctx.func, 0);
+    if (target < 0) continue;
+    AnFunc *f = AN_FUNC(m, target);
+    if (f->via == AN_VIA_NONE) {
+      f->via = AN_VIA_CALL;
+      f->hybrid_site = c->node;
+      graph__tf_args(m, &f->tf, c->node);
+    }
+  }
+}
+
+static const char *const graph__keras_bases[] = {
+    "keras.Model",        "keras.models.Model", "keras.Sequential", "keras.models.Sequential",
+    "keras.layers.Layer", "keras.Layer",        "keras.engine.training.Model",
+    "keras.engine.base_layer.Layer", NULL,
+};
+
+static bool graph__class_is_keras(AnModel *m, int cls) {
+  AnClass *k = AN_CLASS(m, cls);
+  if (ts_node_is_null(k->superclasses)) return false;
+  uint32_t n = ts_node_named_child_count(k->superclasses);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode b = ts_node_named_child(k->superclasses, i);
+    AnSym s = an_sym(m->lang, b);
+    if (s == AN_SYM_keyword_argument) continue;
+    const char *d = an_dotted(m, b, k->parent_func);
+    for (int j = 0; d && graph__keras_bases[j]; j++)
+      if (strcmp(d, graph__keras_bases[j]) == 0) return true;
+    if (s == AN_SYM_identifier) {
+      uint32_t len;
+      const char *t = an_text(m->src, b, &len);
+      int base = an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len);
+      if (base >= 0 && base < cls && AN_CLASS(m, base)->keras) return true;
+    }
+  }
+  return false;
+}
+
+static bool graph__is_keras_step(const char *name) {
+  return strcmp(name, "call") == 0 || strcmp(name, "train_step") == 0 ||
+         strcmp(name, "test_step") == 0 || strcmp(name, "predict_step") == 0;
+}
+
+static void graph__keras(AnModel *m) {
+  for (uint32_t c = 0; c < m->classes.count; c++) AN_CLASS(m, c)->keras = graph__class_is_keras(m, (int)c);
+  for (uint32_t i = 0; i < m->funcs.count; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    if (f->cls < 0 || !AN_CLASS(m, f->cls)->keras || !graph__is_keras_step(f->name)) continue;
+    f->keras_method = true;
+    if (f->via == AN_VIA_NONE && m->cfg->keras_graph_mode) f->via = AN_VIA_KERAS;
+  }
+}
+
+/* --- graph context ------------------------------------------------------- */
+
+typedef struct GraphQueue {
+  int *items;
+  uint32_t head, tail;
+} GraphQueue;
+
+static void graph__mark(AnModel *m, GraphQueue *q, int f, AnRootKind root, int from) {
+  AnFunc *fn = AN_FUNC(m, f);
+  if (fn->root != AN_ROOT_NONE) return;
+  fn->root = root;
+  fn->graph_from = from;
+  q->items[q->tail++] = f;
+}
+
+/* tf.data transformations whose callback argument is traced as a graph, with
+ * the position of that argument. */
+static int graph__data_callback_arg(const char *method) {
+  static const char *const first[] = {"map", "filter", "flat_map", "interleave", "parallel_interleave", NULL};
+  for (int i = 0; first[i]; i++)
+    if (strcmp(method, first[i]) == 0) return 0;
+  if (strcmp(method, "reduce") == 0 || strcmp(method, "scan") == 0) return 1;
+  return -1;
+}
+
+static void graph__data_roots(AnModel *m, GraphQueue *q) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (!c->method || ts_node_is_null(c->object)) continue;
+    int pos = graph__data_callback_arg(c->method);
+    if (pos < 0) continue;
+    if (an_kind_of(m, c->object, c->ctx.func) != AN_KIND_DATASET) continue;
+    TSNode arg = an_call_arg(m->lang, c->node, (uint32_t)pos);
+    if (ts_node_is_null(arg)) continue;
+    int target = an_resolve_function(m, arg, c->ctx.func);
+    if (target >= 0) graph__mark(m, q, target, AN_ROOT_DATA, -1);
+  }
+}
+
+/* TensorFlow APIs that call a Python callable while tracing run it in graph
+ * mode when they are themselves in graph code (tf.cond, tf.map_fn, ...);
+ * these never do. */
+static bool graph__eager_callback_api(const char *dotted) {
+  return graph__is(dotted, "tensorflow.py_function") || graph__is(dotted, "tensorflow.numpy_function") ||
+         graph__is(dotted, "tensorflow.py_func") || graph__is(dotted, "tensorflow.function") ||
+         graph__is(dotted, "tensorflow.autograph.experimental.do_not_convert");
+}
+
+/* Calls grouped by the function that makes them (counting sort). */
+static int graph__group_calls(AnModel *m, uint32_t **offsets_out, uint32_t **order_out) {
+  uint32_t nf = m->funcs.count, nc = m->calls.count;
+  uint32_t *offsets = an_arena_alloc(&m->arena, sizeof *offsets * (nf + 2));
+  uint32_t *order = an_arena_alloc(&m->arena, sizeof *order * (nc ? nc : 1));
+  if (!offsets || !order) return -1;
+  for (uint32_t i = 0; i < nc; i++) {
+    int f = AN_VEC_AT(m->calls, AnCall, i).ctx.func;
+    if (f >= 0) offsets[f + 1]++;
+  }
+  for (uint32_t f = 0; f < nf; f++) offsets[f + 1] += offsets[f];
+  uint32_t *fill = an_arena_alloc(&m->arena, sizeof *fill * (nf + 1));
+  if (!fill) return -1;
+  memcpy(fill, offsets, sizeof *fill * (nf + 1));
+  for (uint32_t i = 0; i < nc; i++) {
+    int f = AN_VEC_AT(m->calls, AnCall, i).ctx.func;
+    if (f >= 0) order[fill[f]++] = i;
+  }
+  *offsets_out = offsets;
+  *order_out = order;
+  return 0;
+}
+
+static void graph__propagate(AnModel *m, GraphQueue *q) {
+  uint32_t *offsets, *order;
+  if (graph__group_calls(m, &offsets, &order) != 0) return;
+  m->call_offsets = offsets;
+  m->call_order = order;
+  while (q->head < q->tail) {
+    int f = q->items[q->head++];
+    AnRootKind root = AN_FUNC(m, f)->root;
+    for (uint32_t k = offsets[f]; k < offsets[f + 1]; k++) {
+      AnCall *c = &AN_VEC_AT(m->calls, AnCall, order[k]);
+      if (c->callee >= 0) graph__mark(m, q, c->callee, root, f);
+      if (!c->dotted || !an_dotted_has_prefix(c->dotted, "tensorflow") ||
+          graph__eager_callback_api(c->dotted))
+        continue;
+      /* Callables handed to tf.cond, tf.map_fn, tf.while_loop, ... */
+      TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
+      uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+      for (uint32_t i = 0; i < n; i++) {
+        TSNode a = ts_node_named_child(args, i);
+        if (an_sym(m->lang, a) == AN_SYM_keyword_argument) a = an_field(m->lang, a, AN_FIELD_value);
+        AnSym s = an_sym(m->lang, a);
+        if (s != AN_SYM_lambda && s != AN_SYM_identifier && s != AN_SYM_attribute) continue;
+        int t = an_resolve_function(m, a, f);
+        if (t >= 0) graph__mark(m, q, t, root, f);
+      }
+    }
+  }
+}
+
+static void graph__autograph(AnModel *m, GraphQueue *q) {
+  for (uint32_t i = 0; i < q->tail; i++) {
+    AnFunc *f = AN_FUNC(m, q->items[i]);
+    bool on;
+    if (f->graph_from < 0)
+      on = f->root != AN_ROOT_HYBRID || f->tf.autograph != 0;
+    else
+      on = AN_FUNC(m, f->graph_from)->autograph;
+    f->autograph = on && !f->do_not_convert && !f->is_generator;
+  }
+}
+
+int an_graph_build(AnModel *m) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    TSNode fn = an_field(m->lang, c->node, AN_FIELD_function);
+    c->dotted = an_dotted(m, fn, c->ctx.func);
+  }
+  for (uint32_t i = 0; i < m->funcs.count; i++) graph__decorators(m, (int)i);
+  graph__wrapper_calls(m);
+  graph__keras(m);
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    c->callee = an_resolve_function(m, an_field(m->lang, c->node, AN_FIELD_function), c->ctx.func);
+  }
+  an_params_infer(m);
+  GraphQueue q = {an_arena_alloc(&m->arena, sizeof(int) * (m->funcs.count + 1)), 0, 0};
+  if (!q.items) return -1;
+  for (uint32_t i = 0; i < m->funcs.count; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    if (f->via == AN_VIA_DECORATOR || f->via == AN_VIA_CALL) graph__mark(m, &q, (int)i, AN_ROOT_HYBRID, -1);
+    if (f->via == AN_VIA_KERAS) graph__mark(m, &q, (int)i, AN_ROOT_KERAS, -1);
+  }
+  graph__data_roots(m, &q);
+  if (m->index) {
+    for (uint32_t i = 0; i < m->funcs.count; i++) {
+      AnFunc *f = AN_FUNC(m, i);
+      if (f->root != AN_ROOT_NONE || f->is_lambda) continue;
+      const char *chain = an_index_external_chain(m->index, m->module, f->qualname);
+      if (!chain) continue;
+      f->external_chain = chain;
+      graph__mark(m, &q, (int)i, AN_ROOT_EXTERNAL, -1);
+    }
+  }
+  graph__propagate(m, &q);
+  graph__autograph(m, &q);
+  return m->arena.failed ? -1 : 0;
+}
+
+int an_graph_root(const AnModel *m, int func) {
+  int f = func;
+  while (f >= 0 && AN_VEC_AT(m->funcs, AnFunc, f).graph_from >= 0) f = AN_VEC_AT(m->funcs, AnFunc, f).graph_from;
+  return f;
+}
+
+const char *an_graph_chain_text(AnModel *m, int func) {
+  if (!an_in_graph(m, func)) return NULL;
+  /* Collect root-first. Chains are acyclic: graph_from always points at a
+   * function marked earlier. */
+  uint32_t n = 0;
+  for (int f = func; f >= 0; f = AN_FUNC(m, f)->graph_from) n++;
+  const char **names = an_arena_alloc(&m->arena, sizeof *names * n);
+  if (!names) return NULL;
+  uint32_t i = n;
+  for (int f = func; f >= 0; f = AN_FUNC(m, f)->graph_from) names[--i] = AN_FUNC(m, f)->qualname;
+  AnBuf b = {0};
+  int root = an_graph_root(m, func);
+  if (AN_FUNC(m, root)->external_chain) {
+    an_buf_puts(&m->arena, &b, AN_FUNC(m, root)->external_chain);
+    i = 1;
+  } else {
+    i = 0;
+  }
+  for (; i < n; i++) {
+    if (b.len) an_buf_puts(&m->arena, &b, " -> ");
+    an_buf_puts(&m->arena, &b, names[i]);
+  }
+  return an_buf_str(&m->arena, &b);
+}

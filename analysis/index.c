@@ -1,0 +1,535 @@
+/* The workspace index: one immutable summary per file, and the cross-file
+ * facts derived from all of them at finalize time.
+ *
+ * A summary lists the module's functions (qualified name, parameters,
+ * hybrid or not, graph root or not) and its calls: local edges (caller ->
+ * callee in the module) and external ones (caller -> canonical dotted name
+ * such as `helpers.scale`) with the kinds of their arguments. Finalize
+ * resolves external names to functions of other modules, runs one
+ * breadth-first search from every graph root over all edges, and records
+ * for each function entered from another module the chain that reaches it,
+ * plus the joined argument kinds of its cross-module call sites.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/alloc.h"
+#include "analysis/model.h"
+
+typedef struct SumArg {
+  const char *keyword; /* NULL for positional */
+  AnKind kind;
+} SumArg;
+
+typedef struct SumCall {
+  int caller;            /* function index in the summary, -1 module level */
+  int local;             /* callee in this module, -1 */
+  const char *external;  /* canonical dotted callee, when not local */
+  bool via_attribute;    /* obj.f(...): a bound method call */
+  SumArg *args;
+  uint32_t arg_count;
+} SumCall;
+
+typedef struct SumFunc {
+  const char *qualname;
+  uint32_t line, column, start, end;
+  bool root; /* hybrid, tf.data callback or Keras step in its own module */
+  AnIndexFunction pub;
+  bool first_is_self;
+} SumFunc;
+
+struct AnSummary {
+  AnArena arena;
+  const char *path;
+  const char *module;
+  SumFunc *funcs;
+  uint32_t func_count;
+  SumCall *calls; /* grouped by caller: module level first, then by function */
+  uint32_t call_count;
+  uint32_t *call_first; /* calls of function f: [call_first[f + 1], call_first[f + 2]) */
+  size_t bytes;
+};
+
+/* --- building a summary -------------------------------------------------- */
+
+AnModel *an_model_build_for_summary(const AnSource *src);
+
+static void summary__funcs(AnSummary *s, AnModel *m) {
+  s->func_count = m->funcs.count;
+  s->funcs = an_arena_alloc(&s->arena, sizeof *s->funcs * (m->funcs.count ? m->funcs.count : 1));
+  if (!s->funcs) return;
+  for (uint32_t i = 0; i < m->funcs.count; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    SumFunc *sf = &s->funcs[i];
+    sf->qualname = an_arena_strdup(&s->arena, f->qualname);
+    TSNode at = ts_node_is_null(f->name_node) ? f->node : f->name_node;
+    TSPoint p = ts_node_start_point(at);
+    sf->line = p.row;
+    sf->column = p.column;
+    sf->start = ts_node_start_byte(at);
+    sf->end = ts_node_end_byte(at);
+    sf->root = f->root != AN_ROOT_NONE && f->root != AN_ROOT_EXTERNAL && f->graph_from < 0;
+    sf->first_is_self = f->param_count && f->params[0].is_self;
+    uint32_t skip = sf->first_is_self ? 1 : 0;
+    const char **names = an_arena_alloc(&s->arena, sizeof *names * (f->param_count + 1));
+    if (!names || !sf->qualname) return;
+    for (uint32_t p2 = skip; p2 < f->param_count; p2++)
+      names[p2 - skip] = an_arena_strdup(&s->arena, f->params[p2].name);
+    sf->pub.path = s->path;
+    sf->pub.module = s->module;
+    sf->pub.qualname = sf->qualname;
+    sf->pub.line = sf->line;
+    sf->pub.column = sf->column;
+    sf->pub.start = sf->start;
+    sf->pub.end = sf->end;
+    sf->pub.hybrid = f->via == AN_VIA_DECORATOR || f->via == AN_VIA_CALL;
+    sf->pub.has_input_signature = !ts_node_is_null(f->tf.input_signature);
+    sf->pub.param_count = f->param_count - skip;
+    sf->pub.param_names = names;
+  }
+}
+
+static void summary__call_args(AnSummary *s, AnModel *m, AnCall *c, SumCall *sc) {
+  TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  sc->args = an_arena_alloc(&s->arena, sizeof *sc->args * (n ? n : 1));
+  if (!sc->args) return;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    AnSym sym = an_sym(m->lang, a);
+    if (sym == AN_SYM_comment) continue;
+    if (sym == AN_SYM_list_splat || sym == AN_SYM_dictionary_splat) {
+      sc->arg_count = 0; /* binding unknowable */
+      return;
+    }
+    SumArg *arg = &sc->args[sc->arg_count++];
+    TSNode value = a;
+    if (sym == AN_SYM_keyword_argument) {
+      uint32_t len;
+      const char *t = an_text(m->src, an_field(m->lang, a, AN_FIELD_name), &len);
+      arg->keyword = an_arena_strndup(&s->arena, t, len);
+      value = an_field(m->lang, a, AN_FIELD_value);
+    }
+    arg->kind = an_kind_of(m, value, c->ctx.func);
+  }
+}
+
+static bool summary__kept(const AnCall *c, bool *external) {
+  *external = c->callee < 0 && c->dotted && strncmp(c->dotted, "builtins.", 9) != 0 &&
+              !an_dotted_has_prefix(c->dotted, "tensorflow") && !an_dotted_has_prefix(c->dotted, "keras") &&
+              !an_dotted_has_prefix(c->dotted, "numpy");
+  return c->callee >= 0 || *external;
+}
+
+static void summary__calls(AnSummary *s, AnModel *m) {
+  /* Counting sort by caller (slot 0 is module level), so the index walks a
+   * function's calls directly. */
+  uint32_t nf = m->funcs.count;
+  s->call_first = an_arena_alloc(&s->arena, sizeof *s->call_first * (nf + 3));
+  s->calls = an_arena_alloc(&s->arena, sizeof *s->calls * (m->calls.count ? m->calls.count : 1));
+  uint32_t *fill = an_arena_alloc(&s->arena, sizeof *fill * (nf + 2));
+  if (!s->calls || !s->call_first || !fill) return;
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    bool external;
+    if (summary__kept(c, &external)) s->call_first[c->ctx.func + 2]++;
+  }
+  for (uint32_t f = 0; f <= nf; f++) s->call_first[f + 1] += s->call_first[f];
+  memcpy(fill, s->call_first, sizeof *fill * (nf + 2));
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    bool external;
+    if (!summary__kept(c, &external)) continue;
+    SumCall *sc = &s->calls[fill[c->ctx.func + 1]++];
+    s->call_count++;
+    sc->caller = c->ctx.func;
+    sc->local = c->callee;
+    sc->via_attribute = an_sym(m->lang, an_field(m->lang, c->node, AN_FIELD_function)) == AN_SYM_attribute;
+    if (external) sc->external = an_arena_strdup(&s->arena, c->dotted);
+    summary__call_args(s, m, c, sc);
+  }
+}
+
+AnSummary *an_summary_build(const AnSource *src) {
+  AnModel *m = an_model_build_for_summary(src);
+  if (!m) return NULL;
+  AnSummary *s = an_malloc(sizeof *s);
+  if (!s) {
+    an_model_free(m);
+    return NULL;
+  }
+  memset(s, 0, sizeof *s);
+  an_arena_init(&s->arena, 4096);
+  s->path = an_arena_strdup(&s->arena, src->path ? src->path : "");
+  s->module = an_arena_strdup(&s->arena, m->module);
+  summary__funcs(s, m);
+  summary__calls(s, m);
+  an_model_free(m);
+  if (s->arena.failed) {
+    an_summary_free(s);
+    return NULL;
+  }
+  s->bytes = sizeof *s + an_arena_used(&s->arena);
+  return s;
+}
+
+void an_summary_free(AnSummary *summary) {
+  if (!summary) return;
+  an_arena_free(&summary->arena);
+  an_free(summary);
+}
+
+size_t an_summary_size(const AnSummary *summary) { return summary ? summary->bytes : 0; }
+
+/* --- the index ----------------------------------------------------------- */
+
+typedef struct IndexEntry {
+  char *path;
+  AnSummary *summary;
+} IndexEntry;
+
+/* Per global function: where it is and what finalize learnt. */
+typedef struct GNode {
+  uint32_t entry, func;
+  int pred;             /* predecessor in the BFS, -1 */
+  bool graph;
+  const char *chain;    /* set when entered from another module */
+  AnKind *param_kinds;  /* cross-module call-site joins, per public parameter */
+  uint32_t *param_seen;
+} GNode;
+
+struct AnIndex {
+  char **roots;
+  size_t root_count;
+  IndexEntry *entries;
+  size_t count, cap;
+  /* finalize results */
+  AnArena facts;
+  GNode *nodes;
+  uint32_t node_count;
+  uint32_t *entry_first; /* first global node of each entry */
+  AnHash by_name;        /* (-1, "module.qualname") -> global node */
+  AnHash modules;        /* (-1, module) -> entry */
+  uint64_t fingerprint;
+  bool finalized;
+};
+
+AnIndex *an_index_new(const char *const *roots, size_t root_count) {
+  AnIndex *x = an_malloc(sizeof *x);
+  if (!x) return NULL;
+  memset(x, 0, sizeof *x);
+  an_arena_init(&x->facts, 16384);
+  if (root_count) {
+    x->roots = an_malloc(sizeof *x->roots * root_count);
+    if (!x->roots) {
+      an_free(x);
+      return NULL;
+    }
+    for (size_t i = 0; i < root_count; i++) {
+      size_t n = strlen(roots[i]);
+      x->roots[i] = an_malloc(n + 1);
+      if (!x->roots[i]) {
+        x->root_count = i;
+        an_index_free(x);
+        return NULL;
+      }
+      memcpy(x->roots[i], roots[i], n + 1);
+    }
+    x->root_count = root_count;
+  }
+  return x;
+}
+
+void an_index_free(AnIndex *index) {
+  if (!index) return;
+  for (size_t i = 0; i < index->count; i++) {
+    an_free(index->entries[i].path);
+    an_summary_free(index->entries[i].summary);
+  }
+  an_free(index->entries);
+  for (size_t i = 0; i < index->root_count; i++) an_free(index->roots[i]);
+  an_free(index->roots);
+  an_arena_free(&index->facts);
+  an_free(index);
+}
+
+static long index__find(const AnIndex *x, const char *path) {
+  for (size_t i = 0; i < x->count; i++)
+    if (strcmp(x->entries[i].path, path) == 0) return (long)i;
+  return -1;
+}
+
+int an_index_put(AnIndex *index, const char *path, AnSummary *summary) {
+  long at = index__find(index, path);
+  if (at >= 0) {
+    an_summary_free(index->entries[at].summary);
+    index->entries[at].summary = summary;
+    index->finalized = false;
+    return 0;
+  }
+  if (index->count == index->cap) {
+    size_t cap = index->cap ? index->cap * 2 : 64;
+    IndexEntry *e = an_realloc(index->entries, sizeof *e * cap);
+    if (!e) {
+      an_summary_free(summary);
+      return -1;
+    }
+    index->entries = e;
+    index->cap = cap;
+  }
+  size_t n = strlen(path);
+  char *copy = an_malloc(n + 1);
+  if (!copy) {
+    an_summary_free(summary);
+    return -1;
+  }
+  memcpy(copy, path, n + 1);
+  index->entries[index->count].path = copy;
+  index->entries[index->count].summary = summary;
+  index->count++;
+  index->finalized = false;
+  return 0;
+}
+
+void an_index_remove(AnIndex *index, const char *path) {
+  long at = index__find(index, path);
+  if (at < 0) return;
+  an_free(index->entries[at].path);
+  an_summary_free(index->entries[at].summary);
+  index->entries[at] = index->entries[index->count - 1];
+  index->count--;
+  index->finalized = false;
+}
+
+size_t an_index_size(const AnIndex *index) { return index->count; }
+uint64_t an_index_fingerprint(const AnIndex *index) { return index->fingerprint; }
+
+const char *const *an_index_roots(const AnIndex *index, size_t *count) {
+  *count = index->root_count;
+  return (const char *const *)index->roots;
+}
+
+/* Global node of a canonical dotted callee: the longest module prefix that
+ * names an indexed module (exactly, or as a dotted suffix of one, since a
+ * workspace root may sit above the import root), the rest a qualname. */
+static int index__resolve(const AnIndex *x, const char *dotted) {
+  size_t len = strlen(dotted);
+  for (size_t cut = len; cut > 0; cut--) {
+    if (dotted[cut] != '.' && cut != len) continue;
+    if (cut == len) continue;
+    int e = an_hash_get(&x->modules, -1, dotted, (uint32_t)cut);
+    if (e < 0) continue;
+    const AnSummary *s = x->entries[e].summary;
+    char key[1024];
+    int n = snprintf(key, sizeof key, "%s.%s", s->module, dotted + cut + 1);
+    if (n <= 0 || (size_t)n >= sizeof key) return -1;
+    return an_hash_get(&x->by_name, -1, key, (uint32_t)n);
+  }
+  return -1;
+}
+
+static void index__register_modules(AnIndex *x) {
+  for (size_t e = 0; e < x->count; e++) {
+    const char *mod = x->entries[e].summary->module;
+    if (!mod || !*mod) continue;
+    /* Every dotted suffix of the module name, so `helpers` finds
+     * `src.helpers` when the import root is below the workspace root. */
+    for (const char *p = mod; p; p = strchr(p, '.')) {
+      if (*p == '.') p++;
+      if (an_hash_get(&x->modules, -1, p, (uint32_t)strlen(p)) < 0)
+        an_hash_put(&x->facts, &x->modules, -1, p, (uint32_t)strlen(p), (int)e);
+    }
+  }
+}
+
+static const char *index__chain(AnIndex *x, int node) {
+  AnBuf b = {0};
+  uint32_t n = 0;
+  for (int k = node; k >= 0 && n < 64; k = x->nodes[k].pred) n++;
+  int *seq = an_arena_alloc(&x->facts, sizeof *seq * (n ? n : 1));
+  if (!seq) return NULL;
+  uint32_t i = n;
+  for (int k = node; k >= 0 && i > 0; k = x->nodes[k].pred) seq[--i] = k;
+  for (i = 0; i < n; i++) {
+    GNode *g = &x->nodes[seq[i]];
+    const AnSummary *s = x->entries[g->entry].summary;
+    if (b.len) an_buf_puts(&x->facts, &b, " -> ");
+    an_buf_printf(&x->facts, &b, "%s.%s", s->module, s->funcs[g->func].qualname);
+  }
+  return an_buf_str(&x->facts, &b);
+}
+
+static int index__callee(AnIndex *x, uint32_t e, const SumCall *c) {
+  if (c->local >= 0) return (int)(x->entry_first[e] + (uint32_t)c->local);
+  return c->external ? index__resolve(x, c->external) : -1;
+}
+
+static void index__bfs(AnIndex *x) {
+  int *queue = an_arena_alloc(&x->facts, sizeof *queue * (x->node_count + 1));
+  if (!queue) return;
+  uint32_t head = 0, tail = 0;
+  for (uint32_t g = 0; g < x->node_count; g++) {
+    const AnSummary *s = x->entries[x->nodes[g].entry].summary;
+    if (s->funcs[x->nodes[g].func].root) {
+      x->nodes[g].graph = true;
+      queue[tail++] = (int)g;
+    }
+  }
+  while (head < tail) {
+    int g = queue[head++];
+    GNode *gn = &x->nodes[g];
+    const AnSummary *s = x->entries[gn->entry].summary;
+    for (uint32_t c = s->call_first[gn->func + 1]; c < s->call_first[gn->func + 2]; c++) {
+      const SumCall *sc = &s->calls[c];
+      int t = index__callee(x, gn->entry, sc);
+      if (t < 0 || x->nodes[t].graph) continue;
+      x->nodes[t].graph = true;
+      x->nodes[t].pred = g;
+      queue[tail++] = t;
+    }
+  }
+}
+
+static void index__param_kinds(AnIndex *x, uint32_t e, const SumCall *sc, int t) {
+  GNode *tn = &x->nodes[t];
+  const AnSummary *ts = x->entries[tn->entry].summary;
+  const SumFunc *tf = &ts->funcs[tn->func];
+  uint32_t np = tf->pub.param_count;
+  if (!np) return;
+  if (!tn->param_kinds) {
+    tn->param_kinds = an_arena_alloc(&x->facts, sizeof *tn->param_kinds * np);
+    tn->param_seen = an_arena_alloc(&x->facts, sizeof *tn->param_seen * np);
+    if (!tn->param_kinds || !tn->param_seen) return;
+  }
+  (void)e;
+  uint32_t pos = 0;
+  for (uint32_t a = 0; a < sc->arg_count; a++) {
+    const SumArg *arg = &sc->args[a];
+    int p = -1;
+    if (arg->keyword) {
+      for (uint32_t k = 0; k < np; k++)
+        if (strcmp(tf->pub.param_names[k], arg->keyword) == 0) p = (int)k;
+    } else {
+      p = pos < np ? (int)pos : -1;
+      pos++;
+    }
+    if (p < 0) continue;
+    tn->param_kinds[p] = tn->param_seen[p] ? an_kind_join(tn->param_kinds[p], arg->kind) : arg->kind;
+    tn->param_seen[p]++;
+  }
+}
+
+/* Cross-module edges: chains into other modules and argument kinds. */
+static void index__cross(AnIndex *x) {
+  for (uint32_t e = 0; e < x->count; e++) {
+    const AnSummary *s = x->entries[e].summary;
+    for (uint32_t c = 0; c < s->call_count; c++) {
+      const SumCall *sc = &s->calls[c];
+      if (!sc->external) continue;
+      int t = index__resolve(x, sc->external);
+      if (t < 0 || x->nodes[t].entry == e) continue;
+      index__param_kinds(x, e, sc, t);
+      if (sc->caller < 0) continue;
+      int from = (int)(x->entry_first[e] + (uint32_t)sc->caller);
+      if (!x->nodes[from].graph || x->nodes[t].chain) continue;
+      const AnSummary *ts = x->entries[x->nodes[t].entry].summary;
+      const char *prefix = index__chain(x, from);
+      x->nodes[t].chain = an_arena_printf(&x->facts, "%s -> %s.%s", prefix ? prefix : "", ts->module,
+                                          ts->funcs[x->nodes[t].func].qualname);
+    }
+  }
+}
+
+static uint64_t index__mix(uint64_t h, const void *data, size_t n) {
+  const unsigned char *p = data;
+  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
+  return h;
+}
+
+int an_index_finalize(AnIndex *index) {
+  AnIndex *x = index;
+  an_arena_free(&x->facts);
+  an_arena_init(&x->facts, 16384);
+  memset(&x->by_name, 0, sizeof x->by_name);
+  memset(&x->modules, 0, sizeof x->modules);
+  x->node_count = 0;
+  x->entry_first = an_arena_alloc(&x->facts, sizeof *x->entry_first * (x->count + 1));
+  if (!x->entry_first) return -1;
+  for (size_t e = 0; e < x->count; e++) {
+    x->entry_first[e] = x->node_count;
+    x->node_count += x->entries[e].summary->func_count;
+  }
+  x->nodes = an_arena_alloc(&x->facts, sizeof *x->nodes * (x->node_count + 1));
+  if (!x->nodes) return -1;
+  for (size_t e = 0; e < x->count; e++) {
+    const AnSummary *s = x->entries[e].summary;
+    for (uint32_t f = 0; f < s->func_count; f++) {
+      uint32_t g = x->entry_first[e] + f;
+      x->nodes[g].entry = (uint32_t)e;
+      x->nodes[g].func = f;
+      x->nodes[g].pred = -1;
+      char *key = an_arena_printf(&x->facts, "%s.%s", s->module, s->funcs[f].qualname);
+      if (key) an_hash_put(&x->facts, &x->by_name, -1, key, (uint32_t)strlen(key), (int)g);
+    }
+  }
+  index__register_modules(x);
+  index__bfs(x);
+  index__cross(x);
+  uint64_t h = 1469598103934665603ull;
+  for (uint32_t g = 0; g < x->node_count; g++) {
+    GNode *n = &x->nodes[g];
+    h = index__mix(h, &n->graph, sizeof n->graph);
+    if (n->chain) h = index__mix(h, n->chain, strlen(n->chain));
+    const AnSummary *s = x->entries[n->entry].summary;
+    for (uint32_t p = 0; n->param_kinds && p < s->funcs[n->func].pub.param_count; p++)
+      h = index__mix(h, &n->param_kinds[p], sizeof n->param_kinds[p]);
+  }
+  x->fingerprint = h;
+  x->finalized = !x->facts.failed;
+  return x->facts.failed ? -1 : 0;
+}
+
+static int index__node(const AnIndex *x, const char *module, const char *qualname) {
+  if (!x->finalized || !module) return -1;
+  char key[1024];
+  int n = snprintf(key, sizeof key, "%s.%s", module, qualname);
+  if (n <= 0 || (size_t)n >= sizeof key) return -1;
+  return an_hash_get(&x->by_name, -1, key, (uint32_t)n);
+}
+
+const char *an_index_external_chain(const AnIndex *index, const char *module, const char *qualname) {
+  int g = index__node(index, module, qualname);
+  return g >= 0 ? index->nodes[g].chain : NULL;
+}
+
+AnKind an_index_param_kind(const AnIndex *index, const char *module, const char *qualname, uint32_t param,
+                           const char *param_name, uint32_t *count) {
+  *count = 0;
+  int g = index__node(index, module, qualname);
+  if (g < 0) return AN_KIND_UNKNOWN;
+  const GNode *n = &index->nodes[g];
+  const SumFunc *sf = &index->entries[n->entry].summary->funcs[n->func];
+  if (!n->param_kinds) return AN_KIND_UNKNOWN;
+  /* `param` counts self; the index's public parameters do not. */
+  uint32_t p = param;
+  if (sf->first_is_self) {
+    if (param == 0) return AN_KIND_UNKNOWN;
+    p = param - 1;
+  }
+  if (p >= sf->pub.param_count || strcmp(sf->pub.param_names[p], param_name) != 0) return AN_KIND_UNKNOWN;
+  *count = n->param_seen[p];
+  return n->param_kinds[p];
+}
+
+const char *an_index_module_of(const AnIndex *index, const char *path) {
+  long at = index__find(index, path);
+  return at >= 0 ? index->entries[at].summary->module : NULL;
+}
+
+const AnIndexFunction *an_index_lookup(const AnIndex *index, const char *dotted) {
+  if (!index || !index->finalized) return NULL;
+  int g = index__resolve(index, dotted);
+  if (g < 0) return NULL;
+  const GNode *n = &index->nodes[g];
+  return &index->entries[n->entry].summary->funcs[n->func].pub;
+}

@@ -1,0 +1,534 @@
+/* Value kinds: a small abstract interpretation over expressions.
+ *
+ * Sources are TensorFlow / NumPy / builtin API results (a table), literals,
+ * annotations, input_signature, assignments, operators, and for parameters
+ * the join over every known call site (this module and, through the index,
+ * the workspace). Unknown is the answer whenever the evidence is not clear,
+ * and rules never report on unknown. Bindings memoise their kind and a
+ * binding being computed reads as unknown, so cycles end and every binding
+ * is evaluated once. Expression recursion is depth-bounded.
+ */
+#include <string.h>
+
+#include "analysis/model.h"
+
+#define KINDS_MAX_DEPTH 48
+
+AnKind an_kind_join(AnKind a, AnKind b) {
+  if (a == b) return a;
+  if (a == AN_KIND_UNKNOWN || b == AN_KIND_UNKNOWN) return AN_KIND_UNKNOWN;
+  if (an_kind_is_tensor(a) && an_kind_is_tensor(b)) return AN_KIND_TENSOR;
+  return AN_KIND_MIXED;
+}
+
+static bool kinds__pre(const char *d, const char *prefix) { return an_dotted_has_prefix(d, prefix); }
+
+/* Top-level tensorflow functions that return tensors. */
+static const char *const kinds__tf_tensor_ops[] = {
+    "abs", "add", "add_n", "argmax", "argmin", "argsort", "boolean_mask", "broadcast_to", "cast",
+    "clip_by_norm", "clip_by_value", "concat", "cond", "constant", "convert_to_tensor", "cos",
+    "cumsum", "divide", "einsum", "equal", "exp", "expand_dims", "eye", "fill", "gather",
+    "gather_nd", "greater", "greater_equal", "identity", "less", "less_equal", "linspace", "log",
+    "logical_and", "logical_not", "logical_or", "map_fn", "matmul", "maximum", "minimum",
+    "multiply", "negative", "norm", "not_equal", "one_hot", "ones", "ones_like", "pad", "pow",
+    "py_function", "numpy_function", "range", "rank", "reduce_all", "reduce_any", "reduce_logsumexp",
+    "reduce_max", "reduce_mean", "reduce_min", "reduce_prod", "reduce_sum", "repeat", "reshape",
+    "reverse", "roll", "round", "scan", "scatter_nd", "searchsorted", "sequence_mask", "shape",
+    "sigmoid", "sign", "sin", "size", "slice", "sort", "sqrt", "square", "squeeze", "stack",
+    "stop_gradient", "strided_slice", "subtract", "switch_case", "tanh", "tensor_scatter_nd_update",
+    "tensordot", "tile", "timestamp", "transpose", "truediv", "unique", "vectorized_map", "where",
+    "while_loop", "zeros", "zeros_like", "ensure_shape", "bitcast", "complex", "dynamic_partition",
+    "dynamic_stitch", "histogram_fixed_width", "meshgrid", "realdiv", "tensor_scatter_nd_add",
+    "unravel_index", "truncatediv", "floordiv", "floormod", "guarantee_const", NULL,
+};
+
+static bool kinds__in(const char *name, const char *const *list) {
+  for (int i = 0; list[i]; i++)
+    if (strcmp(name, list[i]) == 0) return true;
+  return false;
+}
+
+AnKind an_api_kind(const char *d) {
+  if (!d) return AN_KIND_UNKNOWN;
+  if (strcmp(d, "tensorflow.Variable") == 0) return AN_KIND_VARIABLE;
+  if (kinds__pre(d, "keras.Input") || kinds__pre(d, "keras.layers.Input")) return AN_KIND_TENSOR;
+  if (kinds__pre(d, "keras.layers") || kinds__pre(d, "keras.Model") || kinds__pre(d, "keras.Sequential") ||
+      kinds__pre(d, "keras.models") || kinds__pre(d, "keras.applications"))
+    return AN_KIND_KERAS;
+  if (kinds__pre(d, "tensorflow.data")) {
+    if (strstr(d, "AUTOTUNE") || strstr(d, "Options") || strstr(d, "experimental.service"))
+      return AN_KIND_UNKNOWN;
+    return AN_KIND_DATASET;
+  }
+  if (kinds__pre(d, "tensorflow.random")) {
+    if (kinds__pre(d, "tensorflow.random.set_seed") || kinds__pre(d, "tensorflow.random.Generator") ||
+        kinds__pre(d, "tensorflow.random.get_global_generator") ||
+        kinds__pre(d, "tensorflow.random.set_global_generator"))
+      return AN_KIND_UNKNOWN;
+    return AN_KIND_TENSOR;
+  }
+  static const char *const tensor_ns[] = {
+      "tensorflow.math", "tensorflow.nn", "tensorflow.linalg", "tensorflow.image", "tensorflow.signal",
+      "tensorflow.strings", "tensorflow.sparse", "tensorflow.bitwise", "tensorflow.experimental.numpy",
+      "tensorflow.io.decode_image", "tensorflow.io.decode_jpeg", "tensorflow.io.decode_png",
+      "tensorflow.io.parse_single_example", "tensorflow.io.parse_example", "tensorflow.io.read_file",
+      "tensorflow.io.decode_raw", "tensorflow.audio", "tensorflow.dtypes.cast", "tensorflow.ragged",
+      NULL,
+  };
+  for (int i = 0; tensor_ns[i]; i++)
+    if (kinds__pre(d, tensor_ns[i])) return AN_KIND_TENSOR;
+  if (strncmp(d, "tensorflow.", 11) == 0 && !strchr(d + 11, '.') && kinds__in(d + 11, kinds__tf_tensor_ops))
+    return AN_KIND_TENSOR;
+  if (kinds__pre(d, "numpy")) {
+    if (kinds__pre(d, "numpy.random.seed") || kinds__pre(d, "numpy.random.default_rng") ||
+        kinds__pre(d, "numpy.random.RandomState") || kinds__pre(d, "numpy.random.Generator"))
+      return AN_KIND_UNKNOWN;
+    return AN_KIND_NUMPY;
+  }
+  if (strncmp(d, "builtins.", 9) == 0) {
+    const char *b = d + 9;
+    static const char *const scalar[] = {"len", "int", "float", "round", "abs", "bool", "sum", "max",
+                                         "min", "isinstance", "hasattr", NULL};
+    static const char *const container[] = {"list", "tuple", "dict", "set", "sorted", "range",
+                                            "zip", "enumerate", "map", "filter", "reversed", NULL};
+    if (kinds__in(b, scalar)) return AN_KIND_PY_SCALAR;
+    if (strcmp(b, "str") == 0 || strcmp(b, "repr") == 0) return AN_KIND_PY_STR;
+    if (kinds__in(b, container)) return AN_KIND_PY_CONTAINER;
+  }
+  return AN_KIND_UNKNOWN;
+}
+
+static AnKind kinds__expr(AnModel *m, TSNode e, int func, int depth);
+
+/* Kind from an annotation such as `tf.Tensor`, `int`, `np.ndarray`. */
+static AnKind kinds__annotation(AnModel *m, TSNode type, int func) {
+  if (ts_node_is_null(type)) return AN_KIND_UNKNOWN;
+  TSNode t = type;
+  if (an_sym(m->lang, t) == AN_SYM_type && ts_node_named_child_count(t)) t = ts_node_named_child(t, 0);
+  AnSym s = an_sym(m->lang, t);
+  if (s == AN_SYM_identifier) {
+    if (an_text_eq(m->src, t, "int") || an_text_eq(m->src, t, "float") || an_text_eq(m->src, t, "bool"))
+      return AN_KIND_PY_SCALAR;
+    if (an_text_eq(m->src, t, "str")) return AN_KIND_PY_STR;
+    if (an_text_eq(m->src, t, "list") || an_text_eq(m->src, t, "dict") || an_text_eq(m->src, t, "tuple"))
+      return AN_KIND_PY_CONTAINER;
+  }
+  const char *d = an_dotted(m, t, func);
+  if (!d) return AN_KIND_UNKNOWN;
+  if (strcmp(d, "tensorflow.Tensor") == 0 || strcmp(d, "tensorflow.types.experimental.TensorLike") == 0)
+    return AN_KIND_TENSOR;
+  if (strcmp(d, "tensorflow.Variable") == 0) return AN_KIND_VARIABLE;
+  if (kinds__pre(d, "tensorflow.data.Dataset")) return AN_KIND_DATASET;
+  if (strcmp(d, "numpy.ndarray") == 0) return AN_KIND_NUMPY;
+  return AN_KIND_UNKNOWN;
+}
+
+/* The element kind of iterating `iter` (a for target), at tuple position pos. */
+static AnKind kinds__element(AnModel *m, TSNode iter, int pos, int func, int depth) {
+  const AnLang *l = m->lang;
+  iter = an_unparen(l, iter);
+  if (an_sym(l, iter) == AN_SYM_call) {
+    const char *d = an_dotted(m, an_field(l, iter, AN_FIELD_function), func);
+    if (d && strcmp(d, "builtins.range") == 0) {
+      AnKind k = AN_KIND_PY_SCALAR;
+      for (uint32_t i = 0; i < an_call_argc(l, iter); i++)
+        if (an_kind_is_tensor(kinds__expr(m, an_call_arg(l, iter, i), func, depth + 1))) k = AN_KIND_TENSOR;
+      return k;
+    }
+    if (d && strcmp(d, "builtins.enumerate") == 0) {
+      if (pos == 0) return AN_KIND_PY_SCALAR;
+      if (pos == 1) return kinds__element(m, an_call_arg(l, iter, 0), -1, func, depth + 1);
+      return AN_KIND_UNKNOWN;
+    }
+    if (d && strcmp(d, "builtins.zip") == 0) {
+      if (pos < 0) return AN_KIND_UNKNOWN;
+      return kinds__element(m, an_call_arg(l, iter, (uint32_t)pos), -1, func, depth + 1);
+    }
+  }
+  AnKind k = kinds__expr(m, iter, func, depth + 1);
+  if (k == AN_KIND_DATASET || an_kind_is_tensor(k)) return AN_KIND_TENSOR;
+  return AN_KIND_UNKNOWN;
+}
+
+static AnKind kinds__binding(AnModel *m, int index, int depth) {
+  AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, index);
+  if (b->state == 2) return b->kind;
+  if (b->state == 1 || ts_node_is_null(b->value)) return AN_KIND_UNKNOWN;
+  b->state = 1;
+  int func = b->scope >= 0 ? b->scope : -1;
+  AnKind k;
+  if (b->from_for)
+    k = kinds__element(m, b->value, b->pos, func, depth);
+  else if (an_sym(m->lang, b->value) == AN_SYM_augmented_assignment)
+    k = kinds__expr(m, an_field(m->lang, b->value, AN_FIELD_right), func, depth + 1);
+  else
+    k = kinds__expr(m, b->value, func, depth + 1);
+  b = &AN_VEC_AT(m->bindings, AnBinding, index);
+  b->kind = k;
+  b->state = 2;
+  return k;
+}
+
+/* Join of the bindings of `name` in `scope` made before `use` (or all of
+ * them when none precedes it, as in a loop). Returns false when there are
+ * no bindings at all. */
+static bool kinds__scope_name(AnModel *m, int scope, const char *name, uint32_t len, uint32_t use,
+                              int depth, AnKind *out) {
+  int b = an_hash_get(&m->binding_map, scope, name, len);
+  if (b < 0) return false;
+  bool any_before = false;
+  for (int k = b; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next)
+    if (AN_VEC_AT(m->bindings, AnBinding, k).at < use) any_before = true;
+  bool first = true;
+  AnKind acc = AN_KIND_UNKNOWN;
+  for (int k = b; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
+    if (any_before && AN_VEC_AT(m->bindings, AnBinding, k).at >= use) continue;
+    AnKind bk = kinds__binding(m, k, depth);
+    acc = first ? bk : an_kind_join(acc, bk);
+    first = false;
+  }
+  *out = acc;
+  return true;
+}
+
+static AnKind kinds__identifier(AnModel *m, TSNode id, int func, int depth) {
+  uint32_t len;
+  const char *t = an_text(m->src, id, &len);
+  uint32_t use = ts_node_start_byte(id);
+  for (int f = func; f >= 0; f = AN_FUNC(m, f)->parent) {
+    AnFunc *fn = AN_FUNC(m, f);
+    AnKind k;
+    if (kinds__scope_name(m, f, t, len, use, depth, &k)) return k;
+    for (uint32_t i = 0; i < fn->param_count; i++)
+      if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) return fn->params[i].kind;
+  }
+  AnKind k;
+  if (kinds__scope_name(m, AN_SCOPE_MODULE, t, len, func >= 0 ? UINT32_MAX : use, depth, &k)) return k;
+  return AN_KIND_UNKNOWN;
+}
+
+static AnKind kinds__attr_binding(AnModel *m, int index, int depth) {
+  AnAttrBinding *a = &AN_VEC_AT(m->attrs, AnAttrBinding, index);
+  if (a->state == 2) return a->kind;
+  if (a->state == 1 || ts_node_is_null(a->value)) return AN_KIND_UNKNOWN;
+  a->state = 1;
+  TSNode v = a->value;
+  int func = a->func;
+  AnKind k;
+  if (an_sym(m->lang, v) == AN_SYM_augmented_assignment)
+    k = kinds__expr(m, an_field(m->lang, v, AN_FIELD_right), func, depth + 1);
+  else
+    k = kinds__expr(m, v, func, depth + 1);
+  a = &AN_VEC_AT(m->attrs, AnAttrBinding, index);
+  a->kind = k;
+  a->state = 2;
+  return k;
+}
+
+/* Kind of `self.attr`: the join over every `self.attr = value` of the class. */
+static AnKind kinds__self_attr(AnModel *m, TSNode attr_node, int func, int depth) {
+  int cls = -1;
+  for (int f = func; f >= 0 && cls < 0; f = AN_FUNC(m, f)->parent) cls = AN_FUNC(m, f)->cls;
+  if (cls < 0) return AN_KIND_UNKNOWN;
+  uint32_t len;
+  const char *t = an_text(m->src, attr_node, &len);
+  int a = an_hash_get(&m->attr_map, cls, t, len);
+  if (a < 0) return AN_KIND_UNKNOWN;
+  bool first = true;
+  AnKind acc = AN_KIND_UNKNOWN;
+  for (int k = a; k >= 0; k = AN_VEC_AT(m->attrs, AnAttrBinding, k).next) {
+    AnKind bk = kinds__attr_binding(m, k, depth);
+    acc = first ? bk : an_kind_join(acc, bk);
+    first = false;
+  }
+  return acc;
+}
+
+static AnKind kinds__method_result(AnModel *m, AnKind obj, const char *method) {
+  if (an_kind_is_tensor(obj)) {
+    if (strcmp(method, "numpy") == 0) return AN_KIND_NUMPY;
+    static const char *const tensor_methods[] = {"assign", "assign_add", "assign_sub", "read_value",
+                                                 "value", "__getitem__", NULL};
+    if (kinds__in(method, tensor_methods)) return AN_KIND_TENSOR;
+    if (strcmp(method, "get_shape") == 0) return AN_KIND_PY_CONTAINER;
+    return AN_KIND_UNKNOWN;
+  }
+  if (obj == AN_KIND_DATASET) {
+    static const char *const ds_methods[] = {
+        "map", "filter", "batch", "padded_batch", "shuffle", "prefetch", "repeat", "take", "skip",
+        "cache", "unbatch", "flat_map", "interleave", "concatenate", "enumerate", "apply",
+        "with_options", "shard", "rebatch", "window", "ragged_batch", "bucket_by_sequence_length",
+        "zip", "take_while", "scan", "group_by_window", "unique", "rejection_resample", "sample_from_datasets",
+        NULL};
+    if (kinds__in(method, ds_methods)) return AN_KIND_DATASET;
+    if (strcmp(method, "cardinality") == 0 || strcmp(method, "reduce") == 0) return AN_KIND_TENSOR;
+    return AN_KIND_UNKNOWN;
+  }
+  if (obj == AN_KIND_NUMPY) return AN_KIND_NUMPY;
+  if (obj == AN_KIND_KERAS) {
+    if (strcmp(method, "predict") == 0 || strcmp(method, "predict_on_batch") == 0) return AN_KIND_NUMPY;
+    return AN_KIND_UNKNOWN;
+  }
+  return AN_KIND_UNKNOWN;
+}
+
+static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
+  const AnLang *l = m->lang;
+  TSNode fn = an_field(l, call, AN_FIELD_function);
+  const char *d = an_dotted(m, fn, func);
+  if (d) {
+    AnKind k = an_api_kind(d);
+    if (k == AN_KIND_PY_SCALAR && strncmp(d, "builtins.", 9) == 0) {
+      /* `int(t)`, `len(t)`, `max(a, b)` on tensors are tensors under AutoGraph. */
+      for (uint32_t i = 0; i < an_call_argc(l, call); i++) {
+        AnKind ak = kinds__expr(m, an_call_arg(l, call, i), func, depth + 1);
+        if (ak != AN_KIND_PY_SCALAR && ak != AN_KIND_PY_STR && ak != AN_KIND_PY_CONTAINER)
+          return AN_KIND_UNKNOWN;
+      }
+    }
+    return k;
+  }
+  if (an_sym(l, fn) == AN_SYM_attribute) {
+    TSNode obj = an_field(l, fn, AN_FIELD_object), attr = an_field(l, fn, AN_FIELD_attribute);
+    if (ts_node_is_null(obj) || ts_node_is_null(attr)) return AN_KIND_UNKNOWN;
+    AnKind ok = kinds__expr(m, obj, func, depth + 1);
+    uint32_t len;
+    const char *t = an_text(m->src, attr, &len);
+    char name[64];
+    if (len >= sizeof name) return AN_KIND_UNKNOWN;
+    memcpy(name, t, len);
+    name[len] = '\0';
+    return kinds__method_result(m, ok, name);
+  }
+  /* Calling a Keras layer or model gives a tensor. */
+  if (kinds__expr(m, fn, func, depth + 1) == AN_KIND_KERAS) return AN_KIND_TENSOR;
+  return AN_KIND_UNKNOWN;
+}
+
+static AnKind kinds__binary(AnModel *m, TSNode e, int func, int depth) {
+  const AnLang *l = m->lang;
+  AnKind a = kinds__expr(m, an_field(l, e, AN_FIELD_left), func, depth + 1);
+  AnKind b = kinds__expr(m, an_field(l, e, AN_FIELD_right), func, depth + 1);
+  if (an_kind_is_tensor(a) || an_kind_is_tensor(b)) return AN_KIND_TENSOR;
+  if (a == AN_KIND_NUMPY || b == AN_KIND_NUMPY) {
+    bool other_ok = a == AN_KIND_NUMPY || a == AN_KIND_PY_SCALAR;
+    bool other_ok2 = b == AN_KIND_NUMPY || b == AN_KIND_PY_SCALAR;
+    return other_ok && other_ok2 ? AN_KIND_NUMPY : AN_KIND_UNKNOWN;
+  }
+  if (a == AN_KIND_PY_SCALAR && b == AN_KIND_PY_SCALAR) return AN_KIND_PY_SCALAR;
+  if (a == AN_KIND_PY_STR && (b == AN_KIND_PY_STR || b == AN_KIND_PY_SCALAR || b == AN_KIND_PY_CONTAINER))
+    return AN_KIND_PY_STR; /* concatenation and %-formatting */
+  if (a == AN_KIND_PY_CONTAINER && b == AN_KIND_PY_CONTAINER) return AN_KIND_PY_CONTAINER;
+  return AN_KIND_UNKNOWN;
+}
+
+static AnKind kinds__expr(AnModel *m, TSNode e, int func, int depth) {
+  const AnLang *l = m->lang;
+  if (ts_node_is_null(e) || depth > KINDS_MAX_DEPTH) return AN_KIND_UNKNOWN;
+  switch (an_sym(l, e)) {
+  case AN_SYM_integer:
+  case AN_SYM_float:
+  case AN_SYM_true:
+  case AN_SYM_false:
+    return AN_KIND_PY_SCALAR;
+  case AN_SYM_string:
+  case AN_SYM_concatenated_string:
+    return AN_KIND_PY_STR;
+  case AN_SYM_list:
+  case AN_SYM_tuple:
+  case AN_SYM_dictionary:
+  case AN_SYM_set:
+  case AN_SYM_list_comprehension:
+  case AN_SYM_dictionary_comprehension:
+  case AN_SYM_set_comprehension:
+    return AN_KIND_PY_CONTAINER;
+  case AN_SYM_parenthesized_expression:
+    return ts_node_named_child_count(e) == 1 ? kinds__expr(m, ts_node_named_child(e, 0), func, depth + 1)
+                                             : AN_KIND_UNKNOWN;
+  case AN_SYM_unary_operator:
+    return kinds__expr(m, an_field(l, e, AN_FIELD_argument), func, depth + 1);
+  case AN_SYM_binary_operator:
+    return kinds__binary(m, e, func, depth);
+  case AN_SYM_boolean_operator: {
+    AnKind a = kinds__expr(m, an_field(l, e, AN_FIELD_left), func, depth + 1);
+    AnKind b = kinds__expr(m, an_field(l, e, AN_FIELD_right), func, depth + 1);
+    if (an_kind_is_tensor(a) || an_kind_is_tensor(b)) return AN_KIND_TENSOR;
+    return a == b ? a : AN_KIND_UNKNOWN;
+  }
+  case AN_SYM_not_operator: {
+    AnKind a = kinds__expr(m, an_field(l, e, AN_FIELD_argument), func, depth + 1);
+    return an_kind_is_tensor(a) ? AN_KIND_TENSOR : (a == AN_KIND_PY_SCALAR ? AN_KIND_PY_SCALAR : AN_KIND_UNKNOWN);
+  }
+  case AN_SYM_comparison_operator: {
+    uint32_t n = ts_node_named_child_count(e);
+    bool all_python = n > 0;
+    for (uint32_t i = 0; i < n; i++) {
+      AnKind k = kinds__expr(m, ts_node_named_child(e, i), func, depth + 1);
+      if (an_kind_is_tensor(k)) return AN_KIND_TENSOR;
+      if (k != AN_KIND_PY_SCALAR && k != AN_KIND_PY_STR) all_python = false;
+    }
+    return all_python ? AN_KIND_PY_SCALAR : AN_KIND_UNKNOWN;
+  }
+  case AN_SYM_conditional_expression: {
+    uint32_t n = ts_node_named_child_count(e);
+    if (n < 3) return AN_KIND_UNKNOWN;
+    return an_kind_join(kinds__expr(m, ts_node_named_child(e, 0), func, depth + 1),
+                        kinds__expr(m, ts_node_named_child(e, 2), func, depth + 1));
+  }
+  case AN_SYM_subscript: {
+    TSNode v = an_unparen(l, an_field(l, e, AN_FIELD_value));
+    if (an_sym(l, v) == AN_SYM_attribute && an_text_eq(m->src, an_field(l, v, AN_FIELD_attribute), "shape"))
+      return AN_KIND_PY_SCALAR; /* a static dimension */
+    AnKind k = kinds__expr(m, v, func, depth + 1);
+    if (an_kind_is_tensor(k)) return AN_KIND_TENSOR;
+    if (k == AN_KIND_NUMPY) return AN_KIND_NUMPY;
+    return AN_KIND_UNKNOWN;
+  }
+  case AN_SYM_attribute: {
+    TSNode obj = an_field(l, e, AN_FIELD_object), attr = an_field(l, e, AN_FIELD_attribute);
+    if (ts_node_is_null(obj) || ts_node_is_null(attr)) return AN_KIND_UNKNOWN;
+    if (an_text_eq(m->src, attr, "shape")) {
+      AnKind k = kinds__expr(m, obj, func, depth + 1);
+      return an_kind_is_tensor(k) || k == AN_KIND_NUMPY ? AN_KIND_PY_CONTAINER : AN_KIND_UNKNOWN;
+    }
+    if (an_sym(l, obj) == AN_SYM_identifier && an_text_eq(m->src, obj, "self"))
+      return kinds__self_attr(m, attr, func, depth);
+    const char *d = an_dotted(m, e, func);
+    if (d && (strcmp(d, "numpy.pi") == 0 || strcmp(d, "numpy.e") == 0)) return AN_KIND_PY_SCALAR;
+    return AN_KIND_UNKNOWN;
+  }
+  case AN_SYM_identifier:
+    return kinds__identifier(m, e, func, depth);
+  case AN_SYM_call:
+    return kinds__call(m, e, func, depth);
+  default:
+    return AN_KIND_UNKNOWN;
+  }
+}
+
+AnKind an_kind_of(AnModel *m, TSNode expr, int func) { return kinds__expr(m, expr, func, 0); }
+
+/* --- parameters ---------------------------------------------------------- */
+
+/* Number of TensorSpecs of a literal input_signature, or -1. */
+static int kinds__signature_len(AnModel *m, TSNode sig) {
+  sig = an_unparen(m->lang, sig);
+  AnSym s = an_sym(m->lang, sig);
+  if (s != AN_SYM_list && s != AN_SYM_tuple) return -1;
+  return (int)ts_node_named_child_count(sig);
+}
+
+/* Index of the parameter a positional argument binds to (self skipped when
+ * the call goes through an instance). */
+static int kinds__param_for_pos(const AnFunc *f, uint32_t pos, bool bound_self) {
+  uint32_t skip = (f->param_count && f->params[0].is_self && bound_self) ? 1 : 0;
+  uint32_t k = 0;
+  for (uint32_t i = skip; i < f->param_count; i++) {
+    const AnParam *p = &f->params[i];
+    if (p->kwonly || p->dstar) break;
+    if (p->star) return (int)i;
+    if (k++ == pos) return (int)i;
+  }
+  return -1;
+}
+
+static void kinds__call_site(AnModel *m, AnCall *c, AnKind *acc, bool *seen) {
+  const AnLang *l = m->lang;
+  AnFunc *f = AN_FUNC(m, c->callee);
+  TSNode fn = an_field(l, c->node, AN_FIELD_function);
+  bool bound_self = an_sym(l, fn) == AN_SYM_attribute;
+  TSNode args = an_field(l, c->node, AN_FIELD_arguments);
+  if (ts_node_is_null(args) || an_sym(l, args) != AN_SYM_argument_list) return;
+  uint32_t n = ts_node_named_child_count(args), pos = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    AnSym s = an_sym(l, a);
+    int p = -1;
+    TSNode value = a;
+    if (s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) return; /* unknowable binding */
+    if (s == AN_SYM_comment) continue;
+    if (s == AN_SYM_keyword_argument) {
+      TSNode k = an_field(l, a, AN_FIELD_name);
+      value = an_field(l, a, AN_FIELD_value);
+      for (uint32_t j = 0; j < f->param_count; j++)
+        if (!ts_node_is_null(k) && an_text_eq(m->src, k, f->params[j].name)) p = (int)j;
+    } else {
+      p = kinds__param_for_pos(f, pos++, bound_self);
+    }
+    if (p < 0 || f->params[p].star || f->params[p].dstar) continue;
+    AnKind k = an_kind_of(m, value, c->ctx.func);
+    acc[p] = seen[p] ? an_kind_join(acc[p], k) : k;
+    seen[p] = true;
+    f->params[p].overridden = true;
+  }
+}
+
+static void kinds__reset_memos(AnModel *m) {
+  for (uint32_t i = 0; i < m->bindings.count; i++) AN_VEC_AT(m->bindings, AnBinding, i).state = 0;
+  for (uint32_t i = 0; i < m->attrs.count; i++) AN_VEC_AT(m->attrs, AnAttrBinding, i).state = 0;
+}
+
+static void kinds__params_round(AnModel *m) {
+  /* Per function: the join of argument kinds over its call sites. */
+  uint32_t nf = m->funcs.count;
+  for (uint32_t i = 0; i < nf; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    for (uint32_t p = 0; p < f->param_count; p++) f->params[p].overridden = false;
+  }
+  for (uint32_t i = 0; i < nf; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    if (!f->param_count) continue;
+    AnKind *k = an_arena_alloc(&m->arena, sizeof *k * f->param_count);
+    bool *seen = an_arena_alloc(&m->arena, sizeof *seen * f->param_count);
+    if (!k || !seen) return;
+    f->scratch_kinds = k;
+    f->scratch_seen = seen;
+  }
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (c->callee < 0) continue;
+    AnFunc *f = AN_FUNC(m, c->callee);
+    if (f->param_count) kinds__call_site(m, c, f->scratch_kinds, f->scratch_seen);
+  }
+  for (uint32_t i = 0; i < nf; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    int sig_len = ts_node_is_null(f->tf.input_signature) ? -1 : kinds__signature_len(m, f->tf.input_signature);
+    uint32_t spec = 0;
+    for (uint32_t p = 0; p < f->param_count; p++) {
+      AnParam *pa = &f->params[p];
+      if (pa->is_self) continue;
+      AnKind k = kinds__annotation(m, pa->annotation, f->parent);
+      if (sig_len >= 0 && !pa->star && !pa->dstar && !pa->kwonly) {
+        if ((int)spec < sig_len) k = AN_KIND_TENSOR;
+        spec++;
+      }
+      pa->kind_from_calls = false;
+      if (k == AN_KIND_UNKNOWN && f->scratch_seen && f->scratch_seen[p]) {
+        k = f->scratch_kinds[p];
+        pa->kind_from_calls = true;
+      }
+      if (m->index && !f->is_lambda) {
+        uint32_t ext = 0;
+        AnKind ek = an_index_param_kind(m->index, m->module, f->qualname, p, pa->name, &ext);
+        if (ext) {
+          if (pa->kind_from_calls)
+            k = an_kind_join(k, ek);
+          else if (k == AN_KIND_UNKNOWN)
+            k = ek;
+          pa->kind_from_calls = true;
+          pa->overridden = true;
+        }
+      }
+      pa->kind = k;
+    }
+  }
+}
+
+void an_params_infer(AnModel *m) {
+  /* Two rounds: the second sees parameter kinds of callers found by the
+   * first (a caller's parameter forwarded to a callee). */
+  kinds__params_round(m);
+  kinds__reset_memos(m);
+  kinds__params_round(m);
+  kinds__reset_memos(m);
+}

@@ -1,0 +1,63 @@
+/* an_model_build: collect, resolve, run the rules, finish the findings. */
+#include <string.h>
+
+#include "analysis/alloc.h"
+#include "analysis/model.h"
+
+static AnModel *model__build(const AnSource *src, const AnConfig *cfg, const AnIndex *index, bool summary);
+
+AnModel *an_model_build(const AnSource *src, const AnConfig *cfg, const AnIndex *index) {
+  return model__build(src, cfg, index, false);
+}
+
+/* The model a summary is extracted from: always resolved, never checked. */
+AnModel *an_model_build_for_summary(const AnSource *src) {
+  static const AnConfig no_rules = {{AN_SEV_OFF}, true};
+  return model__build(src, &no_rules, NULL, true);
+}
+
+static AnModel *model__build(const AnSource *src, const AnConfig *cfg, const AnIndex *index, bool summary) {
+  AnModel *m = an_malloc(sizeof *m);
+  if (!m) return NULL;
+  memset(m, 0, sizeof *m);
+  an_arena_init(&m->arena, 64 * 1024);
+  m->lang = src->lang;
+  m->src = src->text;
+  m->len = src->length;
+  m->root = ts_tree_root_node(src->tree);
+  m->path = src->path ? an_arena_strdup(&m->arena, src->path) : "";
+  m->cfg = cfg;
+  m->index = index;
+  if (index && src->path) m->module = an_index_module_of(index, src->path);
+  if (!m->module && src->path) {
+    size_t nroots = src->root_count;
+    const char *const *roots = src->roots;
+    if (!nroots && index) roots = an_index_roots(index, &nroots);
+    m->module = an_module_name(&m->arena, src->path, roots, nroots);
+  }
+  if (!m->module) m->module = "";
+  if (an_collect(m) != 0) goto fail;
+  /* A module that never imports TensorFlow gets no TensorFlow findings; its
+   * functions are still modelled for the index and `inspect`. */
+  if ((m->uses_tf || index || summary) && an_graph_build(m) != 0) goto fail;
+  if (m->uses_tf && !summary) an_rules_run(m);
+  an_findings_finish(m);
+  if (m->arena.failed) goto fail;
+  return m;
+fail:
+  an_model_free(m);
+  return NULL;
+}
+
+void an_model_free(AnModel *model) {
+  if (!model) return;
+  an_arena_free(&model->arena);
+  an_free(model);
+}
+
+const AnFinding *an_model_findings(const AnModel *model, uint32_t *count) {
+  *count = model->findings.count;
+  return model->findings.items;
+}
+
+bool an_model_uses_tensorflow(const AnModel *model) { return model->uses_tf; }

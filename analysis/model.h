@@ -1,0 +1,303 @@
+/* analysis/model — the semantic model of one module (internal).
+ *
+ * Built in three steps by an_model_build (model.c):
+ *   1. collect.c walks the tree once, iteratively, and records definitions
+ *      (functions, lambdas, classes), imports, bindings, every call, and the
+ *      other constructs rules look at ("sites"), each with its context
+ *      (innermost function, loop depth, guards).
+ *   2. graph.c resolves calls to functions, finds hybrid functions in every
+ *      spelling, and computes graph context (G) with the chain to its root
+ *      and AutoGraph context (A); kinds.c answers value-kind questions.
+ *   3. The rules (analysis/rules/) read those records and emit findings
+ *      (findings.c applies configuration and suppression comments).
+ * Everything lives in the model's arena; TSNodes stay valid because the
+ * model never outlives the tree it was built from.
+ */
+#ifndef HYBRIDLS_ANALYSIS_MODEL_H
+#define HYBRIDLS_ANALYSIS_MODEL_H
+
+#include "analysis/analysis.h"
+#include "analysis/arena.h"
+#include "analysis/hash.h"
+#include "analysis/syntax.h"
+
+typedef struct AnIndexView AnIndexView;
+
+/* --- names --------------------------------------------------------------- */
+
+/* A module-level binding created by an import: `tf` -> "tensorflow". The
+ * target is canonical: tensorflow.compat.v1/v2 -> tensorflow, tensorflow.keras
+ * -> keras, def_function.function -> tensorflow.function. */
+typedef struct AnImport {
+  const char *local;  /* bound name */
+  const char *target; /* canonical dotted path */
+  TSNode node;
+} AnImport;
+
+/* --- functions ----------------------------------------------------------- */
+
+typedef struct AnParam {
+  const char *name;
+  TSNode node;       /* the parameter node */
+  TSNode annotation; /* typed parameters */
+  TSNode default_value;
+  bool is_self;      /* first parameter of a method (self/cls) */
+  bool star, dstar;  /* *args, **kwargs */
+  bool kwonly;
+  AnKind kind;       /* joined over call sites, annotations, signature */
+  bool kind_from_calls;
+  bool overridden;   /* a caller passes it (for defaulted parameters) */
+} AnParam;
+
+typedef enum AnRootKind {
+  AN_ROOT_NONE = 0,
+  AN_ROOT_HYBRID, /* tf.function */
+  AN_ROOT_DATA,   /* tf.data transformation callback */
+  AN_ROOT_KERAS,  /* Keras call/train_step (lower confidence) */
+  AN_ROOT_EXTERNAL, /* reached from another module of the workspace */
+} AnRootKind;
+
+/* Parsed arguments of a tf.function decorator or call. */
+typedef struct AnTfArgs {
+  TSNode call;            /* the tf.function(...) call, or null for a bare decorator */
+  TSNode input_signature; /* value node, or null */
+  int autograph;          /* -1 absent, 0 False, 1 True */
+  int jit_compile;
+  int reduce_retracing;
+} AnTfArgs;
+
+typedef struct AnFunc {
+  TSNode node;  /* function_definition or lambda */
+  TSNode outer; /* decorated_definition when decorated, else node */
+  TSNode name_node;
+  const char *name;     /* "f", "<lambda>" */
+  const char *qualname; /* "C.m", "outer.inner" */
+  int parent;           /* enclosing function, -1 at module or class level */
+  int cls;              /* class whose body defines it directly, -1 */
+  uint16_t loop_depth;  /* loops around the definition, within `parent` */
+  AnParam *params;
+  uint32_t param_count;
+  bool is_lambda, is_generator, is_async, do_not_convert;
+  /* hybrid */
+  AnHybridVia via;
+  TSNode hybrid_site;   /* decorator expression or tf.function(...) call */
+  AnTfArgs tf;
+  bool keras_method;
+  /* graph context */
+  AnRootKind root;
+  int graph_from;       /* caller that put it in G, -1 for a root */
+  const char *external_chain; /* for AN_ROOT_EXTERNAL: "mod.f -> mod.g" */
+  bool autograph;
+  /* the function body's own records: sites and calls are stored in
+   * document order, so each function's are contiguous only by filtering;
+   * rules iterate the global arrays and look at `func`. */
+  AnKind *scratch_kinds; /* call-site joins while inferring parameters */
+  bool *scratch_seen;
+} AnFunc;
+
+typedef struct AnClass {
+  TSNode node;
+  TSNode superclasses; /* argument_list or null */
+  const char *name;
+  const char *qualname;
+  int parent_func; /* enclosing function or -1 */
+  bool keras;      /* derives from keras Model/Layer (transitively in this module) */
+} AnClass;
+
+/* Name scopes for the maps: a function index, -1 for the module, or a class
+ * body. */
+#define AN_SCOPE_MODULE (-1)
+#define AN_SCOPE_CLASS(i) (-(i)-2)
+
+/* --- records ------------------------------------------------------------- */
+
+/* Context of a record: where it sits. */
+typedef struct AnCtx {
+  int func;            /* innermost function or lambda, -1 for module level */
+  int cls;             /* innermost class, -1 */
+  uint16_t loop_depth; /* loops (for/while/comprehension) inside `func` */
+  bool eager_guard;    /* inside `if tf.executing_eagerly():` */
+  bool init_scope;     /* inside `with tf.init_scope():` */
+} AnCtx;
+
+typedef struct AnCall {
+  TSNode node;
+  AnCtx ctx;
+  const char *dotted; /* callee as a canonical dotted name, or NULL */
+  const char *method; /* for `obj.m(...)`: "m" */
+  TSNode object;      /* for `obj.m(...)`: obj */
+  int callee;         /* function of this module it calls, -1 */
+  const char *external; /* "module.qualname" of a workspace function, or NULL */
+} AnCall;
+
+typedef enum AnSiteKind {
+  AN_SITE_ASSIGN,     /* assignment / augmented assignment */
+  AN_SITE_IF,         /* if / elif / while condition */
+  AN_SITE_ASSERT,
+  AN_SITE_FILTER,     /* comprehension `if` clause */
+  AN_SITE_COMPARE,    /* comparison_operator */
+  AN_SITE_COMP_FOR,   /* comprehension `for ... in X` */
+  AN_SITE_FOR,        /* for statement */
+  AN_SITE_SPLAT,      /* *x in a call */
+  AN_SITE_YIELD,
+  AN_SITE_GLOBAL,     /* global / nonlocal statement */
+  AN_SITE_DECORATOR,
+} AnSiteKind;
+
+typedef struct AnSite {
+  AnSiteKind kind;
+  TSNode node;
+  AnCtx ctx;
+} AnSite;
+
+/* A binding of a simple name inside a function (or module): `x = value`. */
+typedef struct AnBinding {
+  const char *name;
+  TSNode value;  /* null for bindings without a usable value */
+  int scope;     /* AN_SCOPE_* or a function index */
+  uint32_t at;   /* byte offset of the binding */
+  bool from_for; /* loop target: value is the iterable */
+  int16_t pos;   /* position in a tuple target (`for i, x in ...`), -1 */
+  uint8_t state; /* kind memo: 0 unknown yet, 1 computing, 2 done */
+  AnKind kind;
+  int next;      /* previous binding of the same name in the scope, -1 */
+} AnBinding;
+
+/* `self.attr = value` anywhere in a class's methods. */
+typedef struct AnAttrBinding {
+  int cls;
+  const char *attr;
+  TSNode value; /* the assigned value (or the augmented assignment) */
+  int func;
+  uint8_t state; /* kind memo, as in AnBinding */
+  AnKind kind;
+  int next; /* previous binding of the same attribute, -1 */
+} AnAttrBinding;
+
+/* --- the model ----------------------------------------------------------- */
+
+typedef struct AnFindingNode {
+  AnFinding f;
+} AnFindingNode;
+
+struct AnModel {
+  AnArena arena;
+  const AnLang *lang;
+  const char *src;
+  uint32_t len;
+  TSNode root;
+  const char *path;
+  const char *module; /* dotted module name */
+  const AnConfig *cfg;
+  const AnIndex *index;
+  bool uses_tf;
+  AnVec imports;  /* AnImport */
+  AnVec funcs;    /* AnFunc */
+  AnVec classes;  /* AnClass */
+  AnVec calls;    /* AnCall */
+  AnVec sites;    /* AnSite */
+  AnVec bindings; /* AnBinding */
+  AnVec attrs;    /* AnAttrBinding */
+  AnHash import_map;   /* (-1, local name) -> import index */
+  AnHash binding_map;  /* (scope, name) -> last binding index */
+  AnHash attr_map;     /* (class, attribute) -> last attribute binding */
+  AnHash func_map;     /* (scope, name) -> function index */
+  AnHash class_map;    /* (scope, name) -> class index */
+  AnHash module_names; /* (-1, name) -> >= 0 def, -2 class, -3 assignment */
+  AnHash global_map;   /* (function, name) -> 1 when declared global/nonlocal */
+  AnVec findings; /* AnFinding */
+  AnVec comments; /* TSNode of every comment (for suppressions) */
+  uint32_t *call_offsets; /* calls of function f: call_order[call_offsets[f] .. [f+1]) */
+  uint32_t *call_order;
+  AnFunctionInfo *infos;
+  uint32_t info_count;
+  bool infos_built;
+};
+
+#define AN_FUNC(m, i) (&AN_VEC_AT((m)->funcs, AnFunc, (i)))
+#define AN_CLASS(m, i) (&AN_VEC_AT((m)->classes, AnClass, (i)))
+
+/* collect.c */
+int an_collect(AnModel *m);
+
+/* names.c */
+/* Canonical dotted name of an expression through the module's imports, or
+ * NULL (also when the head name is rebound locally in `func`). */
+const char *an_dotted(AnModel *m, TSNode expr, int func);
+/* Canonicalises a dotted path (tensorflow.compat.v2.x -> tensorflow.x, ...). */
+const char *an_canonical(AnArena *a, const char *dotted, size_t len);
+/* True when `name` is bound in function `func` (parameter or local
+ * assignment) or rebound at module level, so a builtin of that name is
+ * shadowed. */
+bool an_name_shadowed(AnModel *m, const char *name, int func);
+/* True when `name` is (re)bound at module level by a def, class or
+ * assignment. */
+bool an_name_shadowed_by_assignment(AnModel *m, const char *name);
+/* Dotted module name of a path relative to the best matching root. */
+const char *an_module_name(AnArena *a, const char *path, const char *const *roots, size_t nroots);
+/* True when `dotted` starts with `prefix` followed by '.' or the end. */
+bool an_dotted_has_prefix(const char *dotted, const char *prefix);
+
+/* graph.c */
+int an_graph_build(AnModel *m);
+/* The function a callee expression refers to from context `func`, -1. */
+int an_resolve_function(AnModel *m, TSNode callee, int func);
+/* True when a function runs in graph mode. */
+static inline bool an_in_graph(const AnModel *m, int func) {
+  return func >= 0 && AN_VEC_AT(m->funcs, AnFunc, func).root != AN_ROOT_NONE;
+}
+/* Names from the root to `func` joined with " -> ". */
+const char *an_graph_chain_text(AnModel *m, int func);
+/* The root function of func's chain (itself for roots). */
+int an_graph_root(const AnModel *m, int func);
+/* Innermost enclosing function of a node by byte range, -1. */
+int an_func_at(const AnModel *m, TSNode node);
+
+/* kinds.c */
+AnKind an_kind_of(AnModel *m, TSNode expr, int func);
+AnKind an_kind_join(AnKind a, AnKind b);
+static inline bool an_kind_is_tensor(AnKind k) { return k == AN_KIND_TENSOR || k == AN_KIND_VARIABLE; }
+/* Kind of the value a TensorFlow / NumPy / builtin API returns, by canonical
+ * dotted name. */
+AnKind an_api_kind(const char *dotted);
+void an_params_infer(AnModel *m);
+
+/* findings.c */
+/* Emits a finding for `rule` over [start, end) in context `func`; returns it
+ * (to attach related information and fixes) or NULL when the rule is off. */
+AnFinding *an_emit(AnModel *m, AnRuleId rule, uint32_t start, uint32_t end, int func,
+                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+AnFinding *an_emit_node(AnModel *m, AnRuleId rule, TSNode node, int func, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void an_finding_related(AnModel *m, AnFinding *f, TSNode node, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void an_finding_related_ext(AnModel *m, AnFinding *f, const char *path, uint32_t start,
+                            uint32_t end, uint32_t line, uint32_t column, const char *message);
+/* Adds the chain that puts `func` in graph mode as related information. */
+void an_finding_related_chain(AnModel *m, AnFinding *f, int func);
+/* Adds a fix with one or more edits (text copied). */
+AnFix *an_finding_fix(AnModel *m, AnFinding *f, const char *title, bool safe);
+void an_fix_edit(AnModel *m, AnFix *fix, uint32_t start, uint32_t end, const char *text);
+void an_findings_finish(AnModel *m);
+bool an_rule_enabled(const AnModel *m, AnRuleId rule);
+
+/* rules: each registers one function run after the model is built. */
+typedef void (*AnRuleFn)(AnModel *m);
+void an_rules_run(AnModel *m);
+
+/* index.c (read side used by graph.c and kinds.c) */
+/* Graph chain text of `module.qualname` through other modules, or NULL. */
+const char *an_index_external_chain(const AnIndex *index, const char *module, const char *qualname);
+/* Joined kind of parameter `param` of `module.qualname` over call sites in
+ * OTHER modules; AN_KIND_UNKNOWN with *count 0 when there are none. */
+AnKind an_index_param_kind(const AnIndex *index, const char *module, const char *qualname,
+                           uint32_t param, const char *param_name, uint32_t *count);
+/* Module name the index assigned to `path`, or NULL. */
+const char *an_index_module_of(const AnIndex *index, const char *path);
+/* Roots of the index. */
+const char *const *an_index_roots(const AnIndex *index, size_t *count);
+/* The workspace function a canonical dotted name (`helpers.scale`) refers
+ * to, or NULL. */
+const AnIndexFunction *an_index_lookup(const AnIndex *index, const char *dotted);
+
+#endif

@@ -1,0 +1,148 @@
+/* What names mean in a module: imports resolved to canonical dotted paths,
+ * builtins unless shadowed, and module names of files. */
+#include <string.h>
+
+#include "analysis/model.h"
+
+/* Spellings of the same API, rewritten to one canonical prefix. Order
+ * matters: longer prefixes first. */
+static const struct {
+  const char *from, *to;
+} names__rewrites[] = {
+    {"tensorflow.python.eager.polymorphic_function.polymorphic_function", "tensorflow"},
+    {"tensorflow.python.eager.def_function", "tensorflow"},
+    {"tensorflow.compat.v2", "tensorflow"},
+    {"tensorflow.compat.v1", "tensorflow"},
+    {"tensorflow.keras", "keras"},
+    {"tensorflow.python.keras", "keras"},
+    {"tf_keras", "keras"},
+    {"keras.api._v2.keras", "keras"},
+};
+
+bool an_dotted_has_prefix(const char *dotted, const char *prefix) {
+  size_t n = strlen(prefix);
+  return strncmp(dotted, prefix, n) == 0 && (dotted[n] == '\0' || dotted[n] == '.');
+}
+
+static bool names__prefix_n(const char *s, size_t len, const char *prefix) {
+  size_t n = strlen(prefix);
+  return len >= n && memcmp(s, prefix, n) == 0 && (len == n || s[n] == '.');
+}
+
+const char *an_canonical(AnArena *a, const char *dotted, size_t len) {
+  for (size_t i = 0; i < sizeof names__rewrites / sizeof names__rewrites[0]; i++) {
+    const char *from = names__rewrites[i].from;
+    if (names__prefix_n(dotted, len, from)) {
+      size_t flen = strlen(from);
+      return an_arena_printf(a, "%s%.*s", names__rewrites[i].to, (int)(len - flen), dotted + flen);
+    }
+  }
+  return an_arena_strndup(a, dotted, len);
+}
+
+static const char *const names__builtins[] = {
+    "abs", "all", "any", "bool", "breakpoint", "dict", "enumerate", "exec", "eval", "filter",
+    "float", "getattr", "hasattr", "input", "int", "isinstance", "iter", "len", "list", "map",
+    "max", "min", "next", "open", "print", "range", "repr", "reversed", "round", "set",
+    "setattr", "sorted", "str", "sum", "super", "tuple", "type", "zip", NULL,
+};
+
+static bool names__is_builtin(const char *name, uint32_t len) {
+  for (int i = 0; names__builtins[i]; i++)
+    if (strlen(names__builtins[i]) == len && memcmp(names__builtins[i], name, len) == 0) return true;
+  return false;
+}
+
+static bool names__bound_in(AnModel *m, int func, const char *name, uint32_t len) {
+  for (int f = func; f >= 0; f = AN_FUNC(m, f)->parent) {
+    AnFunc *fn = AN_FUNC(m, f);
+    for (uint32_t i = 0; i < fn->param_count; i++)
+      if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, name, len) == 0) return true;
+    if (an_hash_get(&m->binding_map, f, name, len) >= 0) return true;
+    if (an_hash_get(&m->func_map, f, name, len) >= 0) return true;
+  }
+  return false;
+}
+
+bool an_name_shadowed(AnModel *m, const char *name, int func) {
+  uint32_t len = (uint32_t)strlen(name);
+  if (names__bound_in(m, func, name, len)) return true;
+  if (an_hash_get(&m->import_map, -1, name, len) >= 0) return true;
+  return an_hash_get(&m->module_names, -1, name, len) != -1;
+}
+
+/* Canonical target of a bare name, or NULL. */
+static const char *names__identifier(AnModel *m, TSNode id, int func) {
+  uint32_t len;
+  const char *t = an_text(m->src, id, &len);
+  if (names__bound_in(m, func, t, len)) return NULL;
+  int imp = an_hash_get(&m->import_map, -1, t, len);
+  if (imp >= 0) {
+    /* A module-level assignment of the same name after the import (`tf =
+     * shim`) makes its meaning unknowable statically. */
+    if (an_hash_get(&m->module_names, -1, t, len) != -1) return NULL;
+    return AN_VEC_AT(m->imports, AnImport, imp).target;
+  }
+  if (an_hash_get(&m->module_names, -1, t, len) != -1) return NULL;
+  if (names__is_builtin(t, len)) return an_arena_printf(&m->arena, "builtins.%.*s", (int)len, t);
+  return NULL;
+}
+
+const char *an_dotted(AnModel *m, TSNode expr, int func) {
+  const AnLang *l = m->lang;
+  expr = an_unparen(l, expr);
+  AnSym s = an_sym(l, expr);
+  if (s == AN_SYM_identifier) return names__identifier(m, expr, func);
+  if (s != AN_SYM_attribute) return NULL;
+  TSNode obj = an_field(l, expr, AN_FIELD_object), attr = an_field(l, expr, AN_FIELD_attribute);
+  if (ts_node_is_null(obj) || ts_node_is_null(attr)) return NULL;
+  const char *base = an_dotted(m, obj, func);
+  if (!base || strncmp(base, "builtins.", 9) == 0) return NULL;
+  uint32_t alen;
+  const char *at = an_text(m->src, attr, &alen);
+  size_t blen = strlen(base);
+  char *joined = an_arena_printf(&m->arena, "%s.%.*s", base, (int)alen, at);
+  if (!joined) return NULL;
+  /* Re-canonicalise: `tf.compat.v1.x` only becomes canonical once joined. */
+  if (names__prefix_n(joined, blen + 1 + alen, "tensorflow.compat") ||
+      names__prefix_n(joined, blen + 1 + alen, "tensorflow.keras") ||
+      names__prefix_n(joined, blen + 1 + alen, "tensorflow.python"))
+    return an_canonical(&m->arena, joined, blen + 1 + alen);
+  return joined;
+}
+
+const char *an_module_name(AnArena *a, const char *path, const char *const *roots, size_t nroots) {
+  const char *rel = NULL;
+  size_t best = 0;
+  for (size_t i = 0; i < nroots; i++) {
+    size_t n = strlen(roots[i]);
+    while (n > 1 && roots[i][n - 1] == '/') n--;
+    if (n > best && strncmp(path, roots[i], n) == 0 && path[n] == '/') {
+      best = n;
+      rel = path + n + 1;
+    }
+  }
+  if (!rel) {
+    const char *slash = strrchr(path, '/');
+    rel = slash ? slash + 1 : path;
+  }
+  size_t len = strlen(rel);
+  if (len > 3 && strcmp(rel + len - 3, ".py") == 0)
+    len -= 3;
+  else if (len > 4 && strcmp(rel + len - 4, ".pyi") == 0)
+    len -= 4;
+  char *mod = an_arena_strndup(a, rel, len);
+  if (!mod) return NULL;
+  for (char *p = mod; *p; p++)
+    if (*p == '/') *p = '.';
+  size_t mlen = strlen(mod);
+  if (mlen >= 9 && strcmp(mod + mlen - 9, "__init__") == 0) {
+    mlen = mlen >= 10 ? mlen - 10 : 0;
+    mod[mlen] = '\0';
+  }
+  return mod;
+}
+
+bool an_name_shadowed_by_assignment(AnModel *m, const char *name) {
+  return an_hash_get(&m->module_names, -1, name, (uint32_t)strlen(name)) != -1;
+}

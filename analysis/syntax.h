@@ -1,0 +1,102 @@
+/* analysis/syntax — the Python grammar as the analysis sees it.
+ *
+ * AnLang maps every tree-sitter symbol id to a small enum once (all ids that
+ * share a public name, aliases included, map to the same value), so the
+ * walks compare integers and never strings. Field ids are looked up once too.
+ * Also small node helpers used everywhere in analysis/.
+ */
+#ifndef HYBRIDLS_ANALYSIS_SYNTAX_H
+#define HYBRIDLS_ANALYSIS_SYNTAX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "analysis/analysis.h"
+
+#define AN_SYMBOLS(X)                                                                   \
+  X(module) X(function_definition) X(decorated_definition) X(decorator) X(class_definition) \
+  X(lambda) X(call) X(attribute) X(identifier) X(argument_list) X(keyword_argument)          \
+  X(import_statement) X(import_from_statement) X(aliased_import) X(dotted_name)              \
+  X(relative_import) X(import_prefix) X(wildcard_import) X(future_import_statement)          \
+  X(assignment) X(augmented_assignment) X(expression_statement) X(for_statement)             \
+  X(while_statement) X(if_statement) X(elif_clause) X(else_clause) X(with_statement)         \
+  X(with_clause) X(with_item) X(try_statement) X(block) X(return_statement) X(yield)         \
+  X(global_statement) X(nonlocal_statement) X(assert_statement) X(list_comprehension)        \
+  X(set_comprehension) X(dictionary_comprehension) X(generator_expression) X(for_in_clause)  \
+  X(if_clause) X(list_splat) X(dictionary_splat) X(comparison_operator) X(boolean_operator)  \
+  X(not_operator) X(binary_operator) X(unary_operator) X(conditional_expression)             \
+  X(subscript) X(slice) X(parenthesized_expression) X(tuple) X(list) X(dictionary) X(set)    \
+  X(pattern_list) X(tuple_pattern) X(list_pattern) X(string) X(concatenated_string)          \
+  X(integer) X(float) X(true) X(false) X(none) X(comment) X(parameters) X(lambda_parameters) \
+  X(default_parameter) X(typed_parameter) X(typed_default_parameter) X(list_splat_pattern)   \
+  X(dictionary_splat_pattern) X(keyword_separator) X(positional_separator) X(type)           \
+  X(expression_list) X(named_expression) X(await) X(pair) X(raise_statement)                 \
+  X(delete_statement) X(pass_statement) X(break_statement) X(continue_statement)             \
+  X(except_clause) X(finally_clause) X(match_statement) X(interpolation) X(ERROR)
+
+typedef enum AnSym {
+  AN_SYM_NONE = 0,
+#define AN_SYM_ENUM(name) AN_SYM_##name,
+  AN_SYMBOLS(AN_SYM_ENUM)
+#undef AN_SYM_ENUM
+  AN_SYM_COUNT
+} AnSym;
+
+#define AN_FIELDS(X)                                                                          \
+  X(name) X(body) X(parameters) X(function) X(arguments) X(object) X(attribute) X(left)      \
+  X(right) X(value) X(condition) X(consequence) X(alternative) X(alias) X(module_name)       \
+  X(definition) X(superclasses) X(operator) X(argument) X(subscript) X(type) X(return_type)   \
+  X(key)
+
+typedef enum AnField {
+#define AN_FIELD_ENUM(name) AN_FIELD_##name,
+  AN_FIELDS(AN_FIELD_ENUM)
+#undef AN_FIELD_ENUM
+  AN_FIELD_COUNT
+} AnField;
+
+struct AnLang {
+  const TSLanguage *ts;
+  uint32_t symbol_count;
+  uint8_t *sym_map; /* tree-sitter symbol id -> AnSym */
+  TSFieldId field[AN_FIELD_COUNT];
+};
+
+static inline AnSym an_sym(const AnLang *l, TSNode n) {
+  if (ts_node_is_null(n)) return AN_SYM_NONE;
+  TSSymbol s = ts_node_symbol(n);
+  return s < l->symbol_count ? (AnSym)l->sym_map[s] : AN_SYM_NONE;
+}
+
+static inline TSNode an_field(const AnLang *l, TSNode n, AnField f) {
+  return ts_node_child_by_field_id(n, l->field[f]);
+}
+
+/* Skips parentheses: `((x))` -> `x`. */
+TSNode an_unparen(const AnLang *l, TSNode n);
+
+/* Node text as a pointer into `src` and its length. */
+static inline const char *an_text(const char *src, TSNode n, uint32_t *len) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  *len = e - s;
+  return src + s;
+}
+
+/* True when the node's text equals `s`. */
+bool an_text_eq(const char *src, TSNode n, const char *s);
+
+/* The i-th positional argument of a call (keyword and splat arguments
+ * skipped); a null node when absent. */
+TSNode an_call_arg(const AnLang *l, TSNode call, uint32_t index);
+/* The value of keyword argument `name` of a call; a null node when absent. */
+TSNode an_call_kwarg(const AnLang *l, const char *src, TSNode call, const char *name);
+/* Number of positional arguments. */
+uint32_t an_call_argc(const AnLang *l, TSNode call);
+
+/* Calls fn(node, ctx) for every node under root (root included) in
+ * document order, iteratively; fn returns false to skip a node's children. */
+typedef bool (*AnVisitFn)(TSNode node, void *ctx);
+void an_walk(TSNode root, AnVisitFn fn, void *ctx);
+
+#endif

@@ -1,0 +1,359 @@
+/* server/docstore — open documents, debounced analysis and coalesced
+ * publishing (see docstore.h).
+ *
+ * Per document the state is:
+ *   current    the cached diagnostics describe the current text
+ *   publish    what the next analysis should push: nothing, always (open,
+ *              change, save), or only when the list changed (settings)
+ *   dirty      on the store's dirty list, to be published by the uv_prepare
+ *              callback of this loop turn
+ * A change clears `current`; the debounce timer (or a pull request) analyses
+ * the document again. The prepare callback publishes a dirty document only
+ * while `current` holds, so a stale version is never published.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tree_sitter/api.h>
+
+#include "protocol/lsp.h"
+#include "protocol/rpc_framer.h"
+#include "server/alloc.h"
+#include "server/diagnostics.h"
+#include "server/docstore.h"
+#include "server/lang.h"
+#include "server/log.h"
+
+#define DOCSTORE__BUCKETS 128u
+
+typedef enum DocPublish {
+  DOC_PUBLISH_NONE = 0,
+  DOC_PUBLISH_IF_CHANGED = 1,
+  DOC_PUBLISH_ALWAYS = 2,
+} DocPublish;
+
+typedef struct DocEntry {
+  uv_timer_t timer; /* debounce; the entry is freed from its close callback */
+  DocStore *store;
+  struct DocEntry *next;       /* hash bucket */
+  struct DocEntry *dirty_next; /* dirty list */
+  Doc *doc;
+  char *path; /* file path of the URI (or the URI itself), for the analysis */
+  bool analysable;
+  bool current;
+  bool dirty;
+  bool too_large_shown;
+  bool changed_since_publish; /* the list changed since it was last published */
+  DocPublish publish;
+  json_t *items;    /* Diagnostic[] of the last analysis */
+  char *items_text; /* items serialised, to detect changes */
+  uint64_t result_id;
+} DocEntry;
+
+struct DocStore {
+  uv_prepare_t prepare;
+  uv_loop_t *loop;
+  Server *srv;
+  TSParser *parser;
+  DocEntry *buckets[DOCSTORE__BUCKETS];
+  DocEntry *dirty, *dirty_tail; /* publishing order: first marked, first sent */
+  uint64_t last_result_id;
+  int open_handles;
+  bool closing;
+};
+
+static unsigned docstore__hash(const char *s) {
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) h = (h ^ *p) * 16777619u;
+  return h % DOCSTORE__BUCKETS;
+}
+
+static DocEntry *docstore__find(DocStore *ds, const char *uri) {
+  for (DocEntry *e = ds->buckets[docstore__hash(uri)]; e; e = e->next)
+    if (strcmp(doc_uri(e->doc), uri) == 0) return e;
+  return NULL;
+}
+
+static bool docstore__is_python(const char *uri, const char *language_id) {
+  if (language_id && strcmp(language_id, "python") == 0) return true;
+  size_t n = strlen(uri);
+  return (n >= 3 && strcmp(uri + n - 3, ".py") == 0) || (n >= 4 && strcmp(uri + n - 4, ".pyi") == 0);
+}
+
+static void docstore__release(DocStore *ds) {
+  if (--ds->open_handles > 0) return;
+  ts_parser_delete(ds->parser);
+  hl_free(ds);
+}
+
+/* ------------------------------------------------------------------------
+ * Analysis.
+ */
+
+static void docstore__model_free(void *model) { an_model_free(model); }
+
+static void docstore__set_items(DocStore *ds, DocEntry *e, json_t *items) {
+  char *text = json_dumps(items, JSON_COMPACT | JSON_SORT_KEYS);
+  if (!text) {
+    fputs("hybridls: out of memory\n", stderr);
+    exit(70);
+  }
+  if (strcmp(text, e->items_text) != 0) {
+    e->result_id = json_array_size(items) == 0 ? 0 : ++ds->last_result_id;
+    e->changed_since_publish = true;
+  }
+  hl_free(e->items_text);
+  e->items_text = text;
+  json_decref(e->items);
+  e->items = items;
+}
+
+static json_t *docstore__findings(DocStore *ds, DocEntry *e) {
+  uint32_t len;
+  const char *text = doc_text(e->doc, &len);
+  if (len > DOCSTORE_MAX_ANALYSED) {
+    if (!e->too_large_shown)
+      server_show_message(ds->srv, 2, "hybridls: %s is larger than 10 MiB; analysis skipped", doc_uri(e->doc));
+    e->too_large_shown = true;
+    return json_array();
+  }
+  AnConfig cfg;
+  settings_to_config(server_settings(ds->srv), &cfg);
+  AnSource src = {
+      .lang = server_lang(ds->srv),
+      .text = text,
+      .length = len,
+      .tree = doc_tree(e->doc),
+      .path = e->path,
+  };
+  AnModel *model = an_model_build(&src, &cfg, NULL);
+  if (!model) {
+    fputs("hybridls: out of memory\n", stderr);
+    exit(70);
+  }
+  doc_set_model(e->doc, model, docstore__model_free);
+  const ServerClient *client = server_client(ds->srv);
+  return diagnostics_from_model(model, e->doc, client->encoding, client->related_information);
+}
+
+static void docstore__analyse(DocStore *ds, DocEntry *e) {
+  docstore__set_items(ds, e, docstore__findings(ds, e));
+  e->current = true;
+  hl_log(HL_LOG_DEBUG, "analysed %s version %lld: %zu diagnostics", doc_uri(e->doc),
+         (long long)doc_version(e->doc), json_array_size(e->items));
+}
+
+/* ------------------------------------------------------------------------
+ * Publishing.
+ */
+
+static void docstore__publish(DocStore *ds, DocEntry *e) {
+  int64_t version = doc_version(e->doc);
+  server_notify(ds->srv, "textDocument/publishDiagnostics",
+                diagnostics_publish_params(doc_uri(e->doc), &version, e->items));
+  e->changed_since_publish = false;
+}
+
+static void docstore__on_prepare(uv_prepare_t *handle) {
+  DocStore *ds = handle->data;
+  DocEntry *list = ds->dirty;
+  ds->dirty = ds->dirty_tail = NULL;
+  uv_prepare_stop(&ds->prepare);
+  while (list) {
+    DocEntry *e = list;
+    list = e->dirty_next;
+    e->dirty_next = NULL;
+    e->dirty = false;
+    if (e->current && !ds->closing) docstore__publish(ds, e);
+  }
+}
+
+static void docstore__mark_dirty(DocStore *ds, DocEntry *e) {
+  if (e->dirty) return;
+  e->dirty = true;
+  e->dirty_next = NULL;
+  if (ds->dirty_tail) ds->dirty_tail->dirty_next = e;
+  else ds->dirty = e;
+  ds->dirty_tail = e;
+  uv_prepare_start(&ds->prepare, docstore__on_prepare);
+}
+
+static void docstore__unmark_dirty(DocStore *ds, DocEntry *e) {
+  DocEntry *prev = NULL;
+  for (DocEntry **link = &ds->dirty; *link; prev = *link, link = &(*link)->dirty_next) {
+    if (*link == e) {
+      *link = e->dirty_next;
+      if (ds->dirty_tail == e) ds->dirty_tail = prev;
+      break;
+    }
+  }
+  e->dirty = false;
+  e->dirty_next = NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Scheduling.
+ */
+
+static void docstore__on_timer(uv_timer_t *timer) {
+  DocEntry *e = timer->data;
+  DocStore *ds = e->store;
+  if (!e->current) docstore__analyse(ds, e);
+  DocPublish publish = e->publish;
+  e->publish = DOC_PUBLISH_NONE;
+  if (publish == DOC_PUBLISH_ALWAYS || (publish == DOC_PUBLISH_IF_CHANGED && e->changed_since_publish))
+    docstore__mark_dirty(ds, e);
+}
+
+static void docstore__schedule(DocEntry *e, uint64_t delay_ms, DocPublish publish) {
+  if (!e->analysable || e->store->closing) return;
+  if (publish > e->publish) e->publish = publish;
+  uv_timer_start(&e->timer, docstore__on_timer, delay_ms, 0);
+}
+
+/* ------------------------------------------------------------------------
+ * Entries.
+ */
+
+static void docstore__entry_closed(uv_handle_t *handle) {
+  DocEntry *e = handle->data;
+  DocStore *ds = e->store;
+  doc_free(e->doc);
+  json_decref(e->items);
+  hl_free(e->items_text);
+  hl_free(e->path);
+  hl_free(e);
+  docstore__release(ds);
+}
+
+static void docstore__entry_close(DocStore *ds, DocEntry *e) {
+  if (e->dirty) docstore__unmark_dirty(ds, e);
+  uv_close((uv_handle_t *)&e->timer, docstore__entry_closed);
+}
+
+static char *docstore__path(const char *uri) {
+  char *path = lsp_uri_to_path(uri);
+  if (!path) return hl_strdup(uri);
+  char *copy = hl_strdup(path);
+  rpc_free(path);
+  return copy;
+}
+
+void docstore_open(DocStore *ds, const char *uri, const char *language_id, int64_t version,
+                   const char *text, size_t len) {
+  if (ds->closing) return;
+  Doc *doc = doc_new(uri, text, (uint32_t)len, version, ds->parser);
+  DocEntry *e = docstore__find(ds, uri);
+  if (e) {
+    hl_log(HL_LOG_INFO, "didOpen of %s, which is already open: replaced", uri);
+    doc_free(e->doc);
+  } else {
+    unsigned h = docstore__hash(uri);
+    e = hl_calloc(1, sizeof *e);
+    e->store = ds;
+    e->items = json_array();
+    e->items_text = hl_strdup("[]");
+    e->path = docstore__path(uri);
+    uv_timer_init(ds->loop, &e->timer);
+    e->timer.data = e;
+    ds->open_handles++;
+    e->next = ds->buckets[h];
+    ds->buckets[h] = e;
+  }
+  e->doc = doc;
+  e->analysable = docstore__is_python(uri, language_id);
+  e->current = false;
+  docstore__schedule(e, 0, DOC_PUBLISH_ALWAYS);
+}
+
+Doc *docstore_doc(DocStore *ds, const char *uri) {
+  DocEntry *e = docstore__find(ds, uri);
+  return e ? e->doc : NULL;
+}
+
+void docstore_changed(DocStore *ds, const char *uri) {
+  DocEntry *e = docstore__find(ds, uri);
+  if (!e) return;
+  doc_reparse(e->doc, ds->parser);
+  e->current = false;
+  const Settings *s = server_settings(ds->srv);
+  if (s->run == SETTINGS_RUN_ON_TYPE) docstore__schedule(e, s->debounce_ms, DOC_PUBLISH_ALWAYS);
+}
+
+void docstore_saved(DocStore *ds, const char *uri) {
+  DocEntry *e = docstore__find(ds, uri);
+  if (!e || server_settings(ds->srv)->run != SETTINGS_RUN_ON_SAVE) return;
+  docstore__schedule(e, 0, DOC_PUBLISH_ALWAYS);
+}
+
+bool docstore_remove(DocStore *ds, const char *uri) {
+  unsigned h = docstore__hash(uri);
+  for (DocEntry **link = &ds->buckets[h]; *link; link = &(*link)->next) {
+    DocEntry *e = *link;
+    if (strcmp(doc_uri(e->doc), uri) != 0) continue;
+    *link = e->next;
+    json_t *empty = json_array();
+    server_notify(ds->srv, "textDocument/publishDiagnostics", diagnostics_publish_params(uri, NULL, empty));
+    json_decref(empty);
+    docstore__entry_close(ds, e);
+    return true;
+  }
+  return false;
+}
+
+void docstore_settings_changed(DocStore *ds) {
+  bool on_type = server_settings(ds->srv)->run == SETTINGS_RUN_ON_TYPE;
+  for (unsigned h = 0; h < DOCSTORE__BUCKETS; h++) {
+    for (DocEntry *e = ds->buckets[h]; e; e = e->next) {
+      e->current = false;
+      if (on_type) docstore__schedule(e, 0, DOC_PUBLISH_IF_CHANGED);
+    }
+  }
+}
+
+json_t *docstore_pull(DocStore *ds, const char *uri, const char *previous_result_id) {
+  DocEntry *e = docstore__find(ds, uri);
+  if (!e || !e->analysable) return json_pack("{s:s, s:s, s:[]}", "kind", "full", "resultId", "0", "items");
+  if (!e->current) docstore__analyse(ds, e);
+  char rid[32];
+  snprintf(rid, sizeof rid, "%llu", (unsigned long long)e->result_id);
+  if (previous_result_id && strcmp(previous_result_id, rid) == 0)
+    return json_pack("{s:s, s:s}", "kind", "unchanged", "resultId", rid);
+  return json_pack("{s:s, s:s, s:O}", "kind", "full", "resultId", rid, "items", e->items);
+}
+
+/* ------------------------------------------------------------------------
+ * Life cycle.
+ */
+
+DocStore *docstore_new(uv_loop_t *loop, Server *srv) {
+  DocStore *ds = hl_calloc(1, sizeof *ds);
+  ds->loop = loop;
+  ds->srv = srv;
+  ds->parser = ts_parser_new();
+  ts_parser_set_language(ds->parser, hl_python_language());
+  uv_prepare_init(loop, &ds->prepare);
+  ds->prepare.data = ds;
+  ds->open_handles = 1;
+  return ds;
+}
+
+static void docstore__prepare_closed(uv_handle_t *handle) { docstore__release(handle->data); }
+
+void docstore_close(DocStore *ds) {
+  if (!ds || ds->closing) return;
+  ds->closing = true;
+  ds->dirty = ds->dirty_tail = NULL;
+  for (unsigned h = 0; h < DOCSTORE__BUCKETS; h++) {
+    DocEntry *e = ds->buckets[h];
+    ds->buckets[h] = NULL;
+    while (e) {
+      DocEntry *next = e->next;
+      e->dirty = false;
+      uv_close((uv_handle_t *)&e->timer, docstore__entry_closed);
+      e = next;
+    }
+  }
+  uv_close((uv_handle_t *)&ds->prepare, docstore__prepare_closed);
+}

@@ -1,0 +1,78 @@
+/* server/docstore — the open documents and the scheduling of their analysis.
+ *
+ * One entry per open URI holds the Doc (text, line index, incremental tree,
+ * attached analysis model), the document's debounce timer, and the
+ * diagnostics of its last analysis with their resultId.
+ *
+ * Scheduling: didOpen and (with run=onSave) didSave analyse on the next loop
+ * turn; didChange (with run=onType) restarts the document's debounce timer
+ * (settings.debounceMs; 0 still waits for the timer). A settings change
+ * re-analyses every document. Only Python documents (languageId "python", or
+ * a URI ending in .py/.pyi) are analysed; texts above DOCSTORE_MAX_ANALYSED
+ * bytes are not (one showMessage per document, empty diagnostics).
+ *
+ * Publishing: an analysis marks its document dirty; a uv_prepare callback
+ * publishes each dirty document once per loop turn, for the version that was
+ * analysed, and never when the text changed since. A document re-analysed
+ * only because the settings changed is republished only when its
+ * diagnostics changed.
+ *
+ * resultId: "0" for an empty list; otherwise a number, drawn from a counter
+ * shared by all documents, that changes exactly when the serialised
+ * diagnostics of the document change.
+ *
+ * Ownership: the store and its entries embed their libuv handles and are
+ * freed from the close callbacks after docstore_close(). Loop thread only.
+ */
+#ifndef HYBRIDLS_SERVER_DOCSTORE_H
+#define HYBRIDLS_SERVER_DOCSTORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "server/doc.h"
+#include "server/handlers.h"
+
+#define DOCSTORE_MAX_ANALYSED (10u * 1024u * 1024u)
+
+/* New empty store on `loop`; `srv` is borrowed (settings, client
+ * capabilities, notifications). */
+DocStore *docstore_new(uv_loop_t *loop, Server *srv);
+
+/* Closes every handle and frees the store and its documents in the close
+ * callbacks. NULL is a no-op. */
+void docstore_close(DocStore *ds);
+
+/* didOpen: stores the document (replacing one open under the same URI) and
+ * schedules its first analysis. Strings are copied. */
+void docstore_open(DocStore *ds, const char *uri, const char *language_id, int64_t version,
+                   const char *text, size_t len);
+
+/* The Doc open under `uri`, or NULL. Borrowed until the document is closed.
+ * After changing it (doc_set_version, doc_apply_change), call
+ * docstore_changed(). */
+Doc *docstore_doc(DocStore *ds, const char *uri);
+
+/* The document was changed: reparses it and, with run=onType, restarts its
+ * debounce timer. No-op for an unknown URI. */
+void docstore_changed(DocStore *ds, const char *uri);
+
+/* didSave: with run=onSave, schedules an analysis that is published. */
+void docstore_saved(DocStore *ds, const char *uri);
+
+/* didClose: drops the document and publishes an empty list for it. Returns
+ * false when the URI was not open. */
+bool docstore_remove(DocStore *ds, const char *uri);
+
+/* The settings changed: re-analyses the open documents. */
+void docstore_settings_changed(DocStore *ds);
+
+/* textDocument/diagnostic: the DocumentDiagnosticReport for `uri`, analysing
+ * the current version first when that is still pending. `previous_result_id`
+ * may be NULL. New reference. */
+json_t *docstore_pull(DocStore *ds, const char *uri, const char *previous_result_id);
+
+#endif

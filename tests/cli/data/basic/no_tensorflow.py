@@ -1,0 +1,8 @@
+def function(f):
+    return f
+
+
+@function
+def step(x):
+    print(x)
+    return x

@@ -1,0 +1,3 @@
+import tensorflow as tf
+
+def scale(x: tf.Tensor) -> tf.Tensor: ...

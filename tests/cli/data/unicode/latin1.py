@@ -1,0 +1,7 @@
+import tensorflow as tf
+
+
+@tf.function
+def step(x):
+    s = "ÿþÃ"; print(s, "été")
+    return x
