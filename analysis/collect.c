@@ -218,7 +218,11 @@ static void collect__bind(Collector *c, TSNode name, TSNode value, bool from_for
   b->name = an_arena_strndup(&m->arena, t, len);
   b->value = value;
   b->scope = collect__scope(c);
-  b->at = ts_node_start_byte(name);
+  /* A binding takes effect after its value is evaluated: in `ds =
+   * ds.map(f)` the `ds` on the right still means the earlier binding. */
+  b->at = (!ts_node_is_null(value) && !from_for && ts_node_end_byte(value) > ts_node_start_byte(name))
+              ? ts_node_end_byte(value)
+              : ts_node_start_byte(name);
   b->from_for = from_for;
   b->pos = (int16_t)pos;
   if (b->name)

@@ -119,6 +119,30 @@ static int graph__method(AnModel *m, int cls, const char *name, uint32_t len, in
   return -1;
 }
 
+/* The class of a name bound to an instance of a module class:
+ * `trainer = Trainer(...)`. All bindings must agree. */
+static int graph__instance_class(AnModel *m, const char *name, uint32_t len, int func) {
+  for (int f = func;; f = AN_FUNC(m, f)->parent) {
+    int b = an_hash_get(&m->binding_map, f, name, len);
+    if (b >= 0) {
+      int cls = -1;
+      for (int k = b; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
+        TSNode v = an_unparen(m->lang, AN_VEC_AT(m->bindings, AnBinding, k).value);
+        if (an_sym(m->lang, v) != AN_SYM_call) return -1;
+        TSNode fn = an_field(m->lang, v, AN_FIELD_function);
+        if (an_sym(m->lang, fn) != AN_SYM_identifier) return -1;
+        uint32_t flen;
+        const char *ft = an_text(m->src, fn, &flen);
+        int c = an_hash_get(&m->class_map, AN_SCOPE_MODULE, ft, flen);
+        if (c < 0 || (cls >= 0 && c != cls)) return -1;
+        cls = c;
+      }
+      return cls;
+    }
+    if (f < 0) return -1;
+  }
+}
+
 static int graph__resolve_name(AnModel *m, const char *name, uint32_t len, int func) {
   for (int f = func;; f = AN_FUNC(m, f)->parent) {
     int scope = f; /* -1 is the module scope */
@@ -165,6 +189,7 @@ int an_resolve_function(AnModel *m, TSNode callee, int func) {
   uint32_t olen;
   const char *ot = an_text(m->src, obj, &olen);
   int cls = an_hash_get(&m->class_map, AN_SCOPE_MODULE, ot, olen);
+  if (cls < 0) cls = graph__instance_class(m, ot, olen, func);
   return cls >= 0 ? graph__method(m, cls, at, alen, 0) : -1;
 }
 
@@ -269,13 +294,28 @@ static bool graph__is_keras_step(const char *name) {
          strcmp(name, "test_step") == 0 || strcmp(name, "predict_step") == 0;
 }
 
+/* `model.compile(..., run_eagerly=True)` anywhere in the module: Keras then
+ * calls train_step and call eagerly. The analysis cannot always tell which
+ * model a compile call configures, so the whole module's Keras methods are
+ * taken as eager (precision first). */
+static bool graph__keras_run_eagerly(AnModel *m) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (!c->method || strcmp(c->method, "compile") != 0) continue;
+    TSNode v = an_call_kwarg(m->lang, m->src, c->node, "run_eagerly");
+    if (an_sym(m->lang, v) == AN_SYM_true) return true;
+  }
+  return false;
+}
+
 static void graph__keras(AnModel *m) {
+  bool eager = graph__keras_run_eagerly(m);
   for (uint32_t c = 0; c < m->classes.count; c++) AN_CLASS(m, c)->keras = graph__class_is_keras(m, (int)c);
   for (uint32_t i = 0; i < m->funcs.count; i++) {
     AnFunc *f = AN_FUNC(m, i);
     if (f->cls < 0 || !AN_CLASS(m, f->cls)->keras || !graph__is_keras_step(f->name)) continue;
     f->keras_method = true;
-    if (f->via == AN_VIA_NONE && m->cfg->keras_graph_mode) f->via = AN_VIA_KERAS;
+    if (f->via == AN_VIA_NONE && m->cfg->keras_graph_mode && !eager) f->via = AN_VIA_KERAS;
   }
 }
 
@@ -305,6 +345,7 @@ static int graph__data_callback_arg(const char *method) {
 }
 
 static void graph__data_roots(AnModel *m, GraphQueue *q) {
+  bool marked = false;
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     if (!c->method || ts_node_is_null(c->object)) continue;
@@ -314,8 +355,17 @@ static void graph__data_roots(AnModel *m, GraphQueue *q) {
     TSNode arg = an_call_arg(m->lang, c->node, (uint32_t)pos);
     if (ts_node_is_null(arg)) continue;
     int target = an_resolve_function(m, arg, c->ctx.func);
-    if (target >= 0) graph__mark(m, q, target, AN_ROOT_DATA, -1);
+    if (target < 0) continue;
+    graph__mark(m, q, target, AN_ROOT_DATA, -1);
+    /* Dataset elements arrive as tensors (or structures of them). */
+    AnFunc *f = AN_FUNC(m, target);
+    for (uint32_t p = 0; p < f->param_count; p++)
+      if (f->params[p].kind == AN_KIND_UNKNOWN && !f->params[p].is_self && !f->params[p].star && !f->params[p].dstar)
+        f->params[p].kind = AN_KIND_TENSOR;
+    marked = true;
   }
+  /* Kinds memoised while looking for datasets may depend on those params. */
+  if (marked) an_kinds_reset(m);
 }
 
 /* TensorFlow APIs that call a Python callable while tracing run it in graph

@@ -23,6 +23,12 @@ AnKind an_kind_join(AnKind a, AnKind b) {
 
 static bool kinds__pre(const char *d, const char *prefix) { return an_dotted_has_prefix(d, prefix); }
 
+static bool kinds__in(const char *name, const char *const *list) {
+  for (int i = 0; list[i]; i++)
+    if (strcmp(name, list[i]) == 0) return true;
+  return false;
+}
+
 /* Top-level tensorflow functions that return tensors. */
 static const char *const kinds__tf_tensor_ops[] = {
     "abs", "add", "add_n", "argmax", "argmin", "argsort", "boolean_mask", "broadcast_to", "cast",
@@ -42,14 +48,27 @@ static const char *const kinds__tf_tensor_ops[] = {
     "unravel_index", "truncatediv", "floordiv", "floormod", "guarantee_const", NULL,
 };
 
-static bool kinds__in(const char *name, const char *const *list) {
-  for (int i = 0; list[i]; i++)
-    if (strcmp(name, list[i]) == 0) return true;
-  return false;
-}
+
+/* TensorFlow functions that return tuples or lists of tensors (unpacking
+ * their result is fine), or whose result structure depends on arguments. */
+static const char *const kinds__multi_output[] = {
+    "tensorflow.math.top_k", "tensorflow.nn.top_k", "tensorflow.nn.moments", "tensorflow.nn.weighted_moments",
+    "tensorflow.unstack", "tensorflow.split", "tensorflow.meshgrid", "tensorflow.unique",
+    "tensorflow.unique_with_counts", "tensorflow.linalg.eigh", "tensorflow.linalg.eig", "tensorflow.linalg.svd",
+    "tensorflow.linalg.qr", "tensorflow.linalg.lu", "tensorflow.image.sample_distorted_bounding_box",
+    "tensorflow.image.stateless_sample_distorted_bounding_box", "tensorflow.clip_by_global_norm",
+    "tensorflow.while_loop", "tensorflow.py_function", "tensorflow.numpy_function", "tensorflow.map_fn",
+    "tensorflow.scan", "tensorflow.switch_case", "tensorflow.cond", "tensorflow.dynamic_partition",
+    "tensorflow.math.unsorted_segment_max", "tensorflow.nn.ctc_beam_search_decoder",
+    "tensorflow.nn.ctc_greedy_decoder", "tensorflow.strings.split", "tensorflow.io.parse_single_example",
+    "tensorflow.io.parse_example", "tensorflow.image.combined_non_max_suppression", "tensorflow.vectorized_map",
+    "tensorflow.nn.fractional_max_pool", "tensorflow.math.segment_max", "tensorflow.linalg.slogdet",
+    "tensorflow.nn.max_pool_with_argmax", "tensorflow.nn.sufficient_statistics", NULL,
+};
 
 AnKind an_api_kind(const char *d) {
   if (!d) return AN_KIND_UNKNOWN;
+  if (kinds__in(d, kinds__multi_output)) return AN_KIND_UNKNOWN;
   if (strcmp(d, "tensorflow.Variable") == 0) return AN_KIND_VARIABLE;
   if (kinds__pre(d, "keras.Input") || kinds__pre(d, "keras.layers.Input")) return AN_KIND_TENSOR;
   if (kinds__pre(d, "keras.layers") || kinds__pre(d, "keras.Model") || kinds__pre(d, "keras.Sequential") ||
@@ -85,6 +104,11 @@ AnKind an_api_kind(const char *d) {
       return AN_KIND_UNKNOWN;
     return AN_KIND_NUMPY;
   }
+  static const char *const py_numbers[] = {"time.time", "time.perf_counter", "time.monotonic", "time.time_ns",
+                                           "time.process_time", "random.random", "random.uniform", "random.randint",
+                                           "random.gauss", "math.sqrt", "math.log", "math.exp", "math.ceil",
+                                           "math.floor", NULL};
+  if (kinds__in(d, py_numbers)) return AN_KIND_PY_SCALAR;
   if (strncmp(d, "builtins.", 9) == 0) {
     const char *b = d + 9;
     static const char *const scalar[] = {"len", "int", "float", "round", "abs", "bool", "sum", "max",
@@ -387,6 +411,11 @@ static AnKind kinds__expr(AnModel *m, TSNode e, int func, int depth) {
   case AN_SYM_attribute: {
     TSNode obj = an_field(l, e, AN_FIELD_object), attr = an_field(l, e, AN_FIELD_attribute);
     if (ts_node_is_null(obj) || ts_node_is_null(attr)) return AN_KIND_UNKNOWN;
+    if (an_text_eq(m->src, attr, "rank") || an_text_eq(m->src, attr, "ndims")) {
+      TSNode inner = an_unparen(l, obj);
+      if (an_sym(l, inner) == AN_SYM_attribute && an_text_eq(m->src, an_field(l, inner, AN_FIELD_attribute), "shape"))
+        return AN_KIND_PY_SCALAR; /* static rank */
+    }
     if (an_text_eq(m->src, attr, "shape")) {
       AnKind k = kinds__expr(m, obj, func, depth + 1);
       return an_kind_is_tensor(k) || k == AN_KIND_NUMPY ? AN_KIND_PY_CONTAINER : AN_KIND_UNKNOWN;
@@ -463,7 +492,7 @@ static void kinds__call_site(AnModel *m, AnCall *c, AnKind *acc, bool *seen) {
   }
 }
 
-static void kinds__reset_memos(AnModel *m) {
+void an_kinds_reset(AnModel *m) {
   for (uint32_t i = 0; i < m->bindings.count; i++) AN_VEC_AT(m->bindings, AnBinding, i).state = 0;
   for (uint32_t i = 0; i < m->attrs.count; i++) AN_VEC_AT(m->attrs, AnAttrBinding, i).state = 0;
 }
@@ -507,6 +536,9 @@ static void kinds__params_round(AnModel *m) {
         k = f->scratch_kinds[p];
         pa->kind_from_calls = true;
       }
+      /* No caller overrides the default: the default is the value. */
+      if (k == AN_KIND_UNKNOWN && !pa->kind_from_calls && !ts_node_is_null(pa->default_value))
+        k = kinds__expr(m, pa->default_value, f->parent, 1);
       if (m->index && !f->is_lambda) {
         uint32_t ext = 0;
         AnKind ek = an_index_param_kind(m->index, m->module, f->qualname, p, pa->name, &ext);
@@ -528,7 +560,7 @@ void an_params_infer(AnModel *m) {
   /* Two rounds: the second sees parameter kinds of callers found by the
    * first (a caller's parameter forwarded to a callee). */
   kinds__params_round(m);
-  kinds__reset_memos(m);
+  an_kinds_reset(m);
   kinds__params_round(m);
-  kinds__reset_memos(m);
+  an_kinds_reset(m);
 }

@@ -261,6 +261,8 @@ static inline bool an_kind_is_tensor(AnKind k) { return k == AN_KIND_TENSOR || k
  * dotted name. */
 AnKind an_api_kind(const char *dotted);
 void an_params_infer(AnModel *m);
+/* Forgets memoised binding kinds (after parameter kinds changed). */
+void an_kinds_reset(AnModel *m);
 
 /* findings.c */
 /* Emits a finding for `rule` over [start, end) in context `func`; returns it

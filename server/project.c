@@ -23,8 +23,17 @@
 #include "server/lang.h"
 #include "server/project.h"
 
+/* Syntax trees take about 40 bytes per byte of source, so keeping every
+ * tree from phase 1 to phase 3 does not scale to very large trees of files.
+ * Trees are kept while the source they cover stays under this budget (about
+ * 650 MB of trees); the files beyond it keep only their text and are parsed
+ * again in phase 3, trading CPU time for bounded memory. */
+enum { PROJECT_TREE_BUDGET = 16u << 20 };
+
 typedef struct ProjectSlot {
-  Doc *doc;           /* phase 1 -> phase 3 */
+  Doc *doc;           /* phase 1 -> phase 3, when its tree is kept */
+  char *text;         /* phase 1 -> phase 3, when the tree is not kept */
+  uint32_t len;
   AnSummary *summary; /* phase 1 -> index */
   int err;            /* errno of a failed read, 0 otherwise */
 } ProjectSlot;
@@ -35,7 +44,9 @@ typedef struct ProjectShared {
   const AnIndex *index;
   ProjectSlot *slots;
   atomic_size_t next;
+  atomic_size_t kept_bytes; /* source bytes whose trees are kept */
 } ProjectShared;
+
 
 static void project__oom(void) {
   fputs("hybridls: out of memory\n", stderr);
@@ -114,10 +125,15 @@ fail:
   return err;
 }
 
-static void project__phase1(ProjectShared *sh) {
-  const ProjectOptions *opt = sh->opt;
+static TSParser *project__parser_new(void) {
   TSParser *parser = ts_parser_new();
   if (!parser || !ts_parser_set_language(parser, hl_python_language())) project__oom();
+  return parser;
+}
+
+static void project__phase1(ProjectShared *sh) {
+  const ProjectOptions *opt = sh->opt;
+  TSParser *parser = project__parser_new();
   for (;;) {
     size_t i = atomic_fetch_add(&sh->next, 1);
     if (i >= opt->path_count) break;
@@ -127,34 +143,55 @@ static void project__phase1(ProjectShared *sh) {
     slot->err = project__read(opt->paths[i], &text, &len);
     if (slot->err) continue;
     Doc *doc = doc_new(opt->paths[i], text, len, 0, parser);
-    hl_free(text);
     if (!doc_tree(doc)) {
       /* tree-sitter returns no tree only without a language or when
        * cancelled, neither of which happens here. */
       doc_free(doc);
+      hl_free(text);
       slot->err = EIO;
       continue;
     }
     uint32_t doc_len;
     const char *doc_txt = doc_text(doc, &doc_len);
-    AnSource src = {sh->lang, doc_txt, doc_len, doc_tree(doc), opt->paths[i]};
+    AnSource src = {.lang = sh->lang, .text = doc_txt, .length = doc_len, .tree = doc_tree(doc),
+                     .path = opt->paths[i], .roots = opt->roots, .root_count = opt->root_count};
     slot->summary = an_summary_build(&src);
     if (!slot->summary) project__oom();
-    slot->doc = doc;
+    size_t kept = atomic_fetch_add(&sh->kept_bytes, (size_t)len) + len;
+    if (kept <= PROJECT_TREE_BUDGET) {
+      slot->doc = doc;
+      hl_free(text);
+    } else {
+      doc_free(doc);
+      slot->text = text;
+      slot->len = len;
+    }
   }
   ts_parser_delete(parser);
 }
 
 static void project__phase3(ProjectShared *sh) {
   const ProjectOptions *opt = sh->opt;
+  TSParser *parser = NULL;
   for (;;) {
     size_t i = atomic_fetch_add(&sh->next, 1);
     if (i >= opt->path_count) break;
     ProjectSlot *slot = &sh->slots[i];
+    if (slot->text) {
+      if (!parser) parser = project__parser_new();
+      slot->doc = doc_new(opt->paths[i], slot->text, slot->len, 0, parser);
+      hl_free(slot->text);
+      slot->text = NULL;
+      if (!doc_tree(slot->doc)) {
+        doc_free(slot->doc);
+        slot->doc = NULL;
+      }
+    }
     if (!slot->doc) continue;
     uint32_t len;
     const char *text = doc_text(slot->doc, &len);
-    AnSource src = {sh->lang, text, len, doc_tree(slot->doc), opt->paths[i]};
+    AnSource src = {.lang = sh->lang, .text = text, .length = len, .tree = doc_tree(slot->doc),
+                     .path = opt->paths[i], .roots = opt->roots, .root_count = opt->root_count};
     AnModel *model = an_model_build(&src, opt->config, sh->index);
     if (!model) project__oom();
     opt->visit(opt->ctx, i, opt->paths[i], slot->doc, model);
@@ -163,6 +200,7 @@ static void project__phase3(ProjectShared *sh) {
     doc_free(slot->doc);
     slot->doc = NULL;
   }
+  if (parser) ts_parser_delete(parser);
 }
 
 typedef struct ProjectThread {
@@ -203,6 +241,8 @@ int project_run(const ProjectOptions *opt, ProjectStats *stats) {
     return -1;
   }
   ProjectShared sh = {.opt = opt, .lang = lang};
+  atomic_init(&sh.next, 0);
+  atomic_init(&sh.kept_bytes, 0);
   sh.slots = hl_calloc(opt->path_count ? opt->path_count : 1, sizeof *sh.slots);
   AnIndex *index = an_index_new(opt->roots, opt->root_count);
   if (!index) project__oom();

@@ -42,6 +42,7 @@ tally "rule fixtures" "$out/tests/fixture_runner" tests/fixtures
 tally "quiet corpus" "$out/tests/fixture_runner" --quiet tests/corpus
 tally "cli" sh tests/cli/run.sh "$out/hybridls"
 tally "lsp transcripts" "$out/tests/lsp_runner" "$out/hybridls" tests/lsp
+tally "lsp harness self-test" "$out/tests/lsp_runner" "$out/tests/lsp_runner" tests/lsp/selftest
 echo "$pass $fail" > "$out/suite.result"
 echo "$variant: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

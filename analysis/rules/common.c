@@ -26,3 +26,135 @@ const char *an_func_label(AnModel *m, int func) {
 bool an_graph_code(AnModel *m, const AnCtx *ctx) {
   return an_in_graph(m, ctx->func) && !ctx->eager_guard;
 }
+
+const char *an_snippet(AnModel *m, TSNode node) {
+  uint32_t len;
+  const char *t = an_text(m->src, node, &len);
+  const char *nl = memchr(t, '\n', len);
+  bool cut = false;
+  if (nl) {
+    len = (uint32_t)(nl - t);
+    cut = true;
+  }
+  if (len > 60) {
+    len = 57;
+    cut = true;
+  }
+  return an_arena_printf(&m->arena, "%.*s%s", (int)len, t, cut ? "..." : "");
+}
+
+bool an_node_within(TSNode inner, TSNode outer) {
+  return ts_node_start_byte(outer) <= ts_node_start_byte(inner) && ts_node_end_byte(inner) <= ts_node_end_byte(outer);
+}
+
+static bool common__is_statement(AnSym s) {
+  switch (s) {
+  case AN_SYM_expression_statement:
+  case AN_SYM_assignment:
+  case AN_SYM_return_statement:
+  case AN_SYM_assert_statement:
+  case AN_SYM_if_statement:
+  case AN_SYM_for_statement:
+  case AN_SYM_while_statement:
+  case AN_SYM_with_statement:
+  case AN_SYM_try_statement:
+  case AN_SYM_raise_statement:
+  case AN_SYM_delete_statement:
+  case AN_SYM_function_definition:
+  case AN_SYM_class_definition:
+  case AN_SYM_decorated_definition:
+    return true;
+  default:
+    return false;
+  }
+}
+
+TSNode an_statement_of(AnModel *m, TSNode node) {
+  for (TSNode n = node; !ts_node_is_null(n); n = ts_node_parent(n)) {
+    AnSym s = an_sym(m->lang, n);
+    if (s == AN_SYM_module) break;
+    if (s == AN_SYM_assignment || s == AN_SYM_augmented_assignment) {
+      TSNode p = ts_node_parent(n);
+      if (an_sym(m->lang, p) == AN_SYM_expression_statement) return p;
+    }
+    if (common__is_statement(s)) return n;
+  }
+  TSNode none = {{0}, NULL, NULL};
+  return none;
+}
+
+uint32_t an_line_start(AnModel *m, uint32_t at) {
+  while (at > 0 && m->src[at - 1] != '\n' && m->src[at - 1] != '\r') at--;
+  return at;
+}
+
+uint32_t an_line_end(AnModel *m, uint32_t at) {
+  while (at < m->len && m->src[at] != '\n') at++;
+  return at < m->len ? at + 1 : at;
+}
+
+const char *an_indent_at(AnModel *m, uint32_t at) {
+  uint32_t s = an_line_start(m, at), e = s;
+  while (e < m->len && (m->src[e] == ' ' || m->src[e] == '\t')) e++;
+  return an_arena_strndup(&m->arena, m->src + s, e - s);
+}
+
+typedef struct Mention {
+  AnModel *m;
+  const char *name;
+  uint32_t len;
+  bool found;
+} Mention;
+
+static bool common__mention_visit(TSNode n, void *ctx) {
+  Mention *mc = ctx;
+  if (mc->found) return false;
+  if (an_sym(mc->m->lang, n) == AN_SYM_identifier) {
+    uint32_t len;
+    const char *t = an_text(mc->m->src, n, &len);
+    if (len == mc->len && memcmp(t, mc->name, len) == 0) mc->found = true;
+    return false;
+  }
+  return true;
+}
+
+bool an_mentions(AnModel *m, TSNode node, const char *name, uint32_t len) {
+  Mention mc = {m, name, len, false};
+  if (!ts_node_is_null(node)) an_walk(node, common__mention_visit, &mc);
+  return mc.found;
+}
+
+bool an_in_condition(AnModel *m, TSNode node) {
+  TSNode child = node;
+  for (TSNode n = ts_node_parent(node); !ts_node_is_null(n); child = n, n = ts_node_parent(n)) {
+    AnSym s = an_sym(m->lang, n);
+    if (s == AN_SYM_if_statement || s == AN_SYM_elif_clause || s == AN_SYM_while_statement) {
+      TSNode cond = an_field(m->lang, n, AN_FIELD_condition);
+      return ts_node_eq(cond, child);
+    }
+    if (s == AN_SYM_conditional_expression || s == AN_SYM_assert_statement) return true;
+    if (s == AN_SYM_function_definition || s == AN_SYM_lambda || s == AN_SYM_block || s == AN_SYM_module)
+      return false;
+  }
+  return false;
+}
+
+TSNode an_enclosing_if(AnModel *m, TSNode node, int func) {
+  TSNode child = node;
+  TSNode fn = func >= 0 ? AN_FUNC(m, func)->node : m->root;
+  for (TSNode n = ts_node_parent(node); !ts_node_is_null(n); child = n, n = ts_node_parent(n)) {
+    if (ts_node_eq(n, fn)) break;
+    AnSym s = an_sym(m->lang, n);
+    if (s == AN_SYM_if_statement || s == AN_SYM_elif_clause) {
+      TSNode cons = an_field(m->lang, n, AN_FIELD_consequence);
+      if (ts_node_eq(cons, child)) return n;
+    }
+  }
+  TSNode none = {{0}, NULL, NULL};
+  return none;
+}
+
+bool an_is_decorator_call(AnModel *m, TSNode call) {
+  TSNode p = ts_node_parent(call);
+  return an_sym(m->lang, p) == AN_SYM_decorator;
+}

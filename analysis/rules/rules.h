@@ -20,5 +20,30 @@ const char *an_func_label(AnModel *m, int func);
 /* True when the code at `func` is graph code in which the rule applies: in
  * G, not under `if tf.executing_eagerly():`. */
 bool an_graph_code(AnModel *m, const AnCtx *ctx);
+/* A short, single-line quotation of a node for messages ("x.numpy()"),
+ * shortened with "..." past 60 characters. */
+const char *an_snippet(AnModel *m, TSNode node);
+/* True when `inner` lies within `outer` (byte ranges). */
+bool an_node_within(TSNode inner, TSNode outer);
+/* Nearest ancestor that is a statement (or the node itself); null at the
+ * module. */
+TSNode an_statement_of(AnModel *m, TSNode node);
+/* Indentation (spaces and tabs) of the line containing byte `at`. */
+const char *an_indent_at(AnModel *m, uint32_t at);
+/* Byte offset of the start of the line containing `at`. */
+uint32_t an_line_start(AnModel *m, uint32_t at);
+/* Byte offset just after the end of the line containing `at` (after its
+ * newline, or the end of the text). */
+uint32_t an_line_end(AnModel *m, uint32_t at);
+/* True when the subtree of `node` contains an identifier spelled `name`. */
+bool an_mentions(AnModel *m, TSNode node, const char *name, uint32_t len);
+/* True when `node` sits inside the condition of an enclosing if/elif/while,
+ * conditional expression or assert, within its function. */
+bool an_in_condition(AnModel *m, TSNode node);
+/* The nearest enclosing `if`/`elif` statement within the function whose
+ * consequence contains `node`; null when none. */
+TSNode an_enclosing_if(AnModel *m, TSNode node, int func);
+/* True for calls that are the expression of a decorator. */
+bool an_is_decorator_call(AnModel *m, TSNode call);
 
 #endif

@@ -82,10 +82,27 @@ static void effects__print_fix(AnModel *m, AnFinding *f, const AnCall *c) {
   }
 }
 
+/* `experimental_autograph_options=...BUILTIN_FUNCTIONS` on the root makes
+ * AutoGraph turn print into a per-call Python callback. */
+static bool effects__print_converted(AnModel *m, int func) {
+  int root = an_graph_root(m, func);
+  if (root < 0) return false;
+  TSNode call = AN_FUNC(m, root)->tf.call;
+  if (ts_node_is_null(call)) return false;
+  TSNode opts = an_call_kwarg(m->lang, m->src, call, "experimental_autograph_options");
+  if (ts_node_is_null(opts)) return false;
+  uint32_t len;
+  const char *t = an_text(m->src, opts, &len);
+  for (uint32_t i = 0; i + 17 <= len; i++)
+    if (memcmp(t + i, "BUILTIN_FUNCTIONS", 17) == 0) return true;
+  return false;
+}
+
 void an_check_HY201(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     if (!an_call_is(c, "builtins.print") || !an_graph_code(m, &c->ctx)) continue;
+    if (effects__print_converted(m, c->ctx.func)) continue;
     AnFinding *f = an_emit_node(m, AN_RULE_PRINT_AT_TRACE_TIME, c->node, c->ctx.func,
                                 "print() runs only while '%s' is being traced, not on every call; "
                                 "use tf.print to print tensor values each time",
@@ -94,5 +111,479 @@ void an_check_HY201(AnModel *m) {
     if (effects__trace_log(m, c)) f->severity = AN_SEV_HINT;
     an_finding_related_chain(m, f, c->ctx.func);
     effects__print_fix(m, f, c);
+  }
+}
+
+/* --- HY202 python-state-mutation-in-graph -------------------------------- */
+
+static bool effects__list_mutator(const char *m) {
+  return strcmp(m, "append") == 0 || strcmp(m, "extend") == 0 || strcmp(m, "insert") == 0;
+}
+
+static bool effects__any_mutator(const char *m) {
+  static const char *const names[] = {"pop", "update", "add", "clear", "remove", "setdefault", "popitem",
+                                      "discard", NULL};
+  for (int i = 0; names[i]; i++)
+    if (strcmp(m, names[i]) == 0) return true;
+  return effects__list_mutator(m);
+}
+
+/* True when `name` is bound in function `func` itself (a local container). */
+static bool effects__local(AnModel *m, TSNode id, int func) {
+  uint32_t len;
+  const char *t = an_text(m->src, id, &len);
+  if (func < 0) return false;
+  if (an_hash_get(&m->global_map, func, t, len) > 0) return false;
+  return an_hash_get(&m->binding_map, func, t, len) >= 0;
+}
+
+static bool effects__is_param(AnModel *m, TSNode id, int func) {
+  if (func < 0) return false;
+  AnFunc *f = AN_FUNC(m, func);
+  for (uint32_t i = 0; i < f->param_count; i++)
+    if (an_text_eq(m->src, id, f->params[i].name)) return true;
+  return false;
+}
+
+static void effects__mutating_calls(AnModel *m) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (!c->method || ts_node_is_null(c->object) || !effects__any_mutator(c->method)) continue;
+    if (!an_graph_code(m, &c->ctx) || c->ctx.init_scope) continue;
+    TSNode obj = an_unparen(m->lang, c->object);
+    AnSym os = an_sym(m->lang, obj);
+    if (os != AN_SYM_identifier && os != AN_SYM_attribute) continue;
+    if (os == AN_SYM_identifier && (effects__local(m, obj, c->ctx.func) || effects__is_param(m, obj, c->ctx.func)))
+      continue;
+    if (os == AN_SYM_attribute) {
+      TSNode base = an_field(m->lang, obj, AN_FIELD_object);
+      if (an_sym(m->lang, base) == AN_SYM_identifier && !an_text_eq(m->src, base, "self") &&
+          effects__local(m, base, c->ctx.func))
+        continue;
+    }
+    AnKind k = an_kind_of(m, obj, c->ctx.func);
+    if (k != AN_KIND_PY_CONTAINER && !(k == AN_KIND_UNKNOWN && effects__list_mutator(c->method))) continue;
+    AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_STATE_MUTATION_IN_GRAPH, c->node, c->ctx.func,
+                                "'%s' changes the Python object '%s', which outlives '%s'; in graph code this "
+                                "happens once per trace, not on every call",
+                                an_snippet(m, c->node), an_snippet(m, obj), an_func_label(m, c->ctx.func));
+    an_finding_related_chain(m, f, c->ctx.func);
+  }
+}
+
+/* A tf.Variable (or layer) assigned under a create-once guard is HY401's
+ * sanctioned idiom, not a Python state change. */
+static bool effects__guarded_creation(AnModel *m, const AnSite *s, TSNode right) {
+  AnKind k = an_kind_of(m, right, s->ctx.func);
+  if (k != AN_KIND_VARIABLE && k != AN_KIND_KERAS) {
+    TSNode r = an_unparen(m->lang, right);
+    if (an_sym(m->lang, r) != AN_SYM_call) return false;
+    const char *d = an_dotted(m, an_field(m->lang, r, AN_FIELD_function), s->ctx.func);
+    if (!d || !(an_dotted_has_prefix(d, "keras") || an_dotted_has_prefix(d, "tensorflow.random.Generator")))
+      return false;
+  }
+  return !ts_node_is_null(an_enclosing_if(m, s->node, s->ctx.func));
+}
+
+static void effects__assignments(AnModel *m) {
+  for (uint32_t i = 0; i < m->sites.count; i++) {
+    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+    if (s->kind != AN_SITE_ASSIGN || !an_graph_code(m, &s->ctx) || s->ctx.init_scope) continue;
+    TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
+    TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
+    AnSym ls = an_sym(m->lang, left);
+    int func = s->ctx.func;
+    const char *what = NULL;
+    if (ls == AN_SYM_attribute) {
+      TSNode base = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_object));
+      if (an_sym(m->lang, base) == AN_SYM_identifier && !an_text_eq(m->src, base, "self") &&
+          effects__local(m, base, func))
+        continue;
+      if (!ts_node_is_null(right) && effects__guarded_creation(m, s, right)) continue;
+      what = "attribute";
+    } else if (ls == AN_SYM_subscript) {
+      TSNode base = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_value));
+      AnSym bs = an_sym(m->lang, base);
+      if (bs == AN_SYM_identifier && (effects__local(m, base, func) || effects__is_param(m, base, func))) continue;
+      if (bs != AN_SYM_identifier && bs != AN_SYM_attribute) continue;
+      AnKind k = an_kind_of(m, base, func);
+      if (k != AN_KIND_PY_CONTAINER) continue;
+      what = "item";
+    } else if (ls == AN_SYM_identifier) {
+      uint32_t len;
+      const char *t = an_text(m->src, left, &len);
+      if (func < 0 || an_hash_get(&m->global_map, func, t, len) <= 0) continue;
+      what = "global";
+    } else {
+      continue;
+    }
+    AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_STATE_MUTATION_IN_GRAPH, left, func,
+                                "assignment to %s'%s' in '%s' happens only while tracing; later calls run the "
+                                "graph and leave it unchanged. Keep such state in a tf.Variable",
+                                strcmp(what, "global") == 0 ? "the global " : "", an_snippet(m, left),
+                                an_func_label(m, func));
+    an_finding_related_chain(m, f, func);
+  }
+}
+
+void an_check_HY202(AnModel *m) {
+  effects__mutating_calls(m);
+  effects__assignments(m);
+}
+
+/* --- HY203 trace-time-python-guard --------------------------------------- */
+
+/* The Python value a condition reads: `self.attr` or a global name. */
+typedef struct GuardRead {
+  TSNode node;
+  bool is_attr;
+} GuardRead;
+
+static bool effects__guard_visit(TSNode n, void *ctx) {
+  void **args = ctx;
+  AnModel *m = args[0];
+  GuardRead *out = args[1];
+  if (!ts_node_is_null(out->node)) return false;
+  AnSym s = an_sym(m->lang, n);
+  int func = *(int *)args[2];
+  if (s == AN_SYM_attribute) {
+    TSNode obj = an_field(m->lang, n, AN_FIELD_object);
+    if (an_sym(m->lang, obj) == AN_SYM_identifier && an_text_eq(m->src, obj, "self")) {
+      out->node = n;
+      out->is_attr = true;
+    }
+    return false;
+  }
+  if (s == AN_SYM_identifier) {
+    uint32_t len;
+    const char *t = an_text(m->src, n, &len);
+    if (func >= 0 && an_hash_get(&m->global_map, func, t, len) > 0) out->node = n;
+    return false;
+  }
+  if (s == AN_SYM_call) return false; /* `tf.equal(self.x, ...)` etc. are not plain reads */
+  return true;
+}
+
+/* The function writes the value the guard reads (`self.attr` or the global). */
+static bool effects__writes(AnModel *m, int func, TSNode read) {
+  bool attr = an_sym(m->lang, read) == AN_SYM_attribute;
+  uint32_t len;
+  const char *want = an_text(m->src, attr ? an_field(m->lang, read, AN_FIELD_attribute) : read, &len);
+  for (uint32_t i = 0; i < m->sites.count; i++) {
+    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+    if (s->kind != AN_SITE_ASSIGN || s->ctx.func != func) continue;
+    TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
+    TSNode name = left;
+    if (attr) {
+      if (an_sym(m->lang, left) != AN_SYM_attribute || !an_text_eq(m->src, an_field(m->lang, left, AN_FIELD_object), "self"))
+        continue;
+      name = an_field(m->lang, left, AN_FIELD_attribute);
+    } else if (an_sym(m->lang, left) != AN_SYM_identifier) {
+      continue;
+    }
+    uint32_t nlen;
+    const char *t = an_text(m->src, name, &nlen);
+    if (nlen == len && memcmp(t, want, len) == 0) return true;
+  }
+  return false;
+}
+
+static bool effects__stateful_call(const AnCall *c) {
+  if (c->method) {
+    static const char *const names[] = {"assign", "assign_add", "assign_sub", "apply_gradients", "scatter_update",
+                                        "scatter_add", "scatter_sub", "scatter_nd_update", "minimize", NULL};
+    for (int i = 0; names[i]; i++)
+      if (strcmp(c->method, names[i]) == 0) return true;
+  }
+  return c->dotted && (strcmp(c->dotted, "tensorflow.print") == 0 || an_dotted_has_prefix(c->dotted, "tensorflow.summary"));
+}
+
+static bool effects__creates_variables(const AnCall *c) {
+  return c->dotted && (strcmp(c->dotted, "tensorflow.Variable") == 0 || an_dotted_has_prefix(c->dotted, "keras.layers") ||
+                       an_dotted_has_prefix(c->dotted, "keras.optimizers") || an_dotted_has_prefix(c->dotted, "keras.metrics"));
+}
+
+void an_check_HY203(AnModel *m) {
+  for (uint32_t i = 0; i < m->sites.count; i++) {
+    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+    if (s->kind != AN_SITE_IF || !an_graph_code(m, &s->ctx)) continue;
+    TSNode cond = an_field(m->lang, s->node, AN_FIELD_condition);
+    TSNode body = an_field(m->lang, s->node, an_sym(m->lang, s->node) == AN_SYM_while_statement ? AN_FIELD_body : AN_FIELD_consequence);
+    if (ts_node_is_null(cond) || ts_node_is_null(body)) continue;
+    GuardRead read = {{{0}, NULL, NULL}, false};
+    int func = s->ctx.func;
+    void *args[3] = {m, &read, &func};
+    an_walk(cond, effects__guard_visit, args);
+    if (ts_node_is_null(read.node)) continue;
+    AnKind k = an_kind_of(m, read.node, s->ctx.func);
+    if (k != AN_KIND_PY_SCALAR) continue;
+    if (!effects__writes(m, s->ctx.func, read.node)) continue;
+    bool stateful = false, creates = false;
+    for (uint32_t c = 0; c < m->calls.count; c++) {
+      AnCall *call = &AN_VEC_AT(m->calls, AnCall, c);
+      if (call->ctx.func != s->ctx.func || !an_node_within(call->node, body)) continue;
+      if (effects__stateful_call(call)) stateful = true;
+      if (effects__creates_variables(call)) creates = true;
+    }
+    if (!stateful || creates) continue;
+    AnFinding *f = an_emit_node(m, AN_RULE_TRACE_TIME_PYTHON_GUARD, cond, s->ctx.func,
+                                "'%s' reads the Python value '%s', so it is decided once while '%s' is traced; "
+                                "the graph then repeats the chosen branch on every call. Use a tf.Variable "
+                                "for state checked at run time",
+                                an_snippet(m, cond), an_snippet(m, read.node), an_func_label(m, s->ctx.func));
+    an_finding_related_chain(m, f, s->ctx.func);
+  }
+}
+
+/* --- HY205 python-nondeterminism-frozen ---------------------------------- */
+
+static const struct {
+  const char *prefix;
+  const char *replacement; /* suggested TensorFlow call, or NULL */
+} effects__nondeterministic[] = {
+    {"random.random", "tf.random.uniform([])"},
+    {"random.uniform", "tf.random.uniform"},
+    {"random.randint", "tf.random.uniform(..., dtype=tf.int32)"},
+    {"random.gauss", "tf.random.normal"},
+    {"random.normalvariate", "tf.random.normal"},
+    {"random.choice", "tf.random.shuffle or tf.random.categorical"},
+    {"random.shuffle", "tf.random.shuffle"},
+    {"random.sample", "tf.random.shuffle"},
+    {"random.randrange", "tf.random.uniform(..., dtype=tf.int32)"},
+    {"numpy.random.uniform", "tf.random.uniform"},
+    {"numpy.random.normal", "tf.random.normal"},
+    {"numpy.random.randn", "tf.random.normal"},
+    {"numpy.random.rand", "tf.random.uniform"},
+    {"numpy.random.randint", "tf.random.uniform(..., dtype=tf.int32)"},
+    {"numpy.random.random", "tf.random.uniform"},
+    {"numpy.random.choice", "tf.random.categorical"},
+    {"numpy.random.shuffle", "tf.random.shuffle"},
+    {"numpy.random.permutation", "tf.random.shuffle"},
+    {"numpy.random.binomial", NULL},
+    {"numpy.random.beta", NULL},
+    {"numpy.random.gamma", "tf.random.gamma"},
+    {"numpy.random.poisson", "tf.random.poisson"},
+    {"numpy.random.exponential", NULL},
+    {"time.time", "tf.timestamp()"},
+    {"time.perf_counter", "tf.timestamp()"},
+    {"time.monotonic", "tf.timestamp()"},
+    {"time.time_ns", "tf.timestamp()"},
+    {"time.process_time", "tf.timestamp()"},
+    {"datetime.datetime.now", "tf.timestamp()"},
+    {"datetime.datetime.utcnow", "tf.timestamp()"},
+    {"datetime.datetime.today", "tf.timestamp()"},
+    {"uuid.uuid4", NULL},
+    {"uuid.uuid1", NULL},
+    {"os.urandom", NULL},
+    {"secrets", NULL},
+};
+
+/* Arguments of print/logging calls are trace-time logging by intent. */
+static bool effects__in_log_call(AnModel *m, const AnCall *c) {
+  for (TSNode p = ts_node_parent(c->node); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    AnSym s = an_sym(m->lang, p);
+    if (s == AN_SYM_argument_list) {
+      TSNode call = ts_node_parent(p);
+      const char *d = an_dotted(m, an_field(m->lang, call, AN_FIELD_function), c->ctx.func);
+      return d && (strcmp(d, "builtins.print") == 0 || an_dotted_has_prefix(d, "logging"));
+    }
+    if (s != AN_SYM_binary_operator && s != AN_SYM_parenthesized_expression && s != AN_SYM_unary_operator &&
+        s != AN_SYM_keyword_argument && s != AN_SYM_call && s != AN_SYM_attribute)
+      return false;
+  }
+  return false;
+}
+
+/* `t0 = time.perf_counter()` whose every later use is inside print/logging
+ * arguments: a deliberate trace-time measurement. */
+static bool effects__only_logged(AnModel *m, const AnCall *c) {
+  TSNode assign = ts_node_parent(c->node);
+  if (an_sym(m->lang, assign) != AN_SYM_assignment) return false;
+  TSNode left = an_field(m->lang, assign, AN_FIELD_left);
+  if (an_sym(m->lang, left) != AN_SYM_identifier || c->ctx.func < 0) return false;
+  uint32_t len;
+  const char *name = an_text(m->src, left, &len);
+  bool used = false;
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *other = &AN_VEC_AT(m->calls, AnCall, i);
+    if (other->ctx.func != c->ctx.func || !other->dotted) continue;
+    bool log = strcmp(other->dotted, "builtins.print") == 0 || an_dotted_has_prefix(other->dotted, "logging");
+    if (log && an_mentions(m, an_field(m->lang, other->node, AN_FIELD_arguments), name, len)) used = true;
+  }
+  if (!used) return false;
+  /* Any mention outside logging calls makes it a real value. */
+  TSNode body = an_field(m->lang, AN_FUNC(m, c->ctx.func)->node, AN_FIELD_body);
+  uint32_t n = ts_node_named_child_count(body);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode stmt = ts_node_named_child(body, i);
+    if (an_node_within(assign, stmt) || !an_mentions(m, stmt, name, len)) continue;
+    TSNode e = ts_node_named_child_count(stmt) ? ts_node_named_child(stmt, 0) : stmt;
+    if (an_sym(m->lang, stmt) != AN_SYM_expression_statement || an_sym(m->lang, e) != AN_SYM_call) return false;
+    const char *d = an_dotted(m, an_field(m->lang, e, AN_FIELD_function), c->ctx.func);
+    if (!d || !(strcmp(d, "builtins.print") == 0 || an_dotted_has_prefix(d, "logging"))) return false;
+  }
+  return true;
+}
+
+void an_check_HY205(AnModel *m) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (!c->dotted || !an_graph_code(m, &c->ctx)) continue;
+    for (size_t k = 0; k < sizeof effects__nondeterministic / sizeof effects__nondeterministic[0]; k++) {
+      if (!an_dotted_has_prefix(c->dotted, effects__nondeterministic[k].prefix)) continue;
+      if (effects__in_log_call(m, c) || effects__only_logged(m, c)) break;
+      const char *repl = effects__nondeterministic[k].replacement;
+      AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_NONDETERMINISM_FROZEN, c->node, c->ctx.func,
+                                  "'%s' runs once while '%s' is traced and becomes a constant: every call sees "
+                                  "the same value%s%s",
+                                  an_snippet(m, c->node), an_func_label(m, c->ctx.func),
+                                  repl ? "; use " : "", repl ? repl : "");
+      an_finding_related_chain(m, f, c->ctx.func);
+      break;
+    }
+  }
+}
+
+/* --- HY206 python-io-in-graph -------------------------------------------- */
+
+static bool effects__log_method(const char *m) {
+  static const char *const names[] = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", NULL};
+  for (int i = 0; names[i]; i++)
+    if (strcmp(m, names[i]) == 0) return true;
+  return false;
+}
+
+/* The dotted name of the call that produced a name's (first) value:
+ * `logger = logging.getLogger(...)` gives "logging.getLogger". */
+static const char *effects__value_origin(AnModel *m, TSNode expr, int func) {
+  expr = an_unparen(m->lang, expr);
+  if (an_sym(m->lang, expr) == AN_SYM_call) return an_dotted(m, an_field(m->lang, expr, AN_FIELD_function), func);
+  uint32_t len;
+  const char *t = an_text(m->src, expr, &len);
+  int b = -1;
+  if (an_sym(m->lang, expr) == AN_SYM_identifier) {
+    for (int f = func; b < 0 && f >= 0; f = AN_FUNC(m, f)->parent) b = an_hash_get(&m->binding_map, f, t, len);
+    if (b < 0) b = an_hash_get(&m->binding_map, AN_SCOPE_MODULE, t, len);
+    if (b < 0) return NULL;
+    TSNode v = an_unparen(m->lang, AN_VEC_AT(m->bindings, AnBinding, b).value);
+    if (an_sym(m->lang, v) != AN_SYM_call) return NULL;
+    int scope = AN_VEC_AT(m->bindings, AnBinding, b).scope;
+    return an_dotted(m, an_field(m->lang, v, AN_FIELD_function), scope >= 0 ? scope : -1);
+  }
+  if (an_sym(m->lang, expr) == AN_SYM_attribute) {
+    TSNode obj = an_field(m->lang, expr, AN_FIELD_object), attr = an_field(m->lang, expr, AN_FIELD_attribute);
+    if (!an_text_eq(m->src, obj, "self")) return NULL;
+    int cls = -1;
+    for (int f = func; f >= 0 && cls < 0; f = AN_FUNC(m, f)->parent) cls = AN_FUNC(m, f)->cls;
+    if (cls < 0) return NULL;
+    t = an_text(m->src, attr, &len);
+    int a = an_hash_get(&m->attr_map, cls, t, len);
+    if (a < 0) return NULL;
+    AnAttrBinding *ab = &AN_VEC_AT(m->attrs, AnAttrBinding, a);
+    TSNode v = an_unparen(m->lang, ab->value);
+    if (an_sym(m->lang, v) != AN_SYM_call) return NULL;
+    return an_dotted(m, an_field(m->lang, v, AN_FIELD_function), ab->func);
+  }
+  return NULL;
+}
+
+static const char *const effects__io_calls[] = {
+    "builtins.open", "builtins.input", "warnings.warn", "sys.stdout.write", "sys.stderr.write",
+    "sys.stdout.flush", "json.dump", "pickle.dump", "numpy.save", "numpy.savetxt", "numpy.savez",
+    "wandb.log", "mlflow.log_metric", "mlflow.log_metrics", "mlflow.log_param", "mlflow.log_params",
+    "tensorflow.io.gfile.GFile", "shutil", "os.makedirs", "os.remove", NULL,
+};
+
+static bool effects__is_io(AnModel *m, const AnCall *c) {
+  if (c->dotted) {
+    if (an_dotted_has_prefix(c->dotted, "logging")) return true;
+    for (int i = 0; effects__io_calls[i]; i++)
+      if (an_dotted_has_prefix(c->dotted, effects__io_calls[i])) return true;
+  }
+  if (c->method && effects__log_method(c->method) && !ts_node_is_null(c->object)) {
+    const char *origin = effects__value_origin(m, c->object, c->ctx.func);
+    if (origin && an_dotted_has_prefix(origin, "logging")) return true;
+  }
+  if (!c->method || ts_node_is_null(c->object)) return false;
+  const char *origin = effects__value_origin(m, c->object, c->ctx.func);
+  if (!origin) return false;
+  if ((strcmp(c->method, "write") == 0 || strcmp(c->method, "writelines") == 0) &&
+      (strcmp(origin, "builtins.open") == 0 || strcmp(origin, "tensorflow.io.gfile.GFile") == 0))
+    return true;
+  static const char *const path_writes[] = {"write_text", "write_bytes", "mkdir", "touch", "unlink", "rename", NULL};
+  if (an_dotted_has_prefix(origin, "pathlib.Path"))
+    for (int i = 0; path_writes[i]; i++)
+      if (strcmp(c->method, path_writes[i]) == 0) return true;
+  static const char *const bar_updates[] = {"update", "set_description", "set_postfix", "write", "refresh", NULL};
+  if (an_dotted_has_prefix(origin, "tqdm"))
+    for (int i = 0; bar_updates[i]; i++)
+      if (strcmp(c->method, bar_updates[i]) == 0) return true;
+  return false;
+}
+
+void an_check_HY206(AnModel *m) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (!an_graph_code(m, &c->ctx) || !effects__is_io(m, c)) continue;
+    AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_IO_IN_GRAPH, c->node, c->ctx.func,
+                                "'%s' runs only while '%s' is being traced, not on every call; return the "
+                                "values and log them in the eager caller, or use tf.summary / tf.print",
+                                an_snippet(m, c->node), an_func_label(m, c->ctx.func));
+    an_finding_related_chain(m, f, c->ctx.func);
+  }
+}
+
+/* --- HY214 executing-eagerly-branch -------------------------------------- */
+
+void an_check_HY214(AnModel *m) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (!an_call_is(c, "tensorflow.executing_eagerly") || !an_in_graph(m, c->ctx.func)) continue;
+    if (!an_in_condition(m, c->node)) continue;
+    AnFinding *f = an_emit_node(m, AN_RULE_EXECUTING_EAGERLY_BRANCH, c->node, c->ctx.func,
+                                "tf.executing_eagerly() is False while '%s' is traced, so only the graph branch "
+                                "is ever built; under run_functions_eagerly(True) only the other branch runs",
+                                an_func_label(m, c->ctx.func));
+    an_finding_related_chain(m, f, c->ctx.func);
+  }
+}
+
+/* --- HY502 debugger-in-graph --------------------------------------------- */
+
+static bool effects__is_debugger(const AnCall *c) {
+  return an_call_is(c, "builtins.breakpoint") || an_call_is(c, "pdb.set_trace") || an_call_is(c, "ipdb.set_trace") ||
+         an_call_is(c, "pudb.set_trace") || an_call_is(c, "pdb.post_mortem");
+}
+
+/* Removes the statement holding the call: its whole line, or `pass` when
+ * it is the only statement of its block. */
+static void effects__remove_statement_fix(AnModel *m, AnFinding *f, const AnCall *c) {
+  TSNode stmt = ts_node_parent(c->node);
+  if (an_sym(m->lang, stmt) != AN_SYM_expression_statement) return;
+  TSNode block = ts_node_parent(stmt);
+  uint32_t s = ts_node_start_byte(stmt), e = ts_node_end_byte(stmt);
+  uint32_t ls = an_line_start(m, s), le = an_line_end(m, e > s ? e - 1 : e);
+  /* Only a statement alone on its lines can go without touching others. */
+  for (uint32_t k = ls; k < s; k++)
+    if (m->src[k] != ' ' && m->src[k] != '\t') return;
+  for (uint32_t k = e; k < le; k++)
+    if (m->src[k] != ' ' && m->src[k] != '\t' && m->src[k] != '\n' && m->src[k] != '\r') return;
+  AnFix *fix = an_finding_fix(m, f, "Remove the breakpoint", true);
+  if (an_sym(m->lang, block) == AN_SYM_block && ts_node_named_child_count(block) == 1)
+    an_fix_edit(m, fix, s, e, "pass");
+  else
+    an_fix_edit(m, fix, ls, le, "");
+}
+
+void an_check_HY502(AnModel *m) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (!effects__is_debugger(c) || !an_graph_code(m, &c->ctx)) continue;
+    AnFinding *f = an_emit_node(m, AN_RULE_DEBUGGER_IN_GRAPH, c->node, c->ctx.func,
+                                "'%s' stops only while '%s' is being traced, inside AutoGraph-generated code, "
+                                "not on each call; debug with tf.config.run_functions_eagerly(True) or tf.print",
+                                an_snippet(m, c->node), an_func_label(m, c->ctx.func));
+    an_finding_related_chain(m, f, c->ctx.func);
+    effects__remove_statement_fix(m, f, c);
   }
 }

@@ -44,7 +44,7 @@ if [ ! -x "$bin" ]; then
   exit 2
 fi
 cases=tests/cli/cases
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/hybridls-cli.XXXXXX")
+tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # --- the walk tree ----------------------------------------------------------

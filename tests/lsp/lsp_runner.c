@@ -18,6 +18,11 @@
  * to stdout, every request the test sent is answered exactly once, nothing the
  * server sent is left unconsumed, and the process exits with the stated code.
  *
+ * `lsp_runner serve` is an echo (stdin copied to stdout), the "server" of the
+ * must-fail self-tests in tests/lsp/selftest/: run
+ *   lsp_runner LSP_RUNNER tests/lsp/selftest
+ * to prove that each of the checks above fails when it should.
+ *
  * The harness deliberately shares no code with protocol/: a framing bug in
  * the server must not be hidden by the same bug in its own test.
  */
@@ -170,7 +175,7 @@ typedef struct {
   LrBuf error;          /* the first problem found while reading the file */
 } LrScript;
 
-static char g_root[PATH_MAX]; /* $ROOT: the runner's working directory */
+static char lr__root[PATH_MAX]; /* $ROOT: the runner's working directory */
 
 static bool lr__is_send(LrOp op) { return op == LR_SEND || op == LR_RAW || op == LR_BODY; }
 
@@ -214,7 +219,7 @@ static void lr__add_with_root(LrBuf *out, const char *src, size_t n, bool json) 
   size_t i = 0;
   while (i < n) {
     if (n - i >= 5 && memcmp(src + i, "$ROOT", 5) == 0) {
-      for (const char *r = g_root; *r; r++) {
+      for (const char *r = lr__root; *r; r++) {
         if (json && (*r == '"' || *r == '\\')) lr__buf_add(out, "\\", 1);
         lr__buf_add(out, r, 1);
       }
@@ -644,7 +649,7 @@ static json_int_t lr__get_count(json_t *table, const char *key) {
 }
 
 /* Notes the id of a request the test is sending, so the end of the run can
- * check it was answered exactly once. */
+ * check it got one reply per request sent with that id. */
 static void lr__note_request(json_t *table, const json_t *msg) {
   if (!json_is_object(msg) || !json_is_string(json_object_get(msg, "method"))) return;
   const json_t *id = json_object_get(msg, "id");
@@ -948,7 +953,11 @@ static void lr__expect(LrRun *r, const LrStep *st) {
     }
     long now = lr__now_ms();
     if (now >= until) {
-      if (lr__fail(r, "no matching message within %ld ms", r->script->expect_ms)) {
+      bool fresh = now >= r->deadline
+                       ? lr__fail(r, "transcript exceeded its time limit of %ld ms while waiting",
+                                  r->script->timeout_ms)
+                       : lr__fail(r, "no matching message within %ld ms", r->script->expect_ms);
+      if (fresh) {
         lr__detail(r, "expected: ", pat);
         lr__list_queue(r, "queued:   ");
       }
@@ -980,7 +989,10 @@ static void lr__exit_step(LrRun *r, const LrStep *st) {
   while (!r->failed && (!r->exited || !r->out_eof)) {
     long now = lr__now_ms();
     if (now >= until) {
-      lr__fail(r, "server did not exit within %ld ms", r->script->expect_ms);
+      if (now >= r->deadline)
+        lr__fail(r, "transcript exceeded its time limit of %ld ms waiting for the exit", r->script->timeout_ms);
+      else
+        lr__fail(r, "server did not exit within %ld ms", r->script->expect_ms);
       return;
     }
     lr__pump(r, until - now);
@@ -1016,15 +1028,21 @@ static void lr__final_checks(LrRun *r) {
 
 static bool lr__spawn(LrRun *r, const char *binary) {
   int in[2], out[2];
+  /* The server's stderr goes to a file without a name, so nothing is left
+   * behind whatever happens to the runner. */
   const char *tmpdir = getenv("TMPDIR");
-  char tmpl[PATH_MAX];
-  snprintf(tmpl, sizeof tmpl, "%s/lsp_runner_stderr_XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-  r->err_fd = mkostemp(tmpl, O_CLOEXEC);
+  r->err_fd = open(tmpdir && *tmpdir ? tmpdir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (r->err_fd < 0) { /* a file system without O_TMPFILE: tmpfile() unlinks too */
+    FILE *f = tmpfile();
+    if (f) {
+      r->err_fd = fcntl(fileno(f), F_DUPFD_CLOEXEC, 3);
+      fclose(f);
+    }
+  }
   if (r->err_fd < 0) {
     lr__fail(r, "cannot create a temporary file for stderr: %s", strerror(errno));
     return false;
   }
-  unlink(tmpl); /* nothing is left behind, whatever happens to the runner */
   if (pipe2(in, O_CLOEXEC) != 0) {
     lr__fail(r, "pipe: %s", strerror(errno));
     return false;
@@ -1138,23 +1156,23 @@ static bool lr__play(const LrScript *s, const char *binary, LrBuf *reason) {
 
 /* ---- driver ------------------------------------------------------------ */
 
-static int g_passed, g_failed;
+static int lr__passed, lr__failed;
 
 static void lr__report(const char *name, bool ok, const char *detail) {
   printf("%s %s\n", ok ? "ok  " : "FAIL", name);
   if (detail && *detail) printf("  %s\n", detail);
   fflush(stdout);
-  if (ok) g_passed++;
-  else g_failed++;
+  if (ok) lr__passed++;
+  else lr__failed++;
 }
 
 static void lr__run_file(const char *binary, const char *path, bool expect_fail) {
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
+  size_t len = strlen(base);
+  if (len > 4 && strcmp(base + len - 4, ".rpc") == 0) len -= 4;
   char name[256];
-  snprintf(name, sizeof name, "%.*s", (int)(strlen(base) > 4 && strcmp(base + strlen(base) - 4, ".rpc") == 0
-                                                ? strlen(base) - 4
-                                                : strlen(base)), base);
+  snprintf(name, sizeof name, "%.*s", (int)len, base);
   LrScript s;
   lr__script_load(&s, path);
   LrBuf reason = {0};
@@ -1266,7 +1284,7 @@ int main(int argc, char **argv) {
           stderr);
     return 2;
   }
-  if (!getcwd(g_root, sizeof g_root)) {
+  if (!getcwd(lr__root, sizeof lr__root)) {
     perror("lsp_runner: getcwd");
     return 2;
   }
@@ -1278,6 +1296,6 @@ int main(int argc, char **argv) {
   /* execl does not search PATH, and a relative name must survive as typed. */
   if (!strchr(binary, '/') && realpath(binary, resolved)) binary = resolved;
   for (; a < argc; a++) lr__run_path(binary, argv[a], expect_fail);
-  printf("%d passed, %d failed\n", g_passed, g_failed);
-  return g_failed ? 1 : 0;
+  printf("%d passed, %d failed\n", lr__passed, lr__failed);
+  return lr__failed ? 1 : 0;
 }

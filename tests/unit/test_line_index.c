@@ -190,9 +190,11 @@ TEST(clamping) {
 TEST(invalid_utf8) {
   /* Each byte that does not start a well-formed sequence is one character:
    * a, FF, b, C3 (followed by ASCII), '(', E2 82 (truncated: two), x,
-   * ED A0 80 (a surrogate: three), C0 80 (overlong: two), F5, z, F0 9F
+   * ED A0 80 (a surrogate: three), C0 80 (overlong: two), F5, E0 80 80
+   * (overlong: three), F4 90 80 80 (above U+10FFFF: four), z, F0 9F
    * (truncated at the end: two). */
-  static const char text[] = "a\xFF" "b\xC3(\xE2\x82x\xED\xA0\x80\xC0\x80\xF5z\xF0\x9F";
+  static const char text[] =
+      "a\xFF" "b\xC3(\xE2\x82x\xED\xA0\x80\xC0\x80\xF5\xE0\x80\x80\xF4\x90\x80\x80z\xF0\x9F";
   uint32_t len = (uint32_t)(sizeof text - 1);
   LineIndex *li = new_index(text, len);
   for (int e = LI_UTF8; e <= LI_UTF32; e++) {

@@ -157,6 +157,47 @@ def convert_to_tflite(export_dir, output_path, quantize=False):
     return output_path
 
 
+def representative_images(image_dir, num_images=200, seed=0):
+    """Yields preprocessed calibration inputs for integer quantisation (eager generator)."""
+    paths = sorted(tf.io.gfile.glob(os.path.join(image_dir, "*.jpg")))
+    rng = np.random.default_rng(seed)
+    if len(paths) > num_images:
+        paths = list(rng.choice(paths, size=num_images, replace=False))
+    mean = np.array([0.485, 0.456, 0.406], dtype=np.float32)
+    std = np.array([0.229, 0.224, 0.225], dtype=np.float32)
+    for path in paths:
+        image = tf.io.decode_jpeg(tf.io.read_file(path), channels=3)
+        image = tf.image.resize(image, [IMAGE_SIZE, IMAGE_SIZE]).numpy() / 255.0
+        yield [((image - mean) / std)[np.newaxis].astype(np.float32)]
+
+
+def convert_keras_to_int8_tflite(model, image_dir, output_path):
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = lambda: representative_images(image_dir)
+    with open(output_path, "wb") as f:
+        f.write(converter.convert())
+    return output_path
+
+
+def compare_tflite(tflite_path, model, image_dir, num_samples=16):
+    """Top-1 agreement between the TFLite interpreter and the Keras model."""
+    interpreter = tf.lite.Interpreter(model_path=tflite_path)
+    interpreter.allocate_tensors()
+    input_index = interpreter.get_input_details()[0]["index"]
+    output_index = interpreter.get_output_details()[0]["index"]
+    agreements = []
+    for (batch,) in representative_images(image_dir, num_images=num_samples):
+        interpreter.set_tensor(input_index, batch)
+        interpreter.invoke()
+        lite_logits = interpreter.get_tensor(output_index)
+        keras_logits = model(batch, training=False).numpy()
+        agreements.append(int(np.argmax(lite_logits[0]) == np.argmax(keras_logits[0])))
+    rate = float(np.mean(agreements)) if agreements else float("nan")
+    logger.info("TFLite top-1 agreement with Keras: %.1f%%", 100 * rate)
+    return rate
+
+
 def export_normalizer(features, export_dir):
     normalizer = FeatureNormalizer()
     normalized = normalizer(tf.constant(features, dtype=tf.float32))

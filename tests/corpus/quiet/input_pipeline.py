@@ -1,6 +1,7 @@
 """tf.data input pipelines: TFRecord images, CSV tabular data, and text read
 through a Python generator."""
 import csv
+import functools
 import glob
 import logging
 import os
@@ -83,7 +84,23 @@ def is_valid(image, label):
     return tf.logical_and(big_enough, label >= 0)
 
 
-def image_dataset(file_pattern, batch_size, training, seed=0):
+def mixup(images, labels, alpha, num_classes):
+    """Batch-level mixup: convex combinations of shuffled pairs of examples."""
+    batch_size = tf.shape(images)[0]
+    gamma_1 = tf.random.gamma([batch_size], alpha)
+    gamma_2 = tf.random.gamma([batch_size], alpha)
+    lam = gamma_1 / (gamma_1 + gamma_2)
+    partner = tf.random.shuffle(tf.range(batch_size))
+    lam_images = tf.reshape(lam, [-1, 1, 1, 1])
+    mixed_images = lam_images * images + (1.0 - lam_images) * tf.gather(images, partner)
+    one_hot = tf.one_hot(labels, num_classes)
+    lam_labels = lam[:, tf.newaxis]
+    mixed_labels = lam_labels * one_hot + (1.0 - lam_labels) * tf.gather(one_hot, partner)
+    return mixed_images, mixed_labels
+
+
+def image_dataset(file_pattern, batch_size, training, seed=0, mixup_alpha=0.0,
+                  num_classes=1000):
     files = tf.data.Dataset.list_files(file_pattern, shuffle=training, seed=seed)
     ds = files.interleave(
         tf.data.TFRecordDataset,
@@ -103,6 +120,11 @@ def image_dataset(file_pattern, batch_size, training, seed=0):
     else:
         ds = ds.map(eval_transform, num_parallel_calls=AUTOTUNE)
     ds = ds.batch(batch_size, drop_remainder=training)
+    if training and mixup_alpha > 0.0:
+        ds = ds.map(
+            functools.partial(mixup, alpha=mixup_alpha, num_classes=num_classes),
+            num_parallel_calls=AUTOTUNE,
+        )
     return ds.prefetch(AUTOTUNE)
 
 
@@ -245,6 +267,20 @@ def feature_statistics(dataset, max_batches=100):
     mean = total / count
     std = np.sqrt(np.maximum(total_sq / count - np.square(mean), 1e-12))
     return mean.astype(np.float32), std.astype(np.float32)
+
+
+def class_balance(dataset, num_classes, max_examples=100000):
+    """Label histogram of an (image, label) dataset, computed eagerly."""
+    labels = dataset.unbatch().map(lambda image, label: label).take(max_examples)
+    counts = np.zeros(num_classes, dtype=np.int64)
+    for chunk in labels.batch(4096).as_numpy_iterator():
+        counts += np.bincount(chunk, minlength=num_classes)[:num_classes]
+    total = counts.sum()
+    if total:
+        rarest = int(np.argmin(counts))
+        logger.info("%d labels, rarest class %d (%.2f%%)", total, rarest,
+                    100.0 * counts[rarest] / total)
+    return counts
 
 
 def count_examples(dataset):

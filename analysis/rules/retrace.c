@@ -1,0 +1,504 @@
+/* Performance: graphs that are never reused. HY101 varying Python scalars
+ * passed to a hybrid function, HY105 tf.function created in a loop, HY106
+ * tf.function created inside a repeatedly called function, HY107
+ * tf.function(f)(x), HY114 missing input_signature. */
+#include <string.h>
+
+#include "analysis/rules/rules.h"
+
+static bool retrace__hybrid(const AnFunc *f) { return f->via == AN_VIA_DECORATOR || f->via == AN_VIA_CALL; }
+
+/* The loops around `node` inside function `func` (innermost first). */
+static uint32_t retrace__loops(AnModel *m, TSNode node, int func, TSNode *out, uint32_t cap) {
+  uint32_t n = 0;
+  TSNode child = node;
+  TSNode fn = func >= 0 ? AN_FUNC(m, func)->node : m->root;
+  for (TSNode p = ts_node_parent(node); !ts_node_is_null(p) && n < cap; child = p, p = ts_node_parent(p)) {
+    if (ts_node_eq(p, fn)) break;
+    AnSym s = an_sym(m->lang, p);
+    if (s == AN_SYM_function_definition || s == AN_SYM_lambda || s == AN_SYM_class_definition) break;
+    if ((s == AN_SYM_for_statement || s == AN_SYM_while_statement) &&
+        ts_node_eq(an_field(m->lang, p, AN_FIELD_body), child))
+      out[n++] = p;
+  }
+  return n;
+}
+
+/* True when `arg` mentions a name that changes from one iteration of `loop`
+ * to the next: a for-target, or a name (re)assigned inside the loop body. */
+static const char *retrace__varying_name(AnModel *m, TSNode arg, TSNode loop, int func) {
+  if (an_sym(m->lang, loop) == AN_SYM_for_statement) {
+    TSNode left = an_field(m->lang, loop, AN_FIELD_left);
+    for (int i = (int)m->bindings.count - 1; i >= 0; i--) {
+      AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, i);
+      if (!b->from_for || b->scope != func || b->at < ts_node_start_byte(left) || b->at >= ts_node_end_byte(left))
+        continue;
+      if (an_mentions(m, arg, b->name, (uint32_t)strlen(b->name))) return b->name;
+    }
+  }
+  TSNode body = an_field(m->lang, loop, AN_FIELD_body);
+  for (uint32_t i = 0; i < m->sites.count; i++) {
+    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+    if (s->kind != AN_SITE_ASSIGN || s->ctx.func != func || !an_node_within(s->node, body)) continue;
+    TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
+    if (an_sym(m->lang, left) != AN_SYM_identifier) continue;
+    uint32_t len;
+    const char *t = an_text(m->src, left, &len);
+    if (an_mentions(m, arg, t, len)) return an_arena_strndup(&m->arena, t, len);
+  }
+  return NULL;
+}
+
+/* The callee uses the parameter to choose graph structure (`if p:`,
+ * `range(p)`): retracing per value is then intended. */
+static bool retrace__structural_param(AnModel *m, int callee, const char *name) {
+  uint32_t len = (uint32_t)strlen(name);
+  for (uint32_t i = 0; i < m->sites.count; i++) {
+    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+    if (s->ctx.func != callee) continue;
+    if (s->kind == AN_SITE_IF && an_mentions(m, an_field(m->lang, s->node, AN_FIELD_condition), name, len)) return true;
+  }
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (c->ctx.func != callee || !c->dotted) continue;
+    if (strcmp(c->dotted, "builtins.range") == 0 && an_mentions(m, an_field(m->lang, c->node, AN_FIELD_arguments), name, len))
+      return true;
+    TSNode dt = an_call_kwarg(m->lang, m->src, c->node, "dtype");
+    TSNode shape = an_call_kwarg(m->lang, m->src, c->node, "shape");
+    if ((!ts_node_is_null(dt) && an_mentions(m, dt, name, len)) || (!ts_node_is_null(shape) && an_mentions(m, shape, name, len)))
+      return true;
+  }
+  return false;
+}
+
+typedef struct HybridCallee {
+  int local;                  /* function of this module, or -1 */
+  const AnIndexFunction *ext; /* or a workspace function */
+  const char *name;
+  bool has_signature;
+} HybridCallee;
+
+static bool retrace__callee(AnModel *m, const AnCall *c, HybridCallee *out) {
+  memset(out, 0, sizeof *out);
+  out->local = -1;
+  if (c->callee >= 0) {
+    AnFunc *f = AN_FUNC(m, c->callee);
+    if (!retrace__hybrid(f)) return false;
+    out->local = c->callee;
+    out->name = f->qualname;
+    out->has_signature = !ts_node_is_null(f->tf.input_signature);
+    return true;
+  }
+  if (!c->dotted || !m->index) return false;
+  const AnIndexFunction *x = an_index_lookup(m->index, c->dotted);
+  if (!x || !x->hybrid) return false;
+  out->ext = x;
+  out->name = x->qualname;
+  out->has_signature = x->has_input_signature;
+  return true;
+}
+
+/* Parameter name an argument binds to, or NULL. */
+static const char *retrace__param_name(AnModel *m, const HybridCallee *h, const AnCall *c, TSNode arg, uint32_t pos) {
+  if (an_sym(m->lang, arg) == AN_SYM_keyword_argument) {
+    TSNode k = an_field(m->lang, arg, AN_FIELD_name);
+    uint32_t len;
+    const char *t = an_text(m->src, k, &len);
+    return an_arena_strndup(&m->arena, t, len);
+  }
+  if (h->local >= 0) {
+    AnFunc *f = AN_FUNC(m, h->local);
+    bool bound = an_sym(m->lang, an_field(m->lang, c->node, AN_FIELD_function)) == AN_SYM_attribute;
+    uint32_t skip = (f->param_count && f->params[0].is_self && bound) ? 1 : 0;
+    uint32_t i = skip + pos;
+    if (i < f->param_count && !f->params[i].star && !f->params[i].dstar && !f->params[i].kwonly) return f->params[i].name;
+    return NULL;
+  }
+  return pos < h->ext->param_count ? h->ext->param_names[pos] : NULL;
+}
+
+static void retrace__related_callee(AnModel *m, AnFinding *f, const HybridCallee *h) {
+  if (!f) return;
+  if (h->local >= 0) {
+    AnFunc *fn = AN_FUNC(m, h->local);
+    an_finding_related(m, f, ts_node_is_null(fn->hybrid_site) ? fn->node : fn->hybrid_site, "'%s' is a tf.function", fn->qualname);
+  } else {
+    an_finding_related_ext(m, f, h->ext->path, h->ext->start, h->ext->end, h->ext->line, h->ext->column,
+                           an_arena_printf(&m->arena, "'%s' is a tf.function", h->ext->qualname));
+  }
+}
+
+static void retrace__scalar_fix(AnModel *m, AnFinding *f, TSNode value, bool int_loop) {
+  const char *tf = an_tf_alias(m);
+  if (!f || !tf) return;
+  uint32_t len;
+  const char *t = an_text(m->src, value, &len);
+  /* Changes the callee's view of the value (a tensor, so `if p:` becomes
+   * tf.cond), hence offered, not applied by fix-all. */
+  AnFix *fix = an_finding_fix(m, f, "Pass it as a tensor with tf.constant", false);
+  an_fix_edit(m, fix, ts_node_start_byte(value), ts_node_end_byte(value),
+              an_arena_printf(&m->arena, "%s.constant(%.*s%s%s)", tf, (int)len, t, int_loop ? ", dtype=" : "",
+                              int_loop ? an_arena_printf(&m->arena, "%s.int64", tf) : ""));
+}
+
+static bool retrace__is_range_target(AnModel *m, TSNode loop) {
+  if (an_sym(m->lang, loop) != AN_SYM_for_statement) return false;
+  TSNode right = an_unparen(m->lang, an_field(m->lang, loop, AN_FIELD_right));
+  if (an_sym(m->lang, right) != AN_SYM_call) return false;
+  const char *d = an_dotted(m, an_field(m->lang, right, AN_FIELD_function), -1);
+  return d && strcmp(d, "builtins.range") == 0;
+}
+
+static void retrace__scalar_args(AnModel *m, const AnCall *c, const HybridCallee *h) {
+  TSNode loops[8];
+  uint32_t nloops = retrace__loops(m, c->node, c->ctx.func, loops, 8);
+  if (!nloops) return;
+  TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args), pos = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    AnSym s = an_sym(m->lang, a);
+    if (s == AN_SYM_comment || s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) continue;
+    const char *param = retrace__param_name(m, h, c, a, s == AN_SYM_keyword_argument ? 0 : pos);
+    if (s != AN_SYM_keyword_argument) pos++;
+    TSNode value = s == AN_SYM_keyword_argument ? an_field(m->lang, a, AN_FIELD_value) : a;
+    AnKind k = an_kind_of(m, value, c->ctx.func);
+    AnSym vs = an_sym(m->lang, value);
+    if ((k != AN_KIND_PY_SCALAR && k != AN_KIND_PY_STR) || vs == AN_SYM_true || vs == AN_SYM_false) continue;
+    if (!param) continue;
+    /* A parameter that chooses graph structure retraces per value by
+     * design: reported as a hint only. */
+    bool structural = h->local >= 0 && retrace__structural_param(m, h->local, param);
+    for (uint32_t l = 0; l < nloops; l++) {
+      const char *name = retrace__varying_name(m, value, loops[l], c->ctx.func);
+      if (!name) continue;
+      AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_SCALAR_ARG_RETRACE, value, c->ctx.func,
+                                  "'%s' changes on every iteration of this loop, and Python %s passed to tf.function "
+                                  "'%s' (parameter '%s') are part of its trace key: each new value traces a new "
+                                  "graph. Pass a tensor instead",
+                                  an_snippet(m, value), k == AN_KIND_PY_STR ? "strings" : "numbers", h->name, param);
+      retrace__related_callee(m, f, h);
+      if (f && structural) f->severity = AN_SEV_HINT;
+      if (!structural)
+        retrace__scalar_fix(m, f, value, retrace__is_range_target(m, loops[l]) && strcmp(name, an_snippet(m, value)) == 0);
+      break;
+    }
+  }
+}
+
+/* >= 3 eager call sites of one hybrid function passing different literals
+ * for the same parameter. */
+static void retrace__literal_variety(AnModel *m) {
+  for (uint32_t fi = 0; fi < m->funcs.count; fi++) {
+    AnFunc *f = AN_FUNC(m, fi);
+    if (!retrace__hybrid(f) || !ts_node_is_null(f->tf.input_signature)) continue;
+    for (uint32_t p = 0; p < f->param_count; p++) {
+      if (f->params[p].is_self || f->params[p].star || f->params[p].dstar) continue;
+      if (retrace__structural_param(m, (int)fi, f->params[p].name)) continue;
+      const char *vals[3] = {NULL, NULL, NULL};
+      uint32_t distinct = 0;
+      for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 0; i < m->calls.count; i++) {
+          AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+          if (c->callee != (int)fi || an_in_graph(m, c->ctx.func)) continue;
+          bool bound = an_sym(m->lang, an_field(m->lang, c->node, AN_FIELD_function)) == AN_SYM_attribute;
+          uint32_t skip = (f->params[0].is_self && bound) ? 1 : 0;
+          if (p < skip) continue;
+          TSNode a = an_call_arg(m->lang, c->node, p - skip);
+          if (ts_node_is_null(a)) a = an_call_kwarg(m->lang, m->src, c->node, f->params[p].name);
+          AnSym s = an_sym(m->lang, a);
+          if (s != AN_SYM_integer && s != AN_SYM_float && s != AN_SYM_string) continue;
+          const char *text = an_snippet(m, a);
+          if (pass == 0) {
+            bool seen = false;
+            for (uint32_t k = 0; k < distinct; k++)
+              if (strcmp(vals[k], text) == 0) seen = true;
+            if (!seen && distinct < 3) vals[distinct++] = text;
+          } else if (distinct >= 3) {
+            HybridCallee h = {(int)fi, NULL, f->qualname, false};
+            AnFinding *fd = an_emit_node(m, AN_RULE_PYTHON_SCALAR_ARG_RETRACE, a, c->ctx.func,
+                                         "tf.function '%s' is called with different Python values for '%s' (%s, %s, "
+                                         "%s, ...); each distinct value traces and keeps a separate graph. Pass a tensor",
+                                         f->qualname, f->params[p].name, vals[0], vals[1], vals[2]);
+            retrace__related_callee(m, fd, &h);
+          }
+        }
+      }
+    }
+  }
+}
+
+void an_check_HY101(AnModel *m) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (an_in_graph(m, c->ctx.func) || !c->ctx.loop_depth) continue;
+    HybridCallee h;
+    if (!retrace__callee(m, c, &h) || h.has_signature) continue;
+    retrace__scalar_args(m, c, &h);
+  }
+  retrace__literal_variety(m);
+}
+
+/* --- HY105 / HY106 / HY107 ----------------------------------------------- */
+
+/* `tf.function(...)` calls that are decorators or wrapped-and-called at
+ * once are reported by other rules. */
+static bool retrace__plain_wrapper(AnModel *m, const AnCall *c) {
+  if (!an_call_is(c, "tensorflow.function") || an_is_decorator_call(m, c->node)) return false;
+  TSNode p = ts_node_parent(c->node);
+  if (an_sym(m->lang, p) == AN_SYM_call && ts_node_eq(an_field(m->lang, p, AN_FIELD_function), c->node)) return false;
+  return true;
+}
+
+/* The Function is kept for reuse: stored into a container, a collection
+ * built by a comprehension, or an attribute. */
+static bool retrace__stored(AnModel *m, TSNode call) {
+  TSNode p = ts_node_parent(call);
+  AnSym ps = an_sym(m->lang, p);
+  if (ps == AN_SYM_assignment) {
+    AnSym ls = an_sym(m->lang, an_field(m->lang, p, AN_FIELD_left));
+    return ls == AN_SYM_subscript || ls == AN_SYM_attribute;
+  }
+  if (ps == AN_SYM_pair || ps == AN_SYM_list_comprehension || ps == AN_SYM_dictionary_comprehension) return true;
+  if (ps == AN_SYM_argument_list) {
+    TSNode outer = ts_node_parent(p);
+    TSNode fn = an_field(m->lang, outer, AN_FIELD_function);
+    if (an_sym(m->lang, fn) == AN_SYM_attribute) {
+      TSNode attr = an_field(m->lang, fn, AN_FIELD_attribute);
+      return an_text_eq(m->src, attr, "append") || an_text_eq(m->src, attr, "setdefault") ||
+             an_text_eq(m->src, attr, "insert");
+    }
+  }
+  return false;
+}
+
+/* Moves `name = tf.function(X)` above its loop when nothing it mentions is
+ * rebound inside the loop. */
+static void retrace__hoist_fix(AnModel *m, AnFinding *f, const AnCall *c) {
+  TSNode assign = ts_node_parent(c->node);
+  TSNode stmt = ts_node_parent(assign);
+  if (!f || an_sym(m->lang, assign) != AN_SYM_assignment || an_sym(m->lang, stmt) != AN_SYM_expression_statement) return;
+  TSNode block = ts_node_parent(stmt);
+  TSNode loop = ts_node_parent(block);
+  AnSym ls = an_sym(m->lang, loop);
+  if (an_sym(m->lang, block) != AN_SYM_block || (ls != AN_SYM_for_statement && ls != AN_SYM_while_statement)) return;
+  if (ts_node_named_child_count(block) < 2) return; /* the loop body would be empty */
+  TSNode right = an_field(m->lang, assign, AN_FIELD_right);
+  bool safe = true;
+  for (uint32_t i = 0; i < m->bindings.count; i++) {
+    AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, i);
+    if (b->scope != c->ctx.func || b->at < ts_node_start_byte(loop) || b->at >= ts_node_end_byte(loop)) continue;
+    if (b->at >= ts_node_start_byte(assign) && b->at < ts_node_end_byte(assign)) continue;
+    if (an_mentions(m, right, b->name, (uint32_t)strlen(b->name))) safe = false;
+  }
+  uint32_t s = ts_node_start_byte(stmt), e = ts_node_end_byte(stmt);
+  uint32_t ls0 = an_line_start(m, s), le = an_line_end(m, e > s ? e - 1 : e);
+  for (uint32_t k = ls0; k < s; k++)
+    if (m->src[k] != ' ' && m->src[k] != '\t') return;
+  uint32_t len;
+  const char *t = an_text(m->src, stmt, &len);
+  if (memchr(t, '\n', len)) return;
+  uint32_t loop_line = an_line_start(m, ts_node_start_byte(loop));
+  AnFix *fix = an_finding_fix(m, f, "Create the tf.function once, before the loop", safe);
+  an_fix_edit(m, fix, loop_line, loop_line,
+              an_arena_printf(&m->arena, "%s%.*s\n", an_indent_at(m, ts_node_start_byte(loop)), (int)len, t));
+  an_fix_edit(m, fix, ls0, le, "");
+}
+
+void an_check_HY105(AnModel *m) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (!c->ctx.loop_depth || an_in_graph(m, c->ctx.func) || !retrace__plain_wrapper(m, c)) continue;
+    if (retrace__stored(m, c->node)) continue;
+    AnFinding *f = an_emit_node(m, AN_RULE_TF_FUNCTION_CREATED_IN_LOOP, c->node, c->ctx.func,
+                                "'%s' creates a new tf.function on every iteration of this loop, so each iteration "
+                                "traces a new graph and the cache is thrown away; create it once before the loop",
+                                an_snippet(m, c->node));
+    retrace__hoist_fix(m, f, c);
+  }
+  for (uint32_t i = 0; i < m->funcs.count; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    if (f->via != AN_VIA_DECORATOR || !f->loop_depth || an_in_graph(m, f->parent)) continue;
+    an_emit_node(m, AN_RULE_TF_FUNCTION_CREATED_IN_LOOP, f->hybrid_site, f->parent,
+                 "'@%s def %s' runs on every iteration of this loop and creates a new tf.function each time, so every "
+                 "iteration traces a new graph; define it once before the loop",
+                 an_snippet(m, f->hybrid_site), f->name);
+  }
+}
+
+typedef struct ReturnScan {
+  AnModel *m;
+  TSNode root;
+  const char *name;
+  TSNode call;
+  bool found;
+} ReturnScan;
+
+static bool retrace__return_visit(TSNode n, void *ctx) {
+  ReturnScan *r = ctx;
+  if (r->found) return false;
+  AnSym s = an_sym(r->m->lang, n);
+  if (!ts_node_eq(n, r->root) && (s == AN_SYM_function_definition || s == AN_SYM_lambda || s == AN_SYM_class_definition))
+    return false;
+  if (s == AN_SYM_return_statement) {
+    /* `return step` (the Function itself), not `return step(x)`. */
+    TSNode v = ts_node_named_child_count(n) ? an_unparen(r->m->lang, ts_node_named_child(n, 0)) : n;
+    if ((r->name && an_sym(r->m->lang, v) == AN_SYM_identifier && an_text_eq(r->m->src, v, r->name)) ||
+        (!ts_node_is_null(r->call) && ts_node_eq(v, r->call)))
+      r->found = true;
+    return false;
+  }
+  return true;
+}
+
+/* B builds and returns the Function (a factory), or caches it on an object
+ * or a global: the result is reused, not recreated per use. */
+static bool retrace__kept(AnModel *m, int outer, const char *name, TSNode call) {
+  ReturnScan r = {m, AN_FUNC(m, outer)->node, name, call, false};
+  an_walk(r.root, retrace__return_visit, &r);
+  if (r.found) return true;
+  if (!ts_node_is_null(call) && retrace__stored(m, call)) return true;
+  if (!name) return false;
+  for (uint32_t i = 0; i < m->attrs.count; i++) {
+    AnAttrBinding *a = &AN_VEC_AT(m->attrs, AnAttrBinding, i);
+    if (a->func == outer && an_mentions(m, a->value, name, (uint32_t)strlen(name))) return true;
+  }
+  for (uint32_t i = 0; i < m->sites.count; i++) {
+    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+    if (s->kind == AN_SITE_GLOBAL && s->ctx.func == outer) return true;
+  }
+  return false;
+}
+
+/* A call site showing that `outer` runs repeatedly: in a loop, or one of
+ * two or more call sites. Null when it runs once as far as can be seen. */
+static TSNode retrace__repeated_call(AnModel *m, int outer) {
+  TSNode none = {{0}, NULL, NULL}, first = none;
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (c->callee != outer) continue;
+    if (c->ctx.loop_depth) return c->node;
+    if (!count++) first = c->node;
+  }
+  return count >= 2 ? first : none;
+}
+
+static void retrace__nested(AnModel *m, int outer, TSNode site, const char *name, TSNode call) {
+  if (outer < 0 || an_in_graph(m, outer)) return;
+  if (retrace__kept(m, outer, name, call)) return;
+  TSNode rep = retrace__repeated_call(m, outer);
+  if (ts_node_is_null(rep)) return;
+  AnFunc *b = AN_FUNC(m, outer);
+  AnFinding *f = an_emit_node(m, AN_RULE_HYBRID_FUNCTION_DEFINED_IN_FUNCTION, site, outer,
+                              "'%s' is a tf.function created anew every time '%s' runs, and '%s' runs repeatedly "
+                              "(line %u), so its graphs are never reused; create it once at module level or cache "
+                              "it on the object",
+                              name ? name : an_snippet(m, site), b->qualname, b->qualname, ts_node_start_point(rep).row + 1);
+  an_finding_related(m, f, rep, "'%s' is called here", b->qualname);
+}
+
+void an_check_HY106(AnModel *m) {
+  for (uint32_t i = 0; i < m->funcs.count; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    if (f->via != AN_VIA_DECORATOR || f->loop_depth || f->parent < 0) continue;
+    TSNode none = {{0}, NULL, NULL};
+    retrace__nested(m, f->parent, f->hybrid_site, f->name, none);
+  }
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (c->ctx.loop_depth || c->ctx.func < 0 || !retrace__plain_wrapper(m, c)) continue;
+    TSNode p = ts_node_parent(c->node);
+    const char *name = NULL;
+    if (an_sym(m->lang, p) == AN_SYM_assignment && an_sym(m->lang, an_field(m->lang, p, AN_FIELD_left)) == AN_SYM_identifier)
+      name = an_snippet(m, an_field(m->lang, p, AN_FIELD_left));
+    retrace__nested(m, c->ctx.func, c->node, name, c->node);
+  }
+}
+
+/* `tf.function(f)(x)` -> `f_graph(x)` with `f_graph = tf.function(f)` after
+ * f's definition, when f is a module-level function. */
+static void retrace__invoke_fix(AnModel *m, AnFinding *fd, TSNode inner, int func) {
+  TSNode arg = an_call_arg(m->lang, inner, 0);
+  if (!fd || an_sym(m->lang, arg) != AN_SYM_identifier) return;
+  int target = an_resolve_function(m, arg, func);
+  if (target < 0 || AN_FUNC(m, target)->parent >= 0 || AN_FUNC(m, target)->cls >= 0) return;
+  const char *name = an_arena_printf(&m->arena, "%s_graph", AN_FUNC(m, target)->name);
+  if (!name || an_name_shadowed(m, name, func)) return;
+  uint32_t len;
+  const char *t = an_text(m->src, inner, &len);
+  AnFix *fix = an_finding_fix(m, fd, an_arena_printf(&m->arena, "Wrap once as '%s' at module level", name), true);
+  uint32_t after = ts_node_end_byte(AN_FUNC(m, target)->outer);
+  an_fix_edit(m, fix, after, after, an_arena_printf(&m->arena, "\n\n\n%s = %.*s", name, (int)len, t));
+  an_fix_edit(m, fix, ts_node_start_byte(inner), ts_node_end_byte(inner), name);
+}
+
+void an_check_HY107(AnModel *m) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    TSNode inner = an_unparen(m->lang, an_field(m->lang, c->node, AN_FIELD_function));
+    if (an_sym(m->lang, inner) != AN_SYM_call || an_in_graph(m, c->ctx.func)) continue;
+    const char *d = an_dotted(m, an_field(m->lang, inner, AN_FIELD_function), c->ctx.func);
+    if (!d || strcmp(d, "tensorflow.function") != 0) continue;
+    if (c->ctx.func < 0 && !c->ctx.loop_depth) continue; /* a module-level statement runs once */
+    AnFinding *f = an_emit_node(m, AN_RULE_IMMEDIATELY_INVOKED_TF_FUNCTION, inner, c->ctx.func,
+                                "'%s(...)' wraps and calls in one expression: every time this line runs it creates "
+                                "a new tf.function and traces it again; wrap once and reuse the result",
+                                an_snippet(m, inner));
+    retrace__invoke_fix(m, f, inner, c->ctx.func);
+  }
+}
+
+/* --- HY114 missing-input-signature --------------------------------------- */
+
+typedef struct ShapeScan {
+  AnModel *m;
+  bool found;
+} ShapeScan;
+
+static bool retrace__shape_visit(TSNode n, void *ctx) {
+  ShapeScan *s = ctx;
+  if (s->found) return false;
+  if (an_sym(s->m->lang, n) == AN_SYM_subscript) {
+    TSNode v = an_unparen(s->m->lang, an_field(s->m->lang, n, AN_FIELD_value));
+    if (an_sym(s->m->lang, v) == AN_SYM_attribute && an_text_eq(s->m->src, an_field(s->m->lang, v, AN_FIELD_attribute), "shape"))
+      s->found = true;
+  }
+  return true;
+}
+
+void an_check_HY114(AnModel *m) {
+  for (uint32_t i = 0; i < m->funcs.count; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    if (!retrace__hybrid(f) || f->parent >= 0 || f->is_lambda || ts_node_is_null(f->name_node)) continue;
+    if (!ts_node_is_null(f->tf.input_signature) || f->tf.reduce_retracing == 1) continue;
+    bool any = false, all_tensor = true;
+    for (uint32_t p = 0; p < f->param_count; p++) {
+      AnParam *pa = &f->params[p];
+      if (pa->is_self) continue;
+      if (!ts_node_is_null(pa->default_value) && !pa->overridden) continue;
+      any = true;
+      if (!an_kind_is_tensor(pa->kind) || !pa->kind_from_calls || pa->star || pa->dstar) all_tensor = false;
+    }
+    if (!any || !all_tensor) continue;
+    /* Repeated calls from at least two call sites (call patterns). */
+    TSNode loop_call = {{0}, NULL, NULL};
+    uint32_t sites = 0;
+    for (uint32_t k = 0; k < m->calls.count; k++) {
+      AnCall *c = &AN_VEC_AT(m->calls, AnCall, k);
+      if (c->callee != (int)i || an_in_graph(m, c->ctx.func)) continue;
+      sites++;
+      if (c->ctx.loop_depth && ts_node_is_null(loop_call)) loop_call = c->node;
+    }
+    if (ts_node_is_null(loop_call) || sites < 2) continue;
+    ShapeScan scan = {m, false};
+    an_walk(f->node, retrace__shape_visit, &scan);
+    if (scan.found) continue;
+    AnFinding *fd = an_emit_node(m, AN_RULE_MISSING_INPUT_SIGNATURE, f->name_node, (int)i,
+                                 "'%s' is called repeatedly with tensors (line %u) but has no input_signature; every "
+                                 "new input shape or dtype traces a new graph. An input_signature fixes the shapes and "
+                                 "dtypes it accepts",
+                                 f->qualname, ts_node_start_point(loop_call).row + 1);
+    an_finding_related(m, fd, loop_call, "called in a loop here");
+  }
+}
