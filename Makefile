@@ -56,7 +56,7 @@ GRAMMAR_OBJ := $(GRAMMARS)/python_parser.o $(GRAMMARS)/python_scanner.o \
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
 TOOLS := $(OUT)/tests/lsp_runner $(OUT)/tests/fixture_runner
 
-.PHONY: all deps grammars demo test test-variant check-deps bench fuzz clean
+.PHONY: all deps grammars demo test test-variant check-deps update clean
 .DEFAULT_GOAL := all
 
 all: $(OUT)/hybridls
@@ -145,7 +145,18 @@ check-deps:
 	@! grep -lE '#include *"protocol/' analysis/*.[ch] analysis/rules/*.[ch] 2>/dev/null | grep . || { echo "analysis/ must not include protocol/"; exit 1; }
 	@! grep -lE '#include *"analysis/' protocol/*.[ch] 2>/dev/null | grep . || { echo "protocol/ must not include analysis/"; exit 1; }
 
+# One command regenerates every reviewed expectation from the real binary:
+# fixture annotations, CLI golden outputs, the README's rule section.
+# Review the result with `git diff` before committing.
+update: all $(OUT)/tests/fixture_runner
+	$(OUT)/tests/fixture_runner --update tests/fixtures
+	sh tests/cli/run.sh --update $(OUT)/hybridls
+	sh tests/tools/readme_rules.sh README.md > build/README.new && mv build/README.new README.md
+
 clean:
 	rm -rf build/obj build/asan build/hybridls build/tests build/gen
+
+# Suites that bring their own targets (bench, fuzz, editor clients).
+-include $(wildcard tests/*/*.mk editors/*.mk)
 
 -include $(shell find $(OUT)/obj -name '*.d' 2>/dev/null)
