@@ -252,6 +252,33 @@ typedef struct AnParamInfo {
   AnKind kind;
 } AnParamInfo;
 
+/* The hybridization refactorings (hybridize, de-hybridize, add or repair an
+ * input_signature) and why one is not offered. */
+typedef enum AnRefactorAction {
+  AN_REFACTOR_NONE = 0,
+  AN_REFACTOR_HYBRIDIZE,
+  AN_REFACTOR_DEHYBRIDIZE,
+  AN_REFACTOR_ADD_SIGNATURE,
+  AN_REFACTOR_REPAIR_SIGNATURE,
+} AnRefactorAction;
+
+/* "hybridize", "dehybridize", "add_input_signature",
+ * "repair_input_signature", "none". */
+const char *an_refactor_name(AnRefactorAction action);
+
+typedef struct AnRefactoring {
+  AnRefactorAction action; /* the action offered, or NONE */
+  /* kebab-case names of failed preconditions ("has-python-side-effects",
+   * "no-tensor-parameter", "has-primitive-parameter", "is-recursive",
+   * "no-tensor-computation", "has-eager-only-calls",
+   * "numpy-call-on-parameter", "tensor-parameter-iteration",
+   * "only-called-from-graph", "undeterminable"), each with a sentence. */
+  const char *const *failed_preconditions;
+  const char *const *failed_reasons;
+  uint32_t failed_count;
+  const char *input_signature; /* inferred signature as Python source, or NULL */
+} AnRefactoring;
+
 typedef struct AnEagerCall {
   uint32_t line; /* 1-based */
   const char *text;
@@ -277,9 +304,73 @@ typedef struct AnFunctionInfo {
   AnTri is_recursive;
   const AnEagerCall *eager_only_calls;
   uint32_t eager_only_call_count;
+  AnRefactoring refactoring;
 } AnFunctionInfo;
 
 /* Functions in source order. Borrowed until an_model_free(). */
 const AnFunctionInfo *an_model_functions(const AnModel *model, uint32_t *count);
+
+/* --- hovers ---------------------------------------------------------------- */
+
+typedef enum AnHoverFormat { AN_HOVER_MARKDOWN = 0, AN_HOVER_PLAINTEXT = 1 } AnHoverFormat;
+
+/* What hybridls can say about the code at byte `offset`: on a function name
+ * or its tf.function decorator, graph or eager and why, AutoGraph, the
+ * signature or the call sites and their traces, what runs only while
+ * tracing; on a statement or expression in graph code, the graph semantics
+ * of that construct (rules.md 2.8); on a call of a hybrid function, the
+ * argument kinds and whether it retraces; on a finding's range or a
+ * suppression comment, the rule's explanation. Returns NULL when there is
+ * nothing to say; otherwise text borrowed until an_model_free(), and the
+ * hovered byte range in start and end. */
+const char *an_model_hover(const AnModel *model, uint32_t offset, AnHoverFormat format, uint32_t *start,
+                           uint32_t *end);
+
+/* --- code actions ----------------------------------------------------------- */
+
+typedef enum AnActionKind {
+  AN_ACTION_QUICKFIX = 0,        /* LSP "quickfix" */
+  AN_ACTION_REFACTOR_REWRITE,    /* LSP "refactor.rewrite" */
+} AnActionKind;
+
+typedef struct AnAction {
+  const char *title;
+  AnActionKind kind;
+  AnRefactorAction refactoring; /* for refactor.rewrite actions */
+  const AnFinding *finding;     /* the finding a quick fix resolves, or NULL */
+  bool safe;                    /* part of fix-all */
+  bool preferred;
+  const AnEdit *edits;          /* non-overlapping, sorted by start */
+  uint32_t edit_count;
+} AnAction;
+
+/* Actions for the byte range [start, end): each fix of every finding that
+ * overlaps it, a fix adding the suppression comment for each such finding,
+ * and the refactorings offered for the function containing `start`.
+ * Borrowed until an_model_free(). */
+const AnAction *an_model_actions(const AnModel *model, uint32_t start, uint32_t end, uint32_t *count);
+
+/* Every safe fix of the module, as one set of non-overlapping edits sorted by
+ * start (when two safe fixes overlap, the earlier finding's wins and the
+ * other waits for the next run). Exactly what `source.fixAll.hybridls` and
+ * `hybridls check --fix` apply. Borrowed until an_model_free(). */
+const AnEdit *an_model_fix_all(const AnModel *model, uint32_t *count);
+
+/* --- graph-mode visibility ---------------------------------------------------- */
+
+typedef enum AnSpanKind {
+  AN_SPAN_FUNCTION = 0, /* the name in the def of a function that runs as a graph */
+  AN_SPAN_CALL,         /* the callee name of a call that runs as a graph */
+} AnSpanKind;
+
+typedef struct AnSpan {
+  uint32_t start, end; /* bytes */
+  AnSpanKind kind;
+  bool method;
+} AnSpan;
+
+/* Spans for semantic tokens (`graphMode` modifier) and inlay hints, sorted
+ * by start. Borrowed until an_model_free(). */
+const AnSpan *an_model_graph_spans(const AnModel *model, uint32_t *count);
 
 #endif
