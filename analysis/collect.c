@@ -209,7 +209,7 @@ static int collect__scope(Collector *c) {
   return c->ctx.func;
 }
 
-static void collect__bind(Collector *c, TSNode name, TSNode value, bool from_for, int pos) {
+static void collect__bind(Collector *c, TSNode name, TSNode value, bool from_for, int pos, bool unpack) {
   AnModel *m = c->m;
   AnBinding *b = an_vec_push(&m->arena, &m->bindings, sizeof *b);
   if (!b) return;
@@ -224,6 +224,7 @@ static void collect__bind(Collector *c, TSNode name, TSNode value, bool from_for
               ? ts_node_end_byte(value)
               : ts_node_start_byte(name);
   b->from_for = from_for;
+  b->from_unpack = unpack;
   b->pos = (int16_t)pos;
   if (b->name)
     b->next = an_hash_put(&m->arena, &m->binding_map, b->scope, b->name, len,
@@ -235,7 +236,7 @@ static void collect__bind_target(Collector *c, TSNode target, TSNode value, bool
   const AnLang *l = c->l;
   AnSym s = an_sym(l, target);
   if (s == AN_SYM_identifier) {
-    collect__bind(c, target, value, from_for, pos);
+    collect__bind(c, target, value, from_for, pos, !from_for && pos >= 0 && pos != 255);
     return;
   }
   if (s == AN_SYM_pattern_list || s == AN_SYM_tuple_pattern || s == AN_SYM_list_pattern ||
@@ -246,7 +247,9 @@ static void collect__bind_target(Collector *c, TSNode target, TSNode value, bool
       if (an_sym(l, child) == AN_SYM_list_splat_pattern && ts_node_named_child_count(child))
         child = ts_node_named_child(child, 0);
       TSNode none = {{0}, NULL, NULL};
-      collect__bind_target(c, child, from_for ? value : none, from_for, pos < 0 ? (int)i : 255);
+      /* Only the top level of a target pattern has a known position. */
+      bool known = pos < 0 && an_sym(l, ts_node_named_child(target, i)) != AN_SYM_list_splat_pattern;
+      collect__bind_target(c, child, known || from_for ? value : none, from_for, known ? (int)i : 255);
     }
   }
 }
@@ -448,7 +451,7 @@ static void collect__assignment(Collector *c, TSNode n, bool augmented) {
   collect__site(c, AN_SITE_ASSIGN, n);
   AnSym ls = an_sym(l, left);
   if (ls == AN_SYM_identifier) {
-    collect__bind(c, left, augmented ? n : right, false, -1);
+    collect__bind(c, left, augmented ? n : right, false, -1, false);
     if (collect__scope(c) == -1) {
       uint32_t len;
       const char *t = an_text(c->m->src, left, &len);
@@ -580,7 +583,7 @@ static bool collect__visit(TSNode n, void *ctx) {
     break;
   case AN_SYM_named_expression: {
     TSNode name = an_field(l, n, AN_FIELD_name);
-    if (an_sym(l, name) == AN_SYM_identifier) collect__bind(c, name, an_field(l, n, AN_FIELD_value), false, -1);
+    if (an_sym(l, name) == AN_SYM_identifier) collect__bind(c, name, an_field(l, n, AN_FIELD_value), false, -1, false);
     break;
   }
   case AN_SYM_if_statement:
@@ -620,6 +623,9 @@ static bool collect__visit(TSNode n, void *ctx) {
     break;
   case AN_SYM_list_splat:
     collect__site(c, AN_SITE_SPLAT, n);
+    break;
+  case AN_SYM_return_statement:
+    collect__site(c, AN_SITE_RETURN, n);
     break;
   case AN_SYM_yield:
     collect__site(c, AN_SITE_YIELD, n);

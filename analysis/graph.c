@@ -9,6 +9,7 @@
  * function remembering the caller that reached it so the chain to its root
  * can be shown.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "analysis/alloc.h"
@@ -377,23 +378,25 @@ static bool graph__eager_callback_api(const char *dotted) {
          graph__is(dotted, "tensorflow.autograph.experimental.do_not_convert");
 }
 
-/* Calls grouped by the function that makes them (counting sort). */
-static int graph__group_calls(AnModel *m, uint32_t **offsets_out, uint32_t **order_out) {
-  uint32_t nf = m->funcs.count, nc = m->calls.count;
+/* Records (calls or sites, each starting with an AnCtx after its node)
+ * grouped by the function that holds them, with a counting sort, so rules
+ * visit one function's records without scanning the module. */
+static int graph__group(AnModel *m, const AnVec *records, size_t elem, size_t ctx_offset,
+                        uint32_t **offsets_out, uint32_t **order_out) {
+  uint32_t nf = m->funcs.count, n = records->count;
   uint32_t *offsets = an_arena_alloc(&m->arena, sizeof *offsets * (nf + 2));
-  uint32_t *order = an_arena_alloc(&m->arena, sizeof *order * (nc ? nc : 1));
-  if (!offsets || !order) return -1;
-  for (uint32_t i = 0; i < nc; i++) {
-    int f = AN_VEC_AT(m->calls, AnCall, i).ctx.func;
-    if (f >= 0) offsets[f + 1]++;
+  uint32_t *order = an_arena_alloc(&m->arena, sizeof *order * (n ? n : 1));
+  uint32_t *fill = an_arena_alloc(&m->arena, sizeof *fill * (nf + 1));
+  if (!offsets || !order || !fill) return -1;
+  for (uint32_t i = 0; i < n; i++) {
+    const AnCtx *ctx = (const AnCtx *)((const char *)records->items + i * elem + ctx_offset);
+    if (ctx->func >= 0) offsets[ctx->func + 1]++;
   }
   for (uint32_t f = 0; f < nf; f++) offsets[f + 1] += offsets[f];
-  uint32_t *fill = an_arena_alloc(&m->arena, sizeof *fill * (nf + 1));
-  if (!fill) return -1;
   memcpy(fill, offsets, sizeof *fill * (nf + 1));
-  for (uint32_t i = 0; i < nc; i++) {
-    int f = AN_VEC_AT(m->calls, AnCall, i).ctx.func;
-    if (f >= 0) order[fill[f]++] = i;
+  for (uint32_t i = 0; i < n; i++) {
+    const AnCtx *ctx = (const AnCtx *)((const char *)records->items + i * elem + ctx_offset);
+    if (ctx->func >= 0) order[fill[ctx->func]++] = i;
   }
   *offsets_out = offsets;
   *order_out = order;
@@ -401,10 +404,8 @@ static int graph__group_calls(AnModel *m, uint32_t **offsets_out, uint32_t **ord
 }
 
 static void graph__propagate(AnModel *m, GraphQueue *q) {
-  uint32_t *offsets, *order;
-  if (graph__group_calls(m, &offsets, &order) != 0) return;
-  m->call_offsets = offsets;
-  m->call_order = order;
+  uint32_t *offsets = m->call_offsets, *order = m->call_order;
+  if (!offsets) return;
   while (q->head < q->tail) {
     int f = q->items[q->head++];
     AnRootKind root = AN_FUNC(m, f)->root;
@@ -442,6 +443,9 @@ static void graph__autograph(AnModel *m, GraphQueue *q) {
 }
 
 int an_graph_build(AnModel *m) {
+  if (graph__group(m, &m->calls, sizeof(AnCall), offsetof(AnCall, ctx), &m->call_offsets, &m->call_order) != 0 ||
+      graph__group(m, &m->sites, sizeof(AnSite), offsetof(AnSite, ctx), &m->site_offsets, &m->site_order) != 0)
+    return -1;
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     TSNode fn = an_field(m->lang, c->node, AN_FIELD_function);

@@ -174,6 +174,55 @@ static AnKind kinds__element(AnModel *m, TSNode iter, int pos, int func, int dep
   return AN_KIND_UNKNOWN;
 }
 
+/* Kind of element `pos` of `value`: a tuple/list literal's element, or the
+ * join of that element over the tuples a local function returns. */
+static AnKind kinds__unpacked(AnModel *m, TSNode value, int pos, int func, int depth) {
+  const AnLang *l = m->lang;
+  value = an_unparen(l, value);
+  AnSym s = an_sym(l, value);
+  if (s == AN_SYM_tuple || s == AN_SYM_list || s == AN_SYM_expression_list) {
+    if ((uint32_t)pos >= ts_node_named_child_count(value)) return AN_KIND_UNKNOWN;
+    return kinds__expr(m, ts_node_named_child(value, (uint32_t)pos), func, depth + 1);
+  }
+  if (s != AN_SYM_call) return AN_KIND_UNKNOWN;
+  int callee = an_resolve_function(m, an_field(l, value, AN_FIELD_function), func);
+  if (callee < 0 || !m->site_offsets || depth > KINDS_MAX_DEPTH / 2) return AN_KIND_UNKNOWN;
+  bool first = true;
+  AnKind acc = AN_KIND_UNKNOWN;
+  AN_FOR_SITES_OF(m, callee, site) {
+    if (site->kind != AN_SITE_RETURN || !ts_node_named_child_count(site->node)) continue;
+    AnKind k = kinds__unpacked(m, ts_node_named_child(site->node, 0), pos, callee, depth + 2);
+    acc = first ? k : an_kind_join(acc, k);
+    first = false;
+  }
+  return acc;
+}
+
+/* The join of what a local function returns (memoised). */
+static AnKind kinds__returns(AnModel *m, int f, int depth) {
+  AnFunc *fn = AN_FUNC(m, f);
+  if (fn->ret_state == 2) return fn->ret_kind;
+  if (fn->ret_state == 1 || !m->site_offsets || fn->is_generator) return AN_KIND_UNKNOWN;
+  fn->ret_state = 1;
+  bool first = true;
+  AnKind acc = AN_KIND_UNKNOWN;
+  if (fn->is_lambda) {
+    acc = kinds__expr(m, an_field(m->lang, fn->node, AN_FIELD_body), f, depth + 1);
+    first = false;
+  }
+  AN_FOR_SITES_OF(m, f, site) {
+    if (site->kind != AN_SITE_RETURN) continue;
+    AnKind k = ts_node_named_child_count(site->node) ? kinds__expr(m, ts_node_named_child(site->node, 0), f, depth + 1)
+                                                     : AN_KIND_UNKNOWN;
+    acc = first ? k : an_kind_join(acc, k);
+    first = false;
+  }
+  fn = AN_FUNC(m, f);
+  fn->ret_kind = acc;
+  fn->ret_state = 2;
+  return acc;
+}
+
 static AnKind kinds__binding(AnModel *m, int index, int depth) {
   AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, index);
   if (b->state == 2) return b->kind;
@@ -183,6 +232,8 @@ static AnKind kinds__binding(AnModel *m, int index, int depth) {
   AnKind k;
   if (b->from_for)
     k = kinds__element(m, b->value, b->pos, func, depth);
+  else if (b->from_unpack)
+    k = kinds__unpacked(m, b->value, b->pos, func, depth);
   else if (an_sym(m->lang, b->value) == AN_SYM_augmented_assignment)
     k = kinds__expr(m, an_field(m->lang, b->value, AN_FIELD_right), func, depth + 1);
   else
@@ -326,6 +377,8 @@ static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
   }
   /* Calling a Keras layer or model gives a tensor. */
   if (kinds__expr(m, fn, func, depth + 1) == AN_KIND_KERAS) return AN_KIND_TENSOR;
+  int callee = an_resolve_function(m, fn, func);
+  if (callee >= 0) return kinds__returns(m, callee, depth);
   return AN_KIND_UNKNOWN;
 }
 
@@ -493,6 +546,7 @@ static void kinds__call_site(AnModel *m, AnCall *c, AnKind *acc, bool *seen) {
 }
 
 void an_kinds_reset(AnModel *m) {
+  for (uint32_t i = 0; i < m->funcs.count; i++) AN_FUNC(m, i)->ret_state = 0;
   for (uint32_t i = 0; i < m->bindings.count; i++) AN_VEC_AT(m->bindings, AnBinding, i).state = 0;
   for (uint32_t i = 0; i < m->attrs.count; i++) AN_VEC_AT(m->attrs, AnAttrBinding, i).state = 0;
 }

@@ -91,6 +91,8 @@ typedef struct AnFunc {
   /* the function body's own records: sites and calls are stored in
    * document order, so each function's are contiguous only by filtering;
    * rules iterate the global arrays and look at `func`. */
+  uint8_t ret_state; /* return-kind memo: 0 not yet, 1 computing, 2 done */
+  AnKind ret_kind;
   AnKind *scratch_kinds; /* call-site joins while inferring parameters */
   bool *scratch_seen;
 } AnFunc;
@@ -142,6 +144,7 @@ typedef enum AnSiteKind {
   AN_SITE_YIELD,
   AN_SITE_GLOBAL,     /* global / nonlocal statement */
   AN_SITE_DECORATOR,
+  AN_SITE_RETURN,
 } AnSiteKind;
 
 typedef struct AnSite {
@@ -156,8 +159,9 @@ typedef struct AnBinding {
   TSNode value;  /* null for bindings without a usable value */
   int scope;     /* AN_SCOPE_* or a function index */
   uint32_t at;   /* byte offset of the binding */
-  bool from_for; /* loop target: value is the iterable */
-  int16_t pos;   /* position in a tuple target (`for i, x in ...`), -1 */
+  bool from_for;    /* loop target: value is the iterable */
+  bool from_unpack; /* `a, b = value`: this name is element `pos` of value */
+  int16_t pos;      /* position in a tuple target (`for i, x in ...`), -1 */
   uint8_t state; /* kind memo: 0 unknown yet, 1 computing, 2 done */
   AnKind kind;
   int next;      /* previous binding of the same name in the scope, -1 */
@@ -209,6 +213,8 @@ struct AnModel {
   AnVec comments; /* TSNode of every comment (for suppressions) */
   uint32_t *call_offsets; /* calls of function f: call_order[call_offsets[f] .. [f+1]) */
   uint32_t *call_order;
+  uint32_t *site_offsets; /* sites of function f, the same way */
+  uint32_t *site_order;
   AnFunctionInfo *infos;
   uint32_t info_count;
   bool infos_built;
@@ -250,6 +256,19 @@ static inline bool an_in_graph(const AnModel *m, int func) {
 const char *an_graph_chain_text(AnModel *m, int func);
 /* The root function of func's chain (itself for roots). */
 int an_graph_root(const AnModel *m, int func);
+/* Iterates the calls (AnCall *) / sites (AnSite *) recorded directly in
+ * function `f` (>= 0), in document order. Empty before the graph is built. */
+#define AN_FOR_CALLS_OF(m, f, var)                                                                     \
+  for (uint32_t var##_k = (m)->call_offsets ? (m)->call_offsets[(f)] : 0,                               \
+                var##_e = (m)->call_offsets ? (m)->call_offsets[(f) + 1] : 0;                           \
+       var##_k < var##_e; var##_k++)                                                                   \
+    for (AnCall *var = &AN_VEC_AT((m)->calls, AnCall, (m)->call_order[var##_k]); var; var = NULL)
+#define AN_FOR_SITES_OF(m, f, var)                                                                     \
+  for (uint32_t var##_k = (m)->site_offsets ? (m)->site_offsets[(f)] : 0,                               \
+                var##_e = (m)->site_offsets ? (m)->site_offsets[(f) + 1] : 0;                           \
+       var##_k < var##_e; var##_k++)                                                                   \
+    for (AnSite *var = &AN_VEC_AT((m)->sites, AnSite, (m)->site_order[var##_k]); var; var = NULL)
+
 /* Innermost enclosing function of a node by byte range, -1. */
 int an_func_at(const AnModel *m, TSNode node);
 

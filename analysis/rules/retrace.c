@@ -26,20 +26,43 @@ static uint32_t retrace__loops(AnModel *m, TSNode node, int func, TSNode *out, u
 
 /* True when `arg` mentions a name that changes from one iteration of `loop`
  * to the next: a for-target, or a name (re)assigned inside the loop body. */
+typedef struct TargetScan {
+  AnModel *m;
+  TSNode arg;
+  const char *found;
+} TargetScan;
+
+static bool retrace__target_visit(TSNode n, void *ctx) {
+  TargetScan *t = ctx;
+  if (t->found) return false;
+  if (an_sym(t->m->lang, n) != AN_SYM_identifier) return true;
+  uint32_t len;
+  const char *name = an_text(t->m->src, n, &len);
+  if (an_mentions(t->m, t->arg, name, len)) t->found = an_arena_strndup(&t->m->arena, name, len);
+  return false;
+}
+
 static const char *retrace__varying_name(AnModel *m, TSNode arg, TSNode loop, int func) {
   if (an_sym(m->lang, loop) == AN_SYM_for_statement) {
-    TSNode left = an_field(m->lang, loop, AN_FIELD_left);
-    for (int i = (int)m->bindings.count - 1; i >= 0; i--) {
-      AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, i);
-      if (!b->from_for || b->scope != func || b->at < ts_node_start_byte(left) || b->at >= ts_node_end_byte(left))
-        continue;
-      if (an_mentions(m, arg, b->name, (uint32_t)strlen(b->name))) return b->name;
-    }
+    TargetScan t = {m, arg, NULL};
+    an_walk(an_field(m->lang, loop, AN_FIELD_left), retrace__target_visit, &t);
+    if (t.found) return t.found;
   }
   TSNode body = an_field(m->lang, loop, AN_FIELD_body);
-  for (uint32_t i = 0; i < m->sites.count; i++) {
-    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
-    if (s->kind != AN_SITE_ASSIGN || s->ctx.func != func || !an_node_within(s->node, body)) continue;
+  if (func < 0) {
+    for (uint32_t i = 0; i < m->sites.count; i++) {
+      AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+      if (s->kind != AN_SITE_ASSIGN || s->ctx.func != func || !an_node_within(s->node, body)) continue;
+      TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
+      if (an_sym(m->lang, left) != AN_SYM_identifier) continue;
+      uint32_t len;
+      const char *t = an_text(m->src, left, &len);
+      if (an_mentions(m, arg, t, len)) return an_arena_strndup(&m->arena, t, len);
+    }
+    return NULL;
+  }
+  AN_FOR_SITES_OF(m, func, s) {
+    if (s->kind != AN_SITE_ASSIGN || !an_node_within(s->node, body)) continue;
     TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
     if (an_sym(m->lang, left) != AN_SYM_identifier) continue;
     uint32_t len;
@@ -53,14 +76,11 @@ static const char *retrace__varying_name(AnModel *m, TSNode arg, TSNode loop, in
  * `range(p)`): retracing per value is then intended. */
 static bool retrace__structural_param(AnModel *m, int callee, const char *name) {
   uint32_t len = (uint32_t)strlen(name);
-  for (uint32_t i = 0; i < m->sites.count; i++) {
-    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
-    if (s->ctx.func != callee) continue;
+  AN_FOR_SITES_OF(m, callee, s) {
     if (s->kind == AN_SITE_IF && an_mentions(m, an_field(m->lang, s->node, AN_FIELD_condition), name, len)) return true;
   }
-  for (uint32_t i = 0; i < m->calls.count; i++) {
-    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    if (c->ctx.func != callee || !c->dotted) continue;
+  AN_FOR_CALLS_OF(m, callee, c) {
+    if (!c->dotted) continue;
     if (strcmp(c->dotted, "builtins.range") == 0 && an_mentions(m, an_field(m->lang, c->node, AN_FIELD_arguments), name, len))
       return true;
     TSNode dt = an_call_kwarg(m->lang, m->src, c->node, "dtype");

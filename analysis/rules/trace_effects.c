@@ -269,9 +269,8 @@ static bool effects__writes(AnModel *m, int func, TSNode read) {
   bool attr = an_sym(m->lang, read) == AN_SYM_attribute;
   uint32_t len;
   const char *want = an_text(m->src, attr ? an_field(m->lang, read, AN_FIELD_attribute) : read, &len);
-  for (uint32_t i = 0; i < m->sites.count; i++) {
-    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
-    if (s->kind != AN_SITE_ASSIGN || s->ctx.func != func) continue;
+  AN_FOR_SITES_OF(m, func, s) {
+    if (s->kind != AN_SITE_ASSIGN) continue;
     TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
     TSNode name = left;
     if (attr) {
@@ -319,9 +318,8 @@ void an_check_HY203(AnModel *m) {
     if (k != AN_KIND_PY_SCALAR) continue;
     if (!effects__writes(m, s->ctx.func, read.node)) continue;
     bool stateful = false, creates = false;
-    for (uint32_t c = 0; c < m->calls.count; c++) {
-      AnCall *call = &AN_VEC_AT(m->calls, AnCall, c);
-      if (call->ctx.func != s->ctx.func || !an_node_within(call->node, body)) continue;
+    AN_FOR_CALLS_OF(m, s->ctx.func, call) {
+      if (!an_node_within(call->node, body)) continue;
       if (effects__stateful_call(call)) stateful = true;
       if (effects__creates_variables(call)) creates = true;
     }
@@ -404,9 +402,8 @@ static bool effects__only_logged(AnModel *m, const AnCall *c) {
   uint32_t len;
   const char *name = an_text(m->src, left, &len);
   bool used = false;
-  for (uint32_t i = 0; i < m->calls.count; i++) {
-    AnCall *other = &AN_VEC_AT(m->calls, AnCall, i);
-    if (other->ctx.func != c->ctx.func || !other->dotted) continue;
+  AN_FOR_CALLS_OF(m, c->ctx.func, other) {
+    if (!other->dotted) continue;
     bool log = strcmp(other->dotted, "builtins.print") == 0 || an_dotted_has_prefix(other->dotted, "logging");
     if (log && an_mentions(m, an_field(m->lang, other->node, AN_FIELD_arguments), name, len)) used = true;
   }
