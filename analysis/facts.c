@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "analysis/model.h"
+#include "analysis/features.h"
 
 static bool facts__is_mutator(const char *method) {
   static const char *const names[] = {"append", "extend", "insert", "pop", "update", "add",
@@ -72,6 +72,7 @@ static bool facts__tensor_call(const AnCall *c) {
 
 typedef struct FactsScan {
   bool effects, tensor, recursive;
+  bool maybe_tensor; /* operators or calls on values of unknown kind */
 } FactsScan;
 
 /* Scans `f` and, transitively, the local functions it calls. `seen` marks
@@ -102,6 +103,59 @@ static void facts__site_scan(AnModel *m, const uint8_t *seen, FactsScan *out) {
   for (uint32_t i = 0; i < m->sites.count && !out->effects; i++) {
     AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
     if (s->ctx.func >= 0 && seen[s->ctx.func] && facts__site_effect(m, s)) out->effects = true;
+  }
+}
+
+typedef struct ExprScan {
+  AnModel *m;
+  int func;
+  TSNode root;
+  FactsScan *out;
+} ExprScan;
+
+/* Tensor work that is not a TensorFlow API call: operators, indexing and
+ * calls (a Keras layer, `v.assign_add`) whose value is a tensor. A value of
+ * unknown kind there leaves the question open. */
+static bool facts__expr_visit(TSNode n, void *ctx) {
+  ExprScan *x = ctx;
+  if (x->out->tensor) return false;
+  AnSym s = an_sym(x->m->lang, n);
+  if (!ts_node_eq(n, x->root) && (s == AN_SYM_function_definition || s == AN_SYM_lambda || s == AN_SYM_class_definition))
+    return false;
+  bool probe = false;
+  switch (s) {
+  case AN_SYM_binary_operator:
+  case AN_SYM_augmented_assignment:
+  case AN_SYM_subscript:
+    probe = true;
+    break;
+  case AN_SYM_call: {
+    const char *d = an_dotted(x->m, an_field(x->m->lang, n, AN_FIELD_function), x->func);
+    probe = d == NULL && an_resolve_function(x->m, an_field(x->m->lang, n, AN_FIELD_function), x->func) < 0;
+    break;
+  }
+  default:
+    break;
+  }
+  if (probe) {
+    TSNode e = s == AN_SYM_augmented_assignment ? an_field(x->m->lang, n, AN_FIELD_right) : n;
+    AnKind k = an_kind_of(x->m, e, x->func);
+    if (s == AN_SYM_augmented_assignment && !an_kind_is_tensor(k))
+      k = an_kind_of(x->m, an_field(x->m->lang, n, AN_FIELD_left), x->func);
+    if (an_kind_is_tensor(k)) x->out->tensor = true;
+    else if (k == AN_KIND_UNKNOWN || k == AN_KIND_MIXED) x->out->maybe_tensor = true;
+  }
+  return true;
+}
+
+static void facts__expr_scan(AnModel *m, const uint8_t *seen, FactsScan *out) {
+  for (uint32_t f = 0; f < m->funcs.count && !out->tensor; f++) {
+    if (!seen[f]) continue;
+    AnFunc *fn = AN_FUNC(m, f);
+    TSNode body = an_field(m->lang, fn->node, AN_FIELD_body);
+    if (ts_node_is_null(body)) continue;
+    ExprScan x = {m, (int)f, body, out};
+    an_walk(body, facts__expr_visit, &x);
   }
 }
 
@@ -199,13 +253,15 @@ static void facts__build(AnModel *m) {
     facts__chain(m, (int)i, info);
     facts__params(m, f, info);
     memset(seen, 0, nf);
-    FactsScan scan = {false, false, false};
+    FactsScan scan = {false, false, false, false};
     facts__scan(m, (int)i, (int)i, seen, stack, &scan);
     facts__site_scan(m, seen, &scan);
+    if (!scan.tensor) facts__expr_scan(m, seen, &scan);
     info->has_python_side_effects = scan.effects ? AN_TRUE : AN_FALSE;
-    info->has_tensor_computation = scan.tensor ? AN_TRUE : AN_FALSE;
+    info->has_tensor_computation = scan.tensor ? AN_TRUE : scan.maybe_tensor ? AN_NULL : AN_FALSE;
     info->is_recursive = scan.recursive ? AN_TRUE : AN_FALSE;
     facts__eager_calls(m, (int)i, info);
+    an_refactor_fill(m, (int)i, info);
   }
 }
 

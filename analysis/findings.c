@@ -106,6 +106,16 @@ void an_finding_related_chain(AnModel *m, AnFinding *f, int func) {
   TSNode at = !ts_node_is_null(r->hybrid_site) ? r->hybrid_site
               : !ts_node_is_null(r->name_node) ? r->name_node
                                                : r->node;
+  if (r->root == AN_ROOT_EXTERNAL && m->index) {
+    /* The root lives in another file: point there. */
+    const AnIndexFunction *x = an_index_external_root(m->index, m->module, r->qualname);
+    if (x) {
+      an_finding_related_ext(m, f, x->path, x->start, x->end, x->line, x->column,
+                             an_arena_printf(&m->arena, "%s: runs this code as a graph (%s)", x->qualname,
+                                             r->external_chain ? r->external_chain : r->qualname));
+      return;
+    }
+  }
   if (root == func && r->root != AN_ROOT_HYBRID) return;
   an_finding_related(m, f, at, "%s: %s", r->qualname, why);
 }

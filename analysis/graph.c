@@ -430,6 +430,17 @@ static void graph__propagate(AnModel *m, GraphQueue *q) {
   }
 }
 
+/* Methods AutoGraph never converts (rules.md 0.1): constructors, the
+ * iterator protocol and context managers. */
+static bool graph__unconverted_method(const AnFunc *f) {
+  static const char *const names[] = {"__init__", "__new__", "__iter__", "__next__", "__enter__", "__exit__",
+                                      "__aenter__", "__aexit__", "__del__", NULL};
+  if (f->cls < 0) return false;
+  for (int i = 0; names[i]; i++)
+    if (strcmp(f->name, names[i]) == 0) return true;
+  return false;
+}
+
 static void graph__autograph(AnModel *m, GraphQueue *q) {
   for (uint32_t i = 0; i < q->tail; i++) {
     AnFunc *f = AN_FUNC(m, q->items[i]);
@@ -438,7 +449,7 @@ static void graph__autograph(AnModel *m, GraphQueue *q) {
       on = f->root != AN_ROOT_HYBRID || f->tf.autograph != 0;
     else
       on = AN_FUNC(m, f->graph_from)->autograph;
-    f->autograph = on && !f->do_not_convert && !f->is_generator;
+    f->autograph = on && !f->do_not_convert && !f->is_generator && !graph__unconverted_method(f);
   }
 }
 

@@ -502,6 +502,15 @@ const char *an_index_external_chain(const AnIndex *index, const char *module, co
   return g >= 0 ? index->nodes[g].chain : NULL;
 }
 
+const AnIndexFunction *an_index_external_root(const AnIndex *index, const char *module, const char *qualname) {
+  int g = index__node(index, module, qualname);
+  if (g < 0 || !index->nodes[g].chain) return NULL;
+  /* The BFS predecessors lead back to the root; bounded against cycles. */
+  for (uint32_t n = 0; index->nodes[g].pred >= 0 && n < index->node_count; n++) g = index->nodes[g].pred;
+  const GNode *r = &index->nodes[g];
+  return &index->entries[r->entry].summary->funcs[r->func].pub;
+}
+
 AnKind an_index_param_kind(const AnIndex *index, const char *module, const char *qualname, uint32_t param,
                            const char *param_name, uint32_t *count) {
   *count = 0;

@@ -309,6 +309,10 @@ void an_rules_run(AnModel *m);
 /* index.c (read side used by graph.c and kinds.c) */
 /* Graph chain text of `module.qualname` through other modules, or NULL. */
 const char *an_index_external_chain(const AnIndex *index, const char *module, const char *qualname);
+/* For a function entered from another module, the function of the workspace
+ * at the start of that chain (the tf.function, tf.data callback or Keras
+ * step that runs it as a graph), or NULL. Borrowed like an_index_lookup. */
+const AnIndexFunction *an_index_external_root(const AnIndex *index, const char *module, const char *qualname);
 /* Joined kind of parameter `param` of `module.qualname` over call sites in
  * OTHER modules; AN_KIND_UNKNOWN with *count 0 when there are none. */
 AnKind an_index_param_kind(const AnIndex *index, const char *module, const char *qualname,

@@ -17,13 +17,15 @@
 #include "analysis/analysis.h"
 #include "server/alloc.h"
 #include "server/cli.h"
+#include "server/fixwrite.h"
 #include "server/fswalk.h"
 #include "server/output.h"
 #include "server/project.h"
+#include "server/pyproject.h"
 
 static const char check__usage[] =
     "usage: hybridls check [--format text|json|sarif|github] [--select IDS] [--ignore IDS]\n"
-    "                      [--exit-zero] [--jobs N] [--no-color] PATH...\n";
+    "                      [--exit-zero] [--jobs N] [--no-color] [--fix | --diff] PATH...\n";
 
 static const char check__help[] =
     "\n"
@@ -34,6 +36,12 @@ static const char check__help[] =
     "line are checked whatever their extension. All files are indexed together,\n"
     "so facts cross module boundaries as they do in the language server.\n"
     "\n"
+    "Each file is configured by [tool.hybridls] in the nearest pyproject.toml\n"
+    "above it (select, ignore, severity, exclude, keras); files matching its\n"
+    "exclude patterns are skipped, and --select and --ignore replace its lists.\n"
+    "A problem in a pyproject.toml is reported on stderr, once per file; the\n"
+    "keys in error keep their defaults and the exit status is unchanged.\n"
+    "\n"
     "options:\n"
     "  --format FORMAT  text (default): path:line:col: CODE [severity] message;\n"
     "                   json: an array of findings; sarif: SARIF 2.1.0;\n"
@@ -42,6 +50,13 @@ static const char check__help[] =
     "                   names (print-at-trace-time) or code prefixes (HY2)\n"
     "  --ignore IDS     never report these rules (same syntax; wins over --select)\n"
     "  --exit-zero      exit 0 even when warnings or errors are reported\n"
+    "  --fix            apply the safe fixes (the language server's fix-all set) to\n"
+    "                   the files, then report the findings that remain; each\n"
+    "                   file is replaced atomically with its permissions kept, and\n"
+    "                   a file that changed meanwhile is left alone (exit 2)\n"
+    "  --diff           print the safe fixes as a unified diff instead of writing\n"
+    "                   them, and nothing else; exit 1 when there is something to\n"
+    "                   fix, 0 when not, 2 on errors\n"
     "  --jobs N         analyse with N threads (default: one per core)\n"
     "  --no-color       no colours in text output (also when NO_COLOR is set or\n"
     "                   stdout is not a terminal)\n"
@@ -131,10 +146,11 @@ static int check__flush(OutBuf *out, bool force) {
 
 int cli_check_main(int argc, char **argv) {
   OutFormat fmt = OUT_TEXT;
-  bool exit_zero = false, no_color = false, any_select = false;
+  bool exit_zero = false, no_color = false, any_select = false, fix = false, diff = false;
   unsigned jobs = 0;
   bool selected[AN_RULE_COUNT] = {false};
   bool ignored[AN_RULE_COUNT] = {false};
+  bool any_ignore = false;
   char bad[128];
   char **paths = hl_calloc((size_t)argc + 1, sizeof *paths);
   size_t path_count = 0;
@@ -156,6 +172,15 @@ int cli_check_main(int argc, char **argv) {
       fputs(check__help, stdout);
       rc = 0;
       goto cleanup;
+    }
+    if (strcmp(a, "--fix") == 0 || strcmp(a, "--diff") == 0) {
+      if (a[2] == 'f') fix = true;
+      else diff = true;
+      if (fix && diff) {
+        rc = check__usage_error("%s", "--fix and --diff cannot be combined");
+        goto cleanup;
+      }
+      continue;
     }
     if (strcmp(a, "--exit-zero") == 0) {
       exit_zero = true;
@@ -199,6 +224,7 @@ int cli_check_main(int argc, char **argv) {
         goto cleanup;
       }
       if (which == 1) any_select = true;
+      if (which == 2) any_ignore = true;
     } else {
       char *end;
       long n = strtol(value, &end, 10);
@@ -225,6 +251,20 @@ int cli_check_main(int argc, char **argv) {
   FsWalk walk;
   fswalk_init(&walk);
   fswalk_run(&walk, paths, path_count);
+  /* pyproject.toml: drops the excluded files and gives each file its rules;
+   * --select and --ignore replace the file's lists. */
+  PyprojectPlan *plan = pyproject_plan_new(walk.files, &walk.file_count, any_select ? selected : NULL,
+                                           any_ignore ? ignored : NULL);
+  int fix_rc = 0;
+  if (fix || diff) {
+    fix_rc = fixwrite_run(&walk, &cfg, pyproject_plan_configs(plan), jobs, diff ? FIXWRITE_DIFF : FIXWRITE_WRITE);
+    if (diff) {
+      rc = fix_rc;
+      pyproject_plan_free(plan);
+      fswalk_deinit(&walk);
+      goto cleanup;
+    }
+  }
 
   CheckCtx ctx = {fmt, color, NULL, NULL};
   size_t n = walk.file_count;
@@ -236,6 +276,7 @@ int cli_check_main(int argc, char **argv) {
       .roots = (const char *const *)walk.roots,
       .root_count = walk.root_count,
       .config = &cfg,
+      .configs = pyproject_plan_configs(plan),
       .jobs = jobs,
       .visit = check__visit,
       .ctx = &ctx,
@@ -271,9 +312,12 @@ int cli_check_main(int argc, char **argv) {
       rc = failing && !exit_zero ? 1 : 0;
     }
   }
+  /* A file --fix had to leave alone fails the run, whatever remains. */
+  if (fix_rc == 2) rc = 2;
   for (size_t i = 0; i < n; i++) outbuf_deinit(&ctx.chunks[i]);
   hl_free(ctx.chunks);
   hl_free(ctx.counts);
+  pyproject_plan_free(plan);
   fswalk_deinit(&walk);
 
 cleanup:

@@ -26,6 +26,9 @@ static const char inspect__help[] =
     "chain from its tf.function root, AutoGraph, parameter kinds, side effects,\n"
     "tensor computation, recursion and eager-only calls. Facts are true, false\n"
     "or unknown (null in JSON) when there is no evidence either way.\n"
+    "Each function also shows the hybridization refactoring offered for it\n"
+    "(hybridize, dehybridize, add_input_signature, repair_input_signature or\n"
+    "none) and, when none is offered, the preconditions that failed.\n"
     "\n"
     "options:\n"
     "  --format FORMAT  text (default) or json (one object per file)\n"
@@ -107,6 +110,16 @@ static void inspect__json(OutBuf *chunk, const char *path, const AnFunctionInfo 
       jw_object_end(&w);
     }
     jw_array_end(&w);
+    const AnRefactoring *r = &f->refactoring;
+    jw_key(&w, "refactoring");
+    jw_object_begin(&w);
+    jw_key(&w, "action"), jw_string(&w, an_refactor_name(r->action));
+    jw_key(&w, "failed_preconditions");
+    jw_array_begin(&w);
+    for (uint32_t k = 0; k < r->failed_count; k++) jw_string(&w, r->failed_preconditions[k]);
+    jw_array_end(&w);
+    jw_key(&w, "input_signature"), jw_string(&w, r->input_signature);
+    jw_object_end(&w);
     jw_object_end(&w);
   }
   jw_array_end(&w);
@@ -166,6 +179,18 @@ static void inspect__text(OutBuf *b, const char *path, const AnFunctionInfo *fns
     for (uint32_t k = 0; k < f->eager_only_call_count; k++) {
       outbuf_printf(b, "    eager-only call, line %u: ", f->eager_only_calls[k].line);
       inspect__one_line(b, f->eager_only_calls[k].text);
+      outbuf_putc(b, '\n');
+    }
+    const AnRefactoring *r = &f->refactoring;
+    outbuf_printf(b, "    refactoring: %s", an_refactor_name(r->action));
+    if (r->input_signature) {
+      outbuf_puts(b, ", input_signature=");
+      inspect__one_line(b, r->input_signature);
+    }
+    outbuf_putc(b, '\n');
+    for (uint32_t k = 0; k < r->failed_count; k++) {
+      outbuf_printf(b, "      failed precondition %s: ", r->failed_preconditions[k]);
+      inspect__one_line(b, r->failed_reasons[k]);
       outbuf_putc(b, '\n');
     }
     outbuf_putc(b, '\n');

@@ -87,6 +87,10 @@ static json_t *diagnostics__one(const AnFinding *f, const Doc *doc, LiEncoding e
   return out;
 }
 
+json_t *diagnostics_from_finding(const AnFinding *f, const Doc *doc, LiEncoding enc, bool related) {
+  return diagnostics__one(f, doc, enc, related);
+}
+
 json_t *diagnostics_from_model(const AnModel *model, const Doc *doc, LiEncoding enc, bool related) {
   json_t *items = json_array();
   uint32_t count = 0;

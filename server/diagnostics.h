@@ -28,6 +28,11 @@
  * has related locations. New reference. */
 json_t *diagnostics_from_model(const AnModel *model, const Doc *doc, LiEncoding enc, bool related);
 
+/* The Diagnostic of one finding of `model` (as diagnostics_from_model
+ * writes it), for code actions that carry the diagnostic they fix. New
+ * reference. */
+json_t *diagnostics_from_finding(const AnFinding *f, const Doc *doc, LiEncoding enc, bool related);
+
 /* PublishDiagnosticsParams {uri, version?, diagnostics}. `version` may be
  * NULL (no version, as after didClose); `items` is borrowed. New reference. */
 json_t *diagnostics_publish_params(const char *uri, const int64_t *version, json_t *items);

@@ -50,20 +50,29 @@ typedef struct DispatchEntry {
 enum {
   DISPATCH__NOTE = DISPATCH_F_NEEDS_INIT | DISPATCH_F_PARAMS_OBJECT,
   DISPATCH__REQ = DISPATCH_F_REQUEST | DISPATCH_F_NEEDS_INIT,
+  /* a read-only request about one document */
+  DISPATCH__QUERY = DISPATCH__REQ | DISPATCH_F_CANCELLABLE | DISPATCH_F_PARAMS_OBJECT,
 };
 
 static const DispatchEntry dispatch__table[] = {
+    {"codeAction/resolve", handle_code_action_resolve, DISPATCH__QUERY},
     {"exit", handle_exit, DISPATCH_F_AFTER_SHUTDOWN},
     {"initialize", handle_initialize, DISPATCH_F_REQUEST | DISPATCH_F_PARAMS_OBJECT | DISPATCH_F_STARTS},
     {"initialized", handle_initialized, DISPATCH_F_NEEDS_INIT},
     {"shutdown", handle_shutdown, DISPATCH__REQ | DISPATCH_F_STOPS},
+    {"textDocument/codeAction", handle_code_action, DISPATCH__QUERY},
     {"textDocument/diagnostic", handle_document_diagnostic,
      DISPATCH__REQ | DISPATCH_F_CANCELLABLE | DISPATCH_F_PARAMS_OBJECT},
     {"textDocument/didChange", handle_did_change, DISPATCH__NOTE},
     {"textDocument/didClose", handle_did_close, DISPATCH__NOTE},
     {"textDocument/didOpen", handle_did_open, DISPATCH__NOTE},
     {"textDocument/didSave", handle_did_save, DISPATCH__NOTE},
+    {"textDocument/hover", handle_hover, DISPATCH__QUERY},
+    {"textDocument/inlayHint", handle_inlay_hint, DISPATCH__QUERY},
+    {"textDocument/semanticTokens/full", handle_semantic_tokens_full, DISPATCH__QUERY},
+    {"textDocument/semanticTokens/range", handle_semantic_tokens_range, DISPATCH__QUERY},
     {"workspace/didChangeConfiguration", handle_did_change_configuration, DISPATCH__NOTE},
+    {"workspace/didChangeWatchedFiles", handle_did_change_watched_files, DISPATCH__NOTE},
 };
 
 #define DISPATCH__TABLE_LEN (sizeof dispatch__table / sizeof dispatch__table[0])

@@ -24,6 +24,7 @@
 #include "server/docstore.h"
 #include "server/lang.h"
 #include "server/log.h"
+#include "server/workspace.h"
 
 #define DOCSTORE__BUCKETS 128u
 
@@ -119,7 +120,6 @@ static json_t *docstore__findings(DocStore *ds, DocEntry *e) {
     return json_array();
   }
   AnConfig cfg;
-  settings_to_config(server_settings(ds->srv), &cfg);
   AnSource src = {
       .lang = server_lang(ds->srv),
       .text = text,
@@ -127,7 +127,10 @@ static json_t *docstore__findings(DocStore *ds, DocEntry *e) {
       .tree = doc_tree(e->doc),
       .path = e->path,
   };
-  AnModel *model = an_model_build(&src, &cfg, NULL);
+  /* The workspace fills in the roots and the file's configuration, and
+   * indexes this text before the model reads the index. */
+  const AnIndex *index = workspace_prepare_analysis(server_workspace(ds->srv), doc_uri(e->doc), e->path, &src, &cfg);
+  AnModel *model = an_model_build(&src, &cfg, index);
   if (!model) {
     fputs("hybridls: out of memory\n", stderr);
     exit(70);
@@ -310,6 +313,24 @@ void docstore_settings_changed(DocStore *ds) {
       if (on_type) docstore__schedule(e, 0, DOC_PUBLISH_IF_CHANGED);
     }
   }
+}
+
+void docstore_index_changed(DocStore *ds, const char *except_uri) {
+  bool on_type = server_settings(ds->srv)->run == SETTINGS_RUN_ON_TYPE;
+  for (unsigned h = 0; h < DOCSTORE__BUCKETS; h++) {
+    for (DocEntry *e = ds->buckets[h]; e; e = e->next) {
+      if (!e->analysable || (except_uri && strcmp(doc_uri(e->doc), except_uri) == 0)) continue;
+      e->current = false;
+      if (on_type) docstore__schedule(e, 0, DOC_PUBLISH_IF_CHANGED);
+    }
+  }
+}
+
+const AnModel *docstore_model(DocStore *ds, const char *uri) {
+  DocEntry *e = docstore__find(ds, uri);
+  if (!e || !e->analysable) return NULL;
+  if (!e->current) docstore__analyse(ds, e);
+  return doc_model(e->doc);
 }
 
 json_t *docstore_pull(DocStore *ds, const char *uri, const char *previous_result_id) {

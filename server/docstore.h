@@ -70,6 +70,18 @@ bool docstore_remove(DocStore *ds, const char *uri);
 /* The settings changed: re-analyses the open documents. */
 void docstore_settings_changed(DocStore *ds);
 
+/* The workspace index's cross-file facts changed: re-analyses the open
+ * Python documents other than `except_uri` (which may be NULL), like a
+ * settings change (republished only when their diagnostics changed; with
+ * run=onSave only marked stale for pull). */
+void docstore_index_changed(DocStore *ds, const char *except_uri);
+
+/* The analysis model of the current version of `uri`, analysing it first
+ * when that is still pending (as a pull does). NULL for an unknown document,
+ * one that is not Python, or one too large to analyse. Borrowed until the
+ * document changes, is re-analysed or closes. */
+const AnModel *docstore_model(DocStore *ds, const char *uri);
+
 /* textDocument/diagnostic: the DocumentDiagnosticReport for `uri`, analysing
  * the current version first when that is still pending. `previous_result_id`
  * may be NULL. New reference. */

@@ -11,6 +11,11 @@
  *   handlers_lifecycle.c   initialize, initialized, shutdown, exit, settings
  *   handlers_text.c        textDocument/didOpen, didChange, didClose, didSave
  *   handlers_diagnostics.c textDocument/diagnostic (pull)
+ *   workspace.c            workspace/didChangeWatchedFiles
+ *   handlers_hover.c       textDocument/hover; the editor-feature capabilities
+ *   handlers_actions.c     textDocument/codeAction, codeAction/resolve
+ *   handlers_tokens.c      textDocument/semanticTokens/full and /range,
+ *                          textDocument/inlayHint, the refresh requests
  *
  * The services below are implemented by server.c, which owns the Server.
  * Everything borrowed from a Server stays valid until server_exit().
@@ -29,6 +34,7 @@
 
 typedef struct Server Server;
 typedef struct DocStore DocStore;
+typedef struct Workspace Workspace;
 
 /* An error reply: a JSON-RPC code and its message. */
 typedef struct HandlerError {
@@ -61,22 +67,56 @@ int handle_did_save(Server *srv, json_t *params, json_t **result, HandlerError *
 /* --- diagnostics (handlers_diagnostics.c) --- */
 int handle_document_diagnostic(Server *srv, json_t *params, json_t **result, HandlerError *err);
 
+/* --- workspace index (workspace.c) --- */
+int handle_did_change_watched_files(Server *srv, json_t *params, json_t **result, HandlerError *err);
+
+/* --- editor features (handlers_hover.c, handlers_actions.c, handlers_tokens.c) --- */
+int handle_hover(Server *srv, json_t *params, json_t **result, HandlerError *err);
+int handle_code_action(Server *srv, json_t *params, json_t **result, HandlerError *err);
+int handle_code_action_resolve(Server *srv, json_t *params, json_t **result, HandlerError *err);
+int handle_semantic_tokens_full(Server *srv, json_t *params, json_t **result, HandlerError *err);
+int handle_semantic_tokens_range(Server *srv, json_t *params, json_t **result, HandlerError *err);
+int handle_inlay_hint(Server *srv, json_t *params, json_t **result, HandlerError *err);
+
+typedef struct ServerClient ServerClient;
+/* Reads the client capabilities of the editor features (hover format,
+ * codeAction resolve, documentChanges, refresh support) from the
+ * `initialize` params into `client`. Returns 0, or -1 with `lerr` naming
+ * the mistyped field. (handlers_hover.c) */
+int handlers_read_editor_caps(json_t *params, ServerClient *client, LspError *lerr);
+/* Adds hoverProvider, codeActionProvider, semanticTokensProvider and
+ * inlayHintProvider to the server capabilities object `caps` (borrowed).
+ * (handlers_hover.c) */
+void handlers_add_editor_caps(json_t *caps);
+/* The graph-mode facts of open documents changed (the workspace index moved
+ * reachability, or the settings changed what is shown): asks the client to
+ * request semantic tokens (`tokens`) and inlay hints (`hints`) again, each
+ * only when the client declared refresh support. (handlers_tokens.c) */
+void handlers_graph_refresh(Server *srv, bool tokens, bool hints);
+
 /* ------------------------------------------------------------------------
  * Server services (server.c).
  */
 
 /* What the client declared in `initialize`. */
-typedef struct ServerClient {
+struct ServerClient {
   LiEncoding encoding;      /* negotiated position encoding */
   bool related_information; /* textDocument.publishDiagnostics.relatedInformation */
   bool configuration;       /* workspace.configuration */
-} ServerClient;
+  bool hover_plaintext;     /* textDocument.hover.contentFormat prefers plaintext */
+  bool action_resolve_edit; /* textDocument.codeAction.resolveSupport has "edit" */
+  bool document_changes;    /* workspace.workspaceEdit.documentChanges */
+  bool tokens_refresh;      /* workspace.semanticTokens.refreshSupport */
+  bool inlay_refresh;       /* workspace.inlayHint.refreshSupport */
+};
 
 const ServerClient *server_client(const Server *srv);
 void server_set_client(Server *srv, const ServerClient *client);
 
 /* The open documents. Borrowed. */
 DocStore *server_docs(Server *srv);
+/* The workspace index and per-file configuration (workspace.h). Borrowed. */
+Workspace *server_workspace(Server *srv);
 /* The grammar and its analysis symbols. Borrowed. */
 const AnLang *server_lang(const Server *srv);
 
@@ -94,6 +134,11 @@ typedef enum ServerSettingsLayer {
  * with window/showMessage, and re-analyses the open documents when the
  * effective settings changed. */
 void server_set_settings(Server *srv, ServerSettingsLayer layer, json_t *obj);
+
+/* Applies the initializationOptions and editor layers, in that order, over
+ * `s` (a lower layer: the defaults with a pyproject.toml applied), without
+ * reporting invalid keys again. */
+void server_settings_layer(const Server *srv, Settings *s);
 
 /* Watches the parent process: exits with code 1 once it is gone. */
 void server_watch_parent(Server *srv, int64_t pid);

@@ -13,13 +13,16 @@
 #include "server/handlers.h"
 #include "server/log.h"
 #include "server/version.h"
+#include "server/workspace.h"
 
 static json_t *lifecycle__capabilities(LiEncoding enc) {
-  return json_pack("{s:s, s:{s:b, s:i, s:{s:b}}, s:{s:s, s:b, s:b}}",
+  json_t *caps = json_pack("{s:s, s:{s:b, s:i, s:{s:b}}, s:{s:s, s:b, s:b}}",
                    "positionEncoding", enc == LI_UTF8 ? "utf-8" : "utf-16",
                    "textDocumentSync", "openClose", 1, "change", 2, "save", "includeText", 0,
                    "diagnosticProvider", "identifier", "hybridls", "interFileDependencies", 1,
                    "workspaceDiagnostics", 0);
+  handlers_add_editor_caps(caps);
+  return caps;
 }
 
 /* Reads the client capabilities the server acts on. */
@@ -29,7 +32,8 @@ static int lifecycle__read_client(json_t *params, ServerClient *client, LspError
   if (lsp_opt_array(params, "capabilities.general.positionEncodings", &encodings, lerr) < 0 ||
       lsp_opt_bool(params, "capabilities.textDocument.publishDiagnostics.relatedInformation",
                    &client->related_information, lerr) < 0 ||
-      lsp_opt_bool(params, "capabilities.workspace.configuration", &client->configuration, lerr) < 0)
+      lsp_opt_bool(params, "capabilities.workspace.configuration", &client->configuration, lerr) < 0 ||
+      handlers_read_editor_caps(params, client, lerr) < 0)
     return -1;
   size_t i;
   json_t *item;
@@ -48,6 +52,7 @@ int handle_initialize(Server *srv, json_t *params, json_t **result, HandlerError
     return handler_invalid_params(err, &lerr);
 
   server_set_client(srv, &client);
+  workspace_initialize(server_workspace(srv), params);
   json_t *options = json_object_get(params, "initializationOptions");
   if (options && !json_is_null(options) && !json_is_object(options))
     server_show_message(srv, 2, "hybridls: invalid setting 'initializationOptions': expected an object");
@@ -80,6 +85,7 @@ static void lifecycle__pull_configuration(Server *srv) {
 int handle_initialized(Server *srv, json_t *params, json_t **result, HandlerError *err) {
   (void)params, (void)result, (void)err;
   lifecycle__pull_configuration(srv);
+  workspace_start(server_workspace(srv));
   return 0;
 }
 

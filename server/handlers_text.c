@@ -15,6 +15,7 @@
 #include "server/docstore.h"
 #include "server/handlers.h"
 #include "server/log.h"
+#include "server/workspace.h"
 
 int handle_did_open(Server *srv, json_t *params, json_t **result, HandlerError *err) {
   (void)result;
@@ -104,6 +105,7 @@ int handle_did_close(Server *srv, json_t *params, json_t **result, HandlerError 
   const char *uri;
   if (lsp_get_string(params, "textDocument.uri", &uri, &lerr) != 0) return handler_invalid_params(err, &lerr);
   if (!docstore_remove(server_docs(srv), uri)) hl_log(HL_LOG_DEBUG, "didClose for %s, which is not open", uri);
+  workspace_document_closed(server_workspace(srv), uri);
   return 0;
 }
 
@@ -112,6 +114,7 @@ int handle_did_save(Server *srv, json_t *params, json_t **result, HandlerError *
   LspError lerr;
   const char *uri;
   if (lsp_get_string(params, "textDocument.uri", &uri, &lerr) != 0) return handler_invalid_params(err, &lerr);
+  workspace_document_saved(server_workspace(srv), uri);
   docstore_saved(server_docs(srv), uri);
   return 0;
 }

@@ -192,7 +192,8 @@ static void project__phase3(ProjectShared *sh) {
     const char *text = doc_text(slot->doc, &len);
     AnSource src = {.lang = sh->lang, .text = text, .length = len, .tree = doc_tree(slot->doc),
                      .path = opt->paths[i], .roots = opt->roots, .root_count = opt->root_count};
-    AnModel *model = an_model_build(&src, opt->config, sh->index);
+    const AnConfig *cfg = opt->configs && opt->configs[i] ? opt->configs[i] : opt->config;
+    AnModel *model = an_model_build(&src, cfg, sh->index);
     if (!model) project__oom();
     opt->visit(opt->ctx, i, opt->paths[i], slot->doc, model);
     an_model_free(model);

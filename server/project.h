@@ -34,6 +34,9 @@ typedef struct ProjectOptions {
   const char *const *roots; /* workspace roots for module names; may be empty */
   size_t root_count;
   const AnConfig *config;
+  /* Per file (parallel to paths), its configuration (a file's
+   * pyproject.toml); NULL, or a NULL element, means `config`. */
+  const AnConfig *const *configs;
   unsigned jobs; /* worker threads; 0 means one per available core */
   ProjectVisitFn visit;
   void *ctx;

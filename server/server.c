@@ -33,6 +33,7 @@
 #include "server/log.h"
 #include "server/server.h"
 #include "server/transport.h"
+#include "server/workspace.h"
 
 #define SERVER__PARENT_CHECK_MS 2000u
 #define SERVER__CLOSE_SPINS 1000
@@ -45,6 +46,7 @@ struct Server {
   Transport *transport;
   Dispatcher *dispatch;
   DocStore *docs;
+  Workspace *workspace;
   AnLang *lang;
   ServerClient client;
   Settings settings;
@@ -66,9 +68,15 @@ void server_set_client(Server *srv, const ServerClient *client) { srv->client = 
 
 DocStore *server_docs(Server *srv) { return srv->docs; }
 
+Workspace *server_workspace(Server *srv) { return srv->workspace; }
+
 const AnLang *server_lang(const Server *srv) { return srv->lang; }
 
 const Settings *server_settings(const Server *srv) { return &srv->settings; }
+
+void server_settings_layer(const Server *srv, Settings *s) {
+  for (size_t i = 0; i < sizeof srv->layers / sizeof srv->layers[0]; i++) settings_apply(s, srv->layers[i], NULL, NULL);
+}
 
 bool server_shutdown_received(const Server *srv) {
   return srv->dispatch && dispatch_state(srv->dispatch) == DISPATCH_SHUTDOWN;
@@ -157,8 +165,14 @@ void server_set_settings(Server *srv, ServerSettingsLayer layer, json_t *obj) {
   for (size_t i = 0; i < sizeof srv->layers / sizeof srv->layers[0]; i++)
     settings_apply(&next, srv->layers[i], server__settings_error, srv);
   bool changed = !settings_equal(&next, &srv->settings);
+  /* Which functions run as graphs depends on `keras`; whether hints are
+   * shown at all on `inlayHints`. The client asks again after a refresh. */
+  bool graph_changed = next.keras != srv->settings.keras;
+  bool hints_changed = graph_changed || next.inlay_hints != srv->settings.inlay_hints;
   srv->settings = next;
   if (changed && srv->docs) docstore_settings_changed(srv->docs);
+  if (srv->initialize_done && (graph_changed || hints_changed))
+    handlers_graph_refresh(srv, graph_changed, hints_changed);
 }
 
 /* ------------------------------------------------------------------------
@@ -211,6 +225,7 @@ void server_exit(Server *srv, int code) {
   hl_log_set_sink(NULL, NULL);
   dispatch_close(srv->dispatch);
   docstore_close(srv->docs);
+  workspace_close(srv->workspace);
   if (srv->parent_timer_open) uv_close((uv_handle_t *)&srv->parent_timer, NULL);
   transport_close(srv->transport);
 }
@@ -293,6 +308,7 @@ int server_main(int argc, char **argv) {
   uv_loop_init(&srv->loop);
   srv->dispatch = dispatch_new(&srv->loop, srv);
   srv->docs = docstore_new(&srv->loop, srv);
+  srv->workspace = workspace_new(&srv->loop, srv);
   TransportCallbacks cb = {server__on_data, server__on_eof, server__on_write_error};
   srv->transport = transport_new(&srv->loop, &cb, srv);
   if (!srv->transport) server_exit(srv, 1);

@@ -51,6 +51,15 @@ static const char *settings__parse_keras(Settings *s, json_t *value, char *buf, 
 
 static void settings__copy_keras(Settings *to, const Settings *from) { to->keras = from->keras; }
 
+static const char *settings__parse_inlay_hints(Settings *s, json_t *value, char *buf, size_t size) {
+  (void)buf, (void)size;
+  if (!json_is_boolean(value)) return "expected a boolean";
+  s->inlay_hints = json_is_true(value);
+  return NULL;
+}
+
+static void settings__copy_inlay_hints(Settings *to, const Settings *from) { to->inlay_hints = from->inlay_hints; }
+
 /* Reads an array of rule codes or names into `set`. */
 static const char *settings__parse_rule_list(bool set[AN_RULE_COUNT], size_t *count, json_t *value,
                                              char *buf, size_t size) {
@@ -122,6 +131,7 @@ static void settings__copy_severity(Settings *to, const Settings *from) {
 static const SettingsKey settings__keys[] = {
     {"debounceMs", settings__parse_debounce, settings__copy_debounce},
     {"ignore", settings__parse_ignore, settings__copy_ignore},
+    {"inlayHints", settings__parse_inlay_hints, settings__copy_inlay_hints},
     {"keras", settings__parse_keras, settings__copy_keras},
     {"run", settings__parse_run, settings__copy_run},
     {"select", settings__parse_select, settings__copy_select},
@@ -163,7 +173,7 @@ void settings_to_config(const Settings *s, AnConfig *cfg) {
 }
 
 bool settings_equal(const Settings *a, const Settings *b) {
-  if (a->debounce_ms != b->debounce_ms || a->run != b->run) return false;
+  if (a->debounce_ms != b->debounce_ms || a->run != b->run || a->inlay_hints != b->inlay_hints) return false;
   AnConfig ca, cb;
   settings_to_config(a, &ca);
   settings_to_config(b, &cb);

@@ -7,6 +7,7 @@
  *   ignore      [code or name]  these rules never run
  *   severity    {code or name: "error"|"warning"|"info"|"hint"|"off"}
  *   keras       bool            Keras call/train_step count as graph code (true)
+ *   inlayHints  bool            textDocument/inlayHint marks graph-mode functions (false)
  *
  * Precedence, lowest first: the defaults (settings_init), then the client's
  * `initializationOptions`, then the editor settings obtained through
@@ -42,6 +43,7 @@ typedef struct Settings {
   uint32_t debounce_ms;
   SettingsRun run;
   bool keras;
+  bool inlay_hints;
   bool select[AN_RULE_COUNT]; /* meaningful when has_select */
   bool has_select;
   bool ignore[AN_RULE_COUNT];

@@ -43,6 +43,7 @@ tally "quiet corpus" "$out/tests/fixture_runner" --quiet tests/corpus
 tally "cli" sh tests/cli/run.sh "$out/hybridls"
 tally "lsp transcripts" "$out/tests/lsp_runner" "$out/hybridls" tests/lsp
 tally "lsp harness self-test" "$out/tests/lsp_runner" "$out/tests/lsp_runner" tests/lsp/selftest
+tally "editor clients" sh tests/clients/run.sh "$out/hybridls"
 tally "docs" sh tests/tools/check_readme.sh
 echo "$pass $fail" > "$out/suite.result"
 echo "$variant: $pass passed, $fail failed"

@@ -44,6 +44,27 @@ void an_check_HY305(AnModel *m) {
 
 /* --- HY301 input-signature-arity ----------------------------------------- */
 
+/* Placeholder specs for the uncovered parameters, or the surplus specs
+ * removed. Never semantics-preserving (the placeholders are float32 of any
+ * shape), so offered for review only. */
+static void args__arity_fix(AnModel *m, AnFinding *f, TSNode sig, uint32_t specs, uint32_t needed) {
+  const char *tf = an_tf_alias(m);
+  if (!f || !tf || ts_node_named_child_count(sig) != specs) return;
+  if (needed > specs) {
+    AnBuf b = {0};
+    for (uint32_t i = specs; i < needed; i++)
+      an_buf_printf(&m->arena, &b, "%s%s.TensorSpec(shape=None, dtype=%s.float32)", i || specs ? ", " : "", tf, tf);
+    uint32_t at = specs ? ts_node_end_byte(ts_node_named_child(sig, specs - 1)) : ts_node_start_byte(sig) + 1;
+    AnFix *fix = an_finding_fix(m, f, "Add placeholder TensorSpecs for the missing parameters", false);
+    an_fix_edit(m, fix, at, at, an_buf_str(&m->arena, &b));
+  } else if (needed < specs) {
+    uint32_t from = needed ? ts_node_end_byte(ts_node_named_child(sig, needed - 1)) : ts_node_start_byte(sig) + 1;
+    uint32_t to = ts_node_end_byte(ts_node_named_child(sig, specs - 1));
+    AnFix *fix = an_finding_fix(m, f, "Remove the extra TensorSpecs", false);
+    an_fix_edit(m, fix, from, to, "");
+  }
+}
+
 static void args__arity(AnModel *m, int fi) {
   AnFunc *f = AN_FUNC(m, fi);
   TSNode sig = an_unparen(m->lang, f->tf.input_signature);
@@ -76,18 +97,26 @@ static void args__arity(AnModel *m, int fi) {
       continue;
     }
     if (positional++ >= specs && ts_node_is_null(pa->default_value)) {
-      an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, sig, fi,
-                   "input_signature has %u TensorSpec%s but '%s' needs one for parameter '%s' (TypeError: "
-                   "input_signature missing type constraint for %s)",
-                   specs, specs == 1 ? "" : "s", f->qualname, pa->name, pa->name);
+      AnFinding *fd = an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, sig, fi,
+                                   "input_signature has %u TensorSpec%s but '%s' needs one for parameter '%s' "
+                                   "(TypeError: input_signature missing type constraint for %s)",
+                                   specs, specs == 1 ? "" : "s", f->qualname, pa->name, pa->name);
+      uint32_t needed = 0;
+      for (uint32_t q = 0; q < f->param_count; q++) {
+        AnParam *qa = &f->params[q];
+        if (!qa->is_self && !qa->star && !qa->dstar && !qa->kwonly && ts_node_is_null(qa->default_value)) needed++;
+      }
+      args__arity_fix(m, fd, sig, specs, needed);
       return;
     }
   }
-  if (specs > positional && !varargs)
-    an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, sig, fi,
-                 "input_signature has %u TensorSpecs but '%s' takes %u positional parameter%s (TypeError: "
-                 "input_signature contains %u extra type constraints)",
-                 specs, f->qualname, positional, positional == 1 ? "" : "s", specs - positional);
+  if (specs > positional && !varargs) {
+    AnFinding *fd = an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, sig, fi,
+                                 "input_signature has %u TensorSpecs but '%s' takes %u positional parameter%s "
+                                 "(TypeError: input_signature contains %u extra type constraints)",
+                                 specs, f->qualname, positional, positional == 1 ? "" : "s", specs - positional);
+    args__arity_fix(m, fd, sig, specs, positional);
+  }
 }
 
 void an_check_HY301(AnModel *m) {
@@ -186,10 +215,13 @@ static bool args__switched_back(AnModel *m, const AnCall *on) {
 
 static void args__eager_switch(AnModel *m, const AnCall *c, TSNode at, const char *what) {
   if (args__guarded(m, c->node, c->ctx.func)) return;
-  an_emit_node(m, AN_RULE_RUN_FUNCTIONS_EAGERLY_ENABLED, at, c->ctx.func,
-               "%s turns every tf.function back into plain Python: the graph speed-up is gone and graph-only "
-               "bugs are hidden. Remove it, or guard it behind a debug flag",
-               what);
+  AnFinding *f = an_emit_node(m, AN_RULE_RUN_FUNCTIONS_EAGERLY_ENABLED, at, c->ctx.func,
+                              "%s turns every tf.function back into plain Python: the graph speed-up is gone and "
+                              "graph-only bugs are hidden. Remove it, or guard it behind a debug flag",
+                              what);
+  /* Removing the switch changes run-time semantics on purpose (back to
+   * graph mode), so it is offered, never part of fix-all. */
+  if (ts_node_eq(at, c->node)) an_remove_statement_fix(m, f, c->node, "Remove the call (functions run as graphs again)", false);
 }
 
 void an_check_HY501(AnModel *m) {

@@ -158,3 +158,20 @@ bool an_is_decorator_call(AnModel *m, TSNode call) {
   TSNode p = ts_node_parent(call);
   return an_sym(m->lang, p) == AN_SYM_decorator;
 }
+
+void an_remove_statement_fix(AnModel *m, AnFinding *f, TSNode call, const char *title, bool safe) {
+  TSNode stmt = ts_node_parent(call);
+  if (!f || an_sym(m->lang, stmt) != AN_SYM_expression_statement) return;
+  TSNode block = ts_node_parent(stmt);
+  uint32_t s = ts_node_start_byte(stmt), e = ts_node_end_byte(stmt);
+  uint32_t ls = an_line_start(m, s), le = an_line_end(m, e > s ? e - 1 : e);
+  for (uint32_t k = ls; k < s; k++)
+    if (m->src[k] != ' ' && m->src[k] != '\t') return;
+  for (uint32_t k = e; k < le; k++)
+    if (m->src[k] != ' ' && m->src[k] != '\t' && m->src[k] != '\n' && m->src[k] != '\r') return;
+  AnFix *fix = an_finding_fix(m, f, title, safe);
+  if (an_sym(m->lang, block) == AN_SYM_block && ts_node_named_child_count(block) == 1)
+    an_fix_edit(m, fix, s, e, "pass");
+  else
+    an_fix_edit(m, fix, ls, le, "");
+}

@@ -43,6 +43,10 @@ bool an_in_condition(AnModel *m, TSNode node);
 /* The nearest enclosing `if`/`elif` statement within the function whose
  * consequence contains `node`; null when none. */
 TSNode an_enclosing_if(AnModel *m, TSNode node, int func);
+/* Adds a fix removing the expression statement made of `call`: its whole
+ * lines, or `pass` when it is the only statement of its block. Offered only
+ * when the statement stands alone on its lines. */
+void an_remove_statement_fix(AnModel *m, AnFinding *f, TSNode call, const char *title, bool safe);
 /* True for calls that are the expression of a decorator. */
 bool an_is_decorator_call(AnModel *m, TSNode call);
 

@@ -422,6 +422,40 @@ static bool effects__only_logged(AnModel *m, const AnCall *c) {
   return true;
 }
 
+/* Mechanical rewrites for the argument shapes where the meaning is clear:
+ * no-argument clocks and `random.random()`, and NumPy draws of one scalar
+ * (`np.random.uniform(lo, hi)`). Intent-preserving (a fresh value per call)
+ * but not stream-identical, so never part of fix-all. */
+static void effects__nondeterminism_fix(AnModel *m, AnFinding *f, const AnCall *c) {
+  const char *tf = an_tf_alias(m);
+  if (!f || !tf) return;
+  uint32_t argc = an_call_argc(m->lang, c->node);
+  TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
+  bool kwargs = false;
+  for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++)
+    if (an_sym(m->lang, ts_node_named_child(args, i)) != AN_SYM_comment && i >= argc) kwargs = true;
+  if (kwargs) return;
+  const char *text = NULL;
+  const char *d = c->dotted;
+  bool clock = strcmp(d, "time.time") == 0 || strcmp(d, "time.perf_counter") == 0 || strcmp(d, "time.monotonic") == 0;
+  if (argc == 0 && clock) {
+    text = an_arena_printf(&m->arena, "%s.timestamp()", tf);
+  } else if (argc == 0 && strcmp(d, "random.random") == 0) {
+    text = an_arena_printf(&m->arena, "%s.random.uniform([])", tf);
+  } else if (argc == 2 && (strcmp(d, "numpy.random.uniform") == 0 || strcmp(d, "numpy.random.normal") == 0 ||
+                           strcmp(d, "random.uniform") == 0 || strcmp(d, "random.gauss") == 0)) {
+    bool normal = strcmp(d, "numpy.random.normal") == 0 || strcmp(d, "random.gauss") == 0;
+    uint32_t l0, l1;
+    const char *a0 = an_text(m->src, an_call_arg(m->lang, c->node, 0), &l0);
+    const char *a1 = an_text(m->src, an_call_arg(m->lang, c->node, 1), &l1);
+    text = an_arena_printf(&m->arena, "%s.random.%s([], %.*s, %.*s)", tf, normal ? "normal" : "uniform", (int)l0, a0,
+                           (int)l1, a1);
+  }
+  if (!text) return;
+  AnFix *fix = an_finding_fix(m, f, an_arena_printf(&m->arena, "Use %s (a new value on every call)", text), false);
+  an_fix_edit(m, fix, ts_node_start_byte(c->node), ts_node_end_byte(c->node), text);
+}
+
 void an_check_HY205(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
@@ -436,6 +470,7 @@ void an_check_HY205(AnModel *m) {
                                   an_snippet(m, c->node), an_func_label(m, c->ctx.func),
                                   repl ? "; use " : "", repl ? repl : "");
       an_finding_related_chain(m, f, c->ctx.func);
+      effects__nondeterminism_fix(m, f, c);
       break;
     }
   }
@@ -552,26 +587,6 @@ static bool effects__is_debugger(const AnCall *c) {
          an_call_is(c, "pudb.set_trace") || an_call_is(c, "pdb.post_mortem");
 }
 
-/* Removes the statement holding the call: its whole line, or `pass` when
- * it is the only statement of its block. */
-static void effects__remove_statement_fix(AnModel *m, AnFinding *f, const AnCall *c) {
-  TSNode stmt = ts_node_parent(c->node);
-  if (an_sym(m->lang, stmt) != AN_SYM_expression_statement) return;
-  TSNode block = ts_node_parent(stmt);
-  uint32_t s = ts_node_start_byte(stmt), e = ts_node_end_byte(stmt);
-  uint32_t ls = an_line_start(m, s), le = an_line_end(m, e > s ? e - 1 : e);
-  /* Only a statement alone on its lines can go without touching others. */
-  for (uint32_t k = ls; k < s; k++)
-    if (m->src[k] != ' ' && m->src[k] != '\t') return;
-  for (uint32_t k = e; k < le; k++)
-    if (m->src[k] != ' ' && m->src[k] != '\t' && m->src[k] != '\n' && m->src[k] != '\r') return;
-  AnFix *fix = an_finding_fix(m, f, "Remove the breakpoint", true);
-  if (an_sym(m->lang, block) == AN_SYM_block && ts_node_named_child_count(block) == 1)
-    an_fix_edit(m, fix, s, e, "pass");
-  else
-    an_fix_edit(m, fix, ls, le, "");
-}
-
 void an_check_HY502(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
@@ -581,6 +596,6 @@ void an_check_HY502(AnModel *m) {
                                 "not on each call; debug with tf.config.run_functions_eagerly(True) or tf.print",
                                 an_snippet(m, c->node), an_func_label(m, c->ctx.func));
     an_finding_related_chain(m, f, c->ctx.func);
-    effects__remove_statement_fix(m, f, c);
+    an_remove_statement_fix(m, f, c->node, "Remove the breakpoint", true);
   }
 }

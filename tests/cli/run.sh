@@ -12,7 +12,10 @@
 #
 # A case is a directory tests/cli/cases/<name>/ holding
 #   cmd       the arguments, one line, shell-quoted, relative to the repo root
-#             (the working directory of every case)
+#             (the working directory of every case); a line starting with '!'
+#             is instead a whole shell command line, with the binary in
+#             $HYBRIDLS (for cases that need set-up, such as check --fix on
+#             a copy: tests/cli/fixcase.sh)
 #   expected  the exact stdout
 #   status    the exact exit status
 #   stderr    the exact stderr (optional; not compared when absent)
@@ -44,6 +47,15 @@ if [ ! -x "$bin" ]; then
   exit 2
 fi
 cases=tests/cli/cases
+HYBRIDLS=$bin
+export HYBRIDLS
+
+run_cmd() { # the cmd line
+  case "$1" in
+  '!'*) eval "${1#!}" ;;
+  *) eval "\"\$bin\" $1" ;;
+  esac
+}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -101,7 +113,7 @@ for dir in "$cases"/*/; do
   fi
   if [ "$update" -eq 1 ] && [ -f "$dir/cmd" ]; then
     cmd=$(cat "$dir/cmd")
-    eval "\"\$bin\" $cmd" > "$dir/expected" 2> "$tmp/err"
+    run_cmd "$cmd" > "$dir/expected" 2> "$tmp/err"
     echo $? > "$dir/status"
     if [ -f "$dir/stderr" ] || [ -s "$tmp/err" ]; then cp "$tmp/err" "$dir/stderr"; fi
   fi
@@ -111,7 +123,7 @@ for dir in "$cases"/*/; do
     continue
   fi
   cmd=$(cat "$dir/cmd")
-  eval "\"\$bin\" $cmd" > "$tmp/out" 2> "$tmp/err"
+  run_cmd "$cmd" > "$tmp/out" 2> "$tmp/err"
   rc=$?
   : > "$tmp/detail"
   bad=0

@@ -85,10 +85,14 @@ static void fuzz_protocol__readers(json_t *params) {
   static const char *const strings[] = {"textDocument.uri", "textDocument.languageId", "previousResultId",
                                         "settings.hybridls.run", "", "..", "a..b", "textDocument."};
   for (size_t k = 0; k < sizeof strings / sizeof strings[0]; k++) {
-    if (lsp_get_string(params, strings[k], &s, &err) == 0 && (!s || memchr(s, 0, strlen(s) + 1) != s + strlen(s)))
+    const char *whole_s = NULL;
+    if (lsp_get_string(params, strings[k], &whole_s, &err) == 0 && !whole_s)
       fuzz_protocol__fail("lsp_get_string gave no string");
-    if (lsp_get_stringn(params, strings[k], &s, &len, &err) == 0 && s[len] != '\0')
-      fuzz_protocol__fail("lsp_get_stringn not NUL-terminated");
+    if (lsp_get_stringn(params, strings[k], &s, &len, &err) == 0) {
+      if (s[len] != '\0') fuzz_protocol__fail("lsp_get_stringn not NUL-terminated");
+      /* lsp_get_string accepts exactly the strings without NUL bytes. */
+      if ((whole_s != NULL) != (strlen(s) == len)) fuzz_protocol__fail("lsp_get_string and NUL bytes disagree");
+    }
     (void)lsp_opt_string(params, strings[k], &s, &err);
     (void)lsp_opt_stringn(params, strings[k], &s, &len, &err);
   }

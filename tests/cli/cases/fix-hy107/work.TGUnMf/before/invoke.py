@@ -1,0 +1,11 @@
+# check --fix: tf.function(f)(x) builds a new tf.function, and traces it, on
+# every call; it is wrapped once at module level.
+import tensorflow as tf
+
+
+def normalize(x):
+    return x / tf.reduce_max(tf.abs(x))
+
+
+def run(batch):
+    return tf.function(normalize)(batch)

@@ -1,0 +1,14 @@
+# check --fix: breakpoints in a tf.function stop only while tracing; they are
+# removed, and a block left empty gets `pass`.
+import pdb
+
+import tensorflow as tf
+
+
+@tf.function
+def train_step(x):
+    loss = tf.reduce_mean(tf.square(x))
+    pdb.set_trace()
+    if loss > 0:
+        breakpoint()
+    return loss

@@ -1,0 +1,572 @@
+/* Unit tests of code actions, fix-all and the refactorings
+ * (analysis/actions.c, analysis/refactor.c, analysis/spans.c).
+ *
+ * Every rule fix is applied to a small module: the result must parse
+ * without errors, the finding must be gone, no finding of another rule may
+ * appear, and the result must read exactly as expected. Fix-all applied to
+ * each module must leave nothing for a second run. The suppression action,
+ * each refactoring where it is offered (with its exact edit) and, one
+ * module per precondition under tests/refactor/, where it is not (with the
+ * exact failed preconditions), and the graph-mode spans are covered too. */
+#include <stdio.h>
+#include <tree_sitter/api.h>
+
+#include "tests/unit/test.h"
+
+#include "server/lang.h"
+
+typedef struct Fx {
+  AnLang *lang;
+  TSParser *parser;
+  TSTree *tree;
+  AnModel *model;
+  AnConfig cfg;
+  char *src;
+  uint32_t len;
+} Fx;
+
+static void fx_open_n(Fx *fx, const char *src, uint32_t len) {
+  char err[256];
+  memset(fx, 0, sizeof *fx);
+  fx->src = malloc(len + 1);
+  ASSERT(fx->src != NULL);
+  memcpy(fx->src, src, len);
+  fx->src[len] = '\0';
+  fx->len = len;
+  fx->lang = an_lang_new(hl_python_language(), err, sizeof err);
+  ASSERT(fx->lang != NULL);
+  fx->parser = ts_parser_new();
+  ASSERT(ts_parser_set_language(fx->parser, hl_python_language()));
+  fx->tree = ts_parser_parse_string(fx->parser, NULL, fx->src, len);
+  ASSERT(fx->tree != NULL);
+  an_config_init(&fx->cfg);
+  AnSource s = {fx->lang, fx->src, len, fx->tree, "mod.py", NULL, 0};
+  fx->model = an_model_build(&s, &fx->cfg, NULL);
+  ASSERT(fx->model != NULL);
+}
+
+static void fx_open(Fx *fx, const char *src) { fx_open_n(fx, src, (uint32_t)strlen(src)); }
+
+static void fx_close(Fx *fx) {
+  an_model_free(fx->model);
+  ts_tree_delete(fx->tree);
+  ts_parser_delete(fx->parser);
+  an_lang_free(fx->lang);
+  free(fx->src);
+}
+
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) TEST__FAIL("cannot read %s", path);
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  rewind(f);
+  char *buf = malloc((size_t)n + 1);
+  ASSERT(buf != NULL);
+  ASSERT_EQ_INT(fread(buf, 1, (size_t)n, f), n);
+  buf[n] = '\0';
+  fclose(f);
+  return buf;
+}
+
+/* `src` with `edits` (sorted, non-overlapping) applied; malloc'd. */
+static char *apply(const char *src, uint32_t len, const AnEdit *edits, uint32_t n) {
+  size_t cap = len + 1;
+  for (uint32_t i = 0; i < n; i++) cap += strlen(edits[i].text);
+  char *out = malloc(cap);
+  ASSERT(out != NULL);
+  size_t o = 0;
+  uint32_t at = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    ASSERT(edits[i].start >= at && edits[i].end >= edits[i].start && edits[i].end <= len);
+    memcpy(out + o, src + at, edits[i].start - at);
+    o += edits[i].start - at;
+    size_t t = strlen(edits[i].text);
+    memcpy(out + o, edits[i].text, t);
+    o += t;
+    at = edits[i].end;
+  }
+  memcpy(out + o, src + at, len - at);
+  o += len - at;
+  out[o] = '\0';
+  return out;
+}
+
+static void count_rules(const AnModel *m, int *counts) {
+  memset(counts, 0, sizeof(int) * AN_RULE_COUNT);
+  uint32_t n;
+  const AnFinding *fs = an_model_findings(m, &n);
+  for (uint32_t i = 0; i < n; i++) counts[fs[i].rule]++;
+}
+
+/* Fix-all on `src`, then again on the result: the second run has nothing
+ * left to do, and the result parses without errors. */
+static void expect_fix_all_idempotent(const char *src) {
+  Fx a;
+  fx_open(&a, src);
+  uint32_t n;
+  const AnEdit *edits = an_model_fix_all(a.model, &n);
+  for (uint32_t i = 1; i < n; i++) ASSERT(edits[i - 1].end <= edits[i].start);
+  char *once = apply(a.src, a.len, edits, n);
+  int before[AN_RULE_COUNT], after[AN_RULE_COUNT];
+  count_rules(a.model, before);
+  fx_close(&a);
+  Fx b;
+  fx_open(&b, once);
+  ASSERT(!ts_node_has_error(ts_tree_root_node(b.tree)));
+  count_rules(b.model, after);
+  for (int r = 0; r < AN_RULE_COUNT; r++)
+    if (after[r] > before[r]) TEST__FAIL("fix-all made %s appear:\n%s", an_rule_info((AnRuleId)r)->code, once);
+  uint32_t again;
+  an_model_fix_all(b.model, &again);
+  if (again) TEST__FAIL("fix-all is not idempotent; after one run:\n%s", once);
+  fx_close(&b);
+  free(once);
+}
+
+/* Applies the fix titled `title` of the first finding of `rule` and checks
+ * the result: exact text, no parse error, the finding gone, nothing new. */
+static void expect_fix(const char *src, AnRuleId rule, const char *title, bool safe, const char *expected) {
+  Fx fx;
+  fx_open(&fx, src);
+  uint32_t nf;
+  const AnFinding *fs = an_model_findings(fx.model, &nf);
+  const AnFinding *f = NULL;
+  for (uint32_t i = 0; i < nf && !f; i++)
+    if (fs[i].rule == rule) f = &fs[i];
+  if (!f) TEST__FAIL("no %s finding in:\n%s", an_rule_info(rule)->code, src);
+  uint32_t na;
+  const AnAction *acts = an_model_actions(fx.model, f->start, f->end, &na);
+  const AnAction *act = NULL;
+  for (uint32_t i = 0; i < na && !act; i++)
+    if (acts[i].finding == f && strcmp(acts[i].title, title) == 0) act = &acts[i];
+  if (!act) TEST__FAIL("no action '%s' for %s", title, an_rule_info(rule)->code);
+  ASSERT_EQ_INT(act->kind, AN_ACTION_QUICKFIX);
+  ASSERT_EQ_INT(act->safe, safe);
+  char *out = apply(fx.src, fx.len, act->edits, act->edit_count);
+  ASSERT_EQ_STR(out, expected);
+  int before[AN_RULE_COUNT], after[AN_RULE_COUNT];
+  count_rules(fx.model, before);
+  fx_close(&fx);
+  fx_open(&fx, out);
+  ASSERT(!ts_node_has_error(ts_tree_root_node(fx.tree)));
+  count_rules(fx.model, after);
+  ASSERT_EQ_INT(after[rule], before[rule] - 1);
+  for (int r = 0; r < AN_RULE_COUNT; r++)
+    if (after[r] > before[r]) TEST__FAIL("the fix made %s appear:\n%s", an_rule_info((AnRuleId)r)->code, out);
+  fx_close(&fx);
+  free(out);
+  expect_fix_all_idempotent(src);
+}
+
+/* --- one test per rule fix --------------------------------------------------- */
+
+TEST(fix_hy101_tf_constant) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function\ndef step(x, i):\n    return x * 2\n\n\n"
+             "def train(x):\n    for i in range(10):\n        step(x, i)\n",
+             AN_RULE_PYTHON_SCALAR_ARG_RETRACE, "Pass it as a tensor with tf.constant", false,
+             "import tensorflow as tf\n\n\n@tf.function\ndef step(x, i):\n    return x * 2\n\n\n"
+             "def train(x):\n    for i in range(10):\n        step(x, tf.constant(i, dtype=tf.int64))\n");
+}
+
+TEST(fix_hy105_hoist) {
+  expect_fix("import tensorflow as tf\n\nfor k in range(3):\n    step = tf.function(lambda v: v * 2)\n    step(k)\n",
+             AN_RULE_TF_FUNCTION_CREATED_IN_LOOP, "Create the tf.function once, before the loop", true,
+             "import tensorflow as tf\n\nstep = tf.function(lambda v: v * 2)\nfor k in range(3):\n    step(k)\n");
+}
+
+TEST(fix_hy107_wrap_once) {
+  expect_fix("import tensorflow as tf\n\n\ndef f(x):\n    return x + 1\n\n\ndef run(x):\n    return tf.function(f)(x)\n",
+             AN_RULE_IMMEDIATELY_INVOKED_TF_FUNCTION, "Wrap once as 'f_graph' at module level", true,
+             "import tensorflow as tf\n\n\ndef f(x):\n    return x + 1\n\n\nf_graph = tf.function(f)\n\n\n"
+             "def run(x):\n    return f_graph(x)\n");
+}
+
+TEST(fix_hy201_tf_print) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    print(\"x\", x)\n    return x\n",
+             AN_RULE_PRINT_AT_TRACE_TIME, "Replace print with tf.print (runs on every call)", false,
+             "import tensorflow as tf\nimport sys\n\n\n@tf.function\ndef f(x):\n"
+             "    tf.print(\"x\", x, output_stream=sys.stdout)\n    return x\n");
+}
+
+TEST(fix_hy207_drop_numpy) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    y = tf.reduce_sum(x).numpy()\n    return y\n",
+             AN_RULE_EAGER_ONLY_NUMPY_METHOD, "Remove .numpy() and keep the tensor", false,
+             "import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    y = tf.reduce_sum(x)\n    return y\n");
+}
+
+TEST(fix_hy208_tf_math) {
+  expect_fix("import numpy as np\nimport tensorflow as tf\n\n\n@tf.function(input_signature=[tf.TensorSpec([None])])\n"
+             "def f(x):\n    return np.exp(x)\n",
+             AN_RULE_NUMPY_CALL_ON_SYMBOLIC, "Use tf.math.exp", false,
+             "import numpy as np\nimport tensorflow as tf\n\n\n@tf.function(input_signature=[tf.TensorSpec([None])])\n"
+             "def f(x):\n    return tf.math.exp(x)\n");
+}
+
+TEST(fix_hy209_graph_assert) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    assert tf.reduce_all(x > 0.0), \"neg\"\n"
+             "    return x\n",
+             AN_RULE_TENSOR_AS_PYTHON_BOOL, "Use tf.debugging.Assert (raises InvalidArgumentError at run time)", false,
+             "import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n"
+             "    tf.debugging.Assert(tf.reduce_all(x > 0.0), [\"neg\"])\n    return x\n");
+}
+
+TEST(fix_hy210_unstack) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    a, b = tf.zeros([2])\n    return a + b\n",
+             AN_RULE_ITERATE_SYMBOLIC_TENSOR, "Unpack with tf.unstack", false,
+             "import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    a, b = tf.unstack(tf.zeros([2]), num=2)\n"
+             "    return a + b\n");
+}
+
+TEST(fix_hy305_rename) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function(experimental_relax_shapes=True)\ndef f(x):\n    return x\n",
+             AN_RULE_DEPRECATED_TF_FUNCTION_ARG, "Rename to reduce_retracing", false,
+             "import tensorflow as tf\n\n\n@tf.function(reduce_retracing=True)\ndef f(x):\n    return x\n");
+}
+
+TEST(fix_hy306_rename) {
+  expect_fix("import tensorflow as tf\n\ntf.config.experimental_run_functions_eagerly(False)\n",
+             AN_RULE_DEPRECATED_EAGER_SWITCH_API, "Rename to run_functions_eagerly", true,
+             "import tensorflow as tf\n\ntf.config.run_functions_eagerly(False)\n");
+}
+
+TEST(fix_hy401_guard) {
+  expect_fix("import tensorflow as tf\n\n\nclass Scaler(tf.Module):\n    @tf.function\n    def __call__(self, x):\n"
+             "        self.scale = tf.Variable(tf.ones([3]))\n        return x * self.scale\n",
+             AN_RULE_VARIABLE_CREATED_IN_GRAPH, "Create it only once (guard with hasattr)", true,
+             "import tensorflow as tf\n\n\nclass Scaler(tf.Module):\n    @tf.function\n    def __call__(self, x):\n"
+             "        if not hasattr(self, \"scale\"):\n            self.scale = tf.Variable(tf.ones([3]))\n"
+             "        return x * self.scale\n");
+}
+
+TEST(fix_hy502_remove_breakpoint) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    breakpoint()\n    return x\n",
+             AN_RULE_DEBUGGER_IN_GRAPH, "Remove the breakpoint", true,
+             "import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    return x\n");
+}
+
+/* Several safe fixes in one module, two of them adding the same definition:
+ * fix-all shares it, and a second run has nothing to do. */
+TEST(fix_all_combined) {
+  const char *src =
+      "import tensorflow as tf\n\n\ndef f(x):\n    return x + 1\n\n\n"
+      "def run(x):\n    a = tf.function(f)(x)\n    return tf.function(f)(a)\n\n\n"
+      "@tf.function\ndef g(x):\n    breakpoint()\n    return x\n\n\n"
+      "tf.config.experimental_run_functions_eagerly(False)\n";
+  Fx fx;
+  fx_open(&fx, src);
+  uint32_t n;
+  const AnEdit *edits = an_model_fix_all(fx.model, &n);
+  char *out = apply(fx.src, fx.len, edits, n);
+  ASSERT_EQ_STR(out, "import tensorflow as tf\n\n\ndef f(x):\n    return x + 1\n\n\nf_graph = tf.function(f)\n\n\n"
+                     "def run(x):\n    a = f_graph(x)\n    return f_graph(a)\n\n\n"
+                     "@tf.function\ndef g(x):\n    return x\n\n\n"
+                     "tf.config.run_functions_eagerly(False)\n");
+  free(out);
+  fx_close(&fx);
+  expect_fix_all_idempotent(src);
+}
+
+/* Unsafe fixes never enter fix-all. */
+TEST(fix_all_skips_unsafe) {
+  Fx fx;
+  fx_open(&fx, "import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    print(x)\n    return x.numpy()\n");
+  uint32_t n;
+  an_model_fix_all(fx.model, &n);
+  ASSERT_EQ_INT(n, 0);
+  fx_close(&fx);
+}
+
+/* --- suppression ---------------------------------------------------------------- */
+
+static void expect_suppression(const char *src, const char *expected) {
+  Fx fx;
+  fx_open(&fx, src);
+  uint32_t nf;
+  const AnFinding *fs = an_model_findings(fx.model, &nf);
+  const AnFinding *f = NULL;
+  for (uint32_t i = 0; i < nf && !f; i++)
+    if (fs[i].rule == AN_RULE_PRINT_AT_TRACE_TIME) f = &fs[i];
+  ASSERT(f != NULL);
+  uint32_t na;
+  const AnAction *acts = an_model_actions(fx.model, f->start, f->start, &na);
+  const AnAction *act = NULL;
+  for (uint32_t i = 0; i < na && !act; i++)
+    if (strcmp(acts[i].title, "Suppress HY201 on this line") == 0) act = &acts[i];
+  ASSERT(act != NULL);
+  ASSERT(!act->safe);
+  ASSERT_EQ_INT(act->kind, AN_ACTION_QUICKFIX);
+  ASSERT(act->finding == f);
+  char *out = apply(fx.src, fx.len, act->edits, act->edit_count);
+  ASSERT_EQ_STR(out, expected);
+  fx_close(&fx);
+  fx_open(&fx, out);
+  ASSERT(!ts_node_has_error(ts_tree_root_node(fx.tree)));
+  int counts[AN_RULE_COUNT];
+  count_rules(fx.model, counts);
+  ASSERT_EQ_INT(counts[AN_RULE_PRINT_AT_TRACE_TIME], 0);
+  fx_close(&fx);
+  free(out);
+}
+
+TEST(suppress_adds_comment) {
+  expect_suppression("import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    print(x)   \n    return x\n",
+                     "import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    print(x)  # hybridls: ignore[HY201]   \n"
+                     "    return x\n");
+}
+
+TEST(suppress_extends_directive) {
+  expect_suppression("import random\nimport tensorflow as tf\n\n\n@tf.function\ndef f(x):\n"
+                     "    print(x, random.random())  # hybridls: ignore[HY205]\n    return x\n",
+                     "import random\nimport tensorflow as tf\n\n\n@tf.function\ndef f(x):\n"
+                     "    print(x, random.random())  # hybridls: ignore[HY205, HY201]\n    return x\n");
+}
+
+TEST(suppress_after_other_comment) {
+  expect_suppression("import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    print(x)  # debug\n    return x\n",
+                     "import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n"
+                     "    print(x)  # debug  # hybridls: ignore[HY201]\n    return x\n");
+}
+
+/* A finding whose first line ends inside a string: the directive goes on
+ * its last line. */
+TEST(suppress_multiline_string) {
+  expect_suppression("import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    print(\"\"\"a\nb\"\"\", x)\n    return x\n",
+                     "import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n"
+                     "    print(\"\"\"a\nb\"\"\", x)  # hybridls: ignore[HY201]\n    return x\n");
+}
+
+/* --- refactorings ------------------------------------------------------------ */
+
+static const AnFunctionInfo *info_named(const AnModel *m, const char *name) {
+  uint32_t n;
+  const AnFunctionInfo *fns = an_model_functions(m, &n);
+  for (uint32_t i = 0; i < n; i++)
+    if (strcmp(fns[i].name, name) == 0) return &fns[i];
+  TEST__FAIL("no function '%s'", name);
+}
+
+/* The refactoring of `name` in tests/refactor/`file` is `action`; applying
+ * its refactor.rewrite action gives `expected`, which parses cleanly. */
+static void expect_refactoring(const char *file, const char *name, AnRefactorAction action, const char *signature,
+                               const char *expected) {
+  char path[256];
+  snprintf(path, sizeof path, "tests/refactor/%s", file);
+  char *src = read_file(path);
+  Fx fx;
+  fx_open(&fx, src);
+  const AnFunctionInfo *info = info_named(fx.model, name);
+  ASSERT_EQ_STR(an_refactor_name(info->refactoring.action), an_refactor_name(action));
+  ASSERT_EQ_INT(info->refactoring.failed_count, 0);
+  if (signature)
+    ASSERT_EQ_STR(info->refactoring.input_signature, signature);
+  else
+    ASSERT(info->refactoring.input_signature == NULL);
+  uint32_t na;
+  const AnAction *acts = an_model_actions(fx.model, info->name_start, info->name_start, &na);
+  const AnAction *act = NULL;
+  for (uint32_t i = 0; i < na && !act; i++)
+    if (acts[i].kind == AN_ACTION_REFACTOR_REWRITE) act = &acts[i];
+  ASSERT(act != NULL);
+  ASSERT_EQ_INT(act->refactoring, action);
+  ASSERT(!act->safe);
+  char *out = apply(fx.src, fx.len, act->edits, act->edit_count);
+  ASSERT_EQ_STR(out, expected);
+  fx_close(&fx);
+  fx_open(&fx, out);
+  ASSERT(!ts_node_has_error(ts_tree_root_node(fx.tree)));
+  const AnFunctionInfo *again = info_named(fx.model, name);
+  ASSERT_EQ_INT(again->hybrid, action != AN_REFACTOR_DEHYBRIDIZE);
+  /* Done: the same refactoring is not offered again. */
+  ASSERT(again->refactoring.action != action);
+  fx_close(&fx);
+  free(out);
+  free(src);
+}
+
+/* Replaces the first `from` in `src` by `to` (a malloc'd copy). */
+static char *replace(const char *src, const char *from, const char *to) {
+  const char *hit = strstr(src, from);
+  if (!hit) TEST__FAIL("'%s' not found", from);
+  size_t a = (size_t)(hit - src), fl = strlen(from), tl = strlen(to), n = strlen(src);
+  char *out = malloc(n - fl + tl + 1);
+  ASSERT(out != NULL);
+  memcpy(out, src, a);
+  memcpy(out + a, to, tl);
+  memcpy(out + a + tl, hit + fl, n - a - fl + 1);
+  return out;
+}
+
+static void expect_refactoring_edit(const char *file, const char *name, AnRefactorAction action,
+                                    const char *signature, const char *from, const char *to) {
+  char path[256];
+  snprintf(path, sizeof path, "tests/refactor/%s", file);
+  char *src = read_file(path);
+  char *expected = replace(src, from, to);
+  expect_refactoring(file, name, action, signature, expected);
+  free(expected);
+  free(src);
+}
+
+TEST(refactor_hybridize) {
+  expect_refactoring_edit("hybridize_offered.py", "train_step", AN_REFACTOR_HYBRIDIZE, NULL, "\ndef train_step(",
+                          "\n@tf.function\ndef train_step(");
+}
+
+TEST(refactor_hybridize_keeps_outer_decorator) {
+  expect_refactoring_edit("hybridize_offered.py", "Model.scale", AN_REFACTOR_HYBRIDIZE, NULL,
+                          "    @staticmethod\n    def scale(", "    @staticmethod\n    @tf.function\n    def scale(");
+}
+
+TEST(refactor_hybridize_module_alias) {
+  expect_refactoring_edit("hybridize_alias.py", "step", AN_REFACTOR_HYBRIDIZE, NULL, "\ndef step(",
+                          "\n@tfn\ndef step(");
+}
+
+TEST(refactor_dehybridize_side_effects) {
+  expect_refactoring_edit("dehybridize.py", "log_step", AN_REFACTOR_DEHYBRIDIZE, NULL, "@tf.function\ndef log_step(",
+                          "def log_step(");
+}
+
+TEST(refactor_dehybridize_keeps_comment) {
+  expect_refactoring_edit("dehybridize.py", "config", AN_REFACTOR_DEHYBRIDIZE, NULL,
+                          "@tf.function(jit_compile=True)  # compiled\n", "# compiled\n");
+}
+
+TEST(refactor_dehybridize_unwraps_call) {
+  expect_refactoring_edit("dehybridize.py", "label", AN_REFACTOR_DEHYBRIDIZE, NULL, "label_graph = tf.function(label)",
+                          "label_graph = label");
+}
+
+TEST(refactor_add_signature) {
+  const char *sig = "[tf.TensorSpec(shape=[None, 8], dtype=tf.float32), tf.TensorSpec(shape=[None, 2], dtype=tf.float32)]";
+  expect_refactoring_edit("add_signature.py", "update", AN_REFACTOR_ADD_SIGNATURE, sig, "@tf.function\ndef update(",
+                          "@tf.function(input_signature=[tf.TensorSpec(shape=[None, 8], dtype=tf.float32), "
+                          "tf.TensorSpec(shape=[None, 2], dtype=tf.float32)])\ndef update(");
+}
+
+TEST(refactor_add_signature_to_call) {
+  expect_refactoring_edit("add_signature.py", "score", AN_REFACTOR_ADD_SIGNATURE,
+                          "[tf.TensorSpec(shape=[1, 3], dtype=tf.float32)]", "@tf.function(jit_compile=True)",
+                          "@tf.function(jit_compile=True, input_signature=[tf.TensorSpec(shape=[1, 3], dtype=tf.float32)])");
+}
+
+TEST(refactor_add_signature_from_dataset) {
+  expect_refactoring_edit("add_signature.py", "consume", AN_REFACTOR_ADD_SIGNATURE,
+                          "[tf.TensorSpec(shape=[None, 5], dtype=tf.int64)]", "@tf.function\ndef consume(",
+                          "@tf.function(input_signature=[tf.TensorSpec(shape=[None, 5], dtype=tf.int64)])\ndef consume(");
+}
+
+TEST(refactor_repair_signature_arity) {
+  expect_refactoring_edit("repair_signature.py", "pair", AN_REFACTOR_REPAIR_SIGNATURE,
+                          "[tf.TensorSpec(shape=[None], dtype=tf.float32), tf.TensorSpec(shape=[1], dtype=tf.float32)]",
+                          "[tf.TensorSpec(shape=[None], dtype=tf.float32)])\ndef pair(",
+                          "[tf.TensorSpec(shape=[None], dtype=tf.float32), tf.TensorSpec(shape=[1], dtype=tf.float32)])"
+                          "\ndef pair(");
+}
+
+TEST(refactor_repair_signature_dtype) {
+  expect_refactoring_edit("repair_signature.py", "wrong_dtype", AN_REFACTOR_REPAIR_SIGNATURE,
+                          "[tf.TensorSpec(shape=[None, 3], dtype=tf.float32)]",
+                          "[\n    tf.TensorSpec(shape=[None, 3], dtype=tf.int32),\n]",
+                          "[tf.TensorSpec(shape=[None, 3], dtype=tf.float32)]");
+}
+
+/* Not offered: the action is none and exactly these preconditions failed. */
+static void expect_not_offered(const char *file, const char *name, const char *const *names, uint32_t n) {
+  char path[256];
+  snprintf(path, sizeof path, "tests/refactor/%s", file);
+  char *src = read_file(path);
+  Fx fx;
+  fx_open(&fx, src);
+  const AnFunctionInfo *info = info_named(fx.model, name);
+  ASSERT_EQ_STR(an_refactor_name(info->refactoring.action), "none");
+  ASSERT(info->refactoring.input_signature == NULL);
+  ASSERT_EQ_INT(info->refactoring.failed_count, n);
+  for (uint32_t i = 0; i < n; i++) {
+    ASSERT_EQ_STR(info->refactoring.failed_preconditions[i], names[i]);
+    ASSERT(info->refactoring.failed_reasons[i] != NULL && info->refactoring.failed_reasons[i][0]);
+  }
+  /* No refactor.rewrite action, and never a diagnostic. */
+  uint32_t na;
+  const AnAction *acts = an_model_actions(fx.model, info->name_start, info->name_start, &na);
+  for (uint32_t i = 0; i < na; i++) ASSERT(acts[i].kind != AN_ACTION_REFACTOR_REWRITE);
+  fx_close(&fx);
+  free(src);
+}
+
+#define NOT_OFFERED(file, name, ...)                                        \
+  do {                                                                      \
+    static const char *const names_[] = {__VA_ARGS__};                      \
+    expect_not_offered(file, name, names_, sizeof names_ / sizeof names_[0]); \
+  } while (0)
+
+TEST(precondition_side_effects) {
+  NOT_OFFERED("precondition_side_effects.py", "step", "has-python-side-effects");
+}
+TEST(precondition_no_tensor_parameter) {
+  NOT_OFFERED("precondition_no_tensor_parameter.py", "make", "no-tensor-parameter", "has-primitive-parameter");
+}
+TEST(precondition_primitive_parameter) {
+  NOT_OFFERED("precondition_primitive_parameter.py", "scaled", "has-primitive-parameter");
+}
+TEST(precondition_recursive) { NOT_OFFERED("precondition_recursive.py", "power", "is-recursive"); }
+TEST(precondition_no_tensor_computation) {
+  NOT_OFFERED("precondition_no_tensor_computation.py", "pick", "no-tensor-computation");
+}
+TEST(precondition_eager_only) { NOT_OFFERED("precondition_eager_only.py", "summary", "has-eager-only-calls"); }
+TEST(precondition_numpy_on_parameter) {
+  NOT_OFFERED("precondition_numpy_on_parameter.py", "normalise", "numpy-call-on-parameter");
+}
+TEST(precondition_parameter_iteration) {
+  NOT_OFFERED("precondition_parameter_iteration.py", "rows", "tensor-parameter-iteration");
+}
+TEST(precondition_only_from_graph) {
+  NOT_OFFERED("precondition_only_from_graph.py", "helper", "only-called-from-graph");
+}
+TEST(precondition_undeterminable) { NOT_OFFERED("precondition_undeterminable.py", "forward", "undeterminable"); }
+TEST(precondition_dehybridize_recursive) { NOT_OFFERED("dehybridize.py", "countdown", "is-recursive"); }
+TEST(precondition_signature_dtypes_disagree) { NOT_OFFERED("add_signature.py", "mixed", "undeterminable"); }
+TEST(precondition_signature_consistent) { expect_not_offered("repair_signature.py", "fine", NULL, 0); }
+
+/* --- graph-mode spans ----------------------------------------------------------- */
+
+TEST(graph_spans) {
+  static const char src[] = "import tensorflow as tf\n\n\ndef helper(x):\n    return x * 2\n\n\n"
+                            "class M:\n    @tf.function\n    def run(self, x):\n        return helper(x) + self.aux(x)\n\n"
+                            "    def aux(self, x):\n        return x\n\n\n"
+                            "def main():\n    helper(1)\n    m = M()\n    m.run(tf.ones([2]))\n";
+  Fx fx;
+  fx_open(&fx, src);
+  uint32_t n;
+  const AnSpan *spans = an_model_graph_spans(fx.model, &n);
+  static const struct {
+    const char *text;
+    AnSpanKind kind;
+    bool method;
+  } want[] = {
+      {"helper", AN_SPAN_FUNCTION, false}, {"run", AN_SPAN_FUNCTION, true}, {"helper", AN_SPAN_CALL, false},
+      {"aux", AN_SPAN_CALL, true},         {"aux", AN_SPAN_FUNCTION, true}, {"run", AN_SPAN_CALL, true},
+  };
+  ASSERT_EQ_INT(n, sizeof want / sizeof want[0]);
+  for (uint32_t i = 0; i < n; i++) {
+    ASSERT_EQ_MEM(src + spans[i].start, spans[i].end - spans[i].start, want[i].text, strlen(want[i].text));
+    ASSERT_EQ_INT(spans[i].kind, want[i].kind);
+    ASSERT_EQ_INT(spans[i].method, want[i].method);
+    if (i) ASSERT(spans[i - 1].start < spans[i].start);
+  }
+  fx_close(&fx);
+}
+
+TEST_MAIN(fix_hy101_tf_constant, fix_hy105_hoist, fix_hy107_wrap_once, fix_hy201_tf_print, fix_hy207_drop_numpy,
+          fix_hy208_tf_math, fix_hy209_graph_assert, fix_hy210_unstack, fix_hy305_rename, fix_hy306_rename,
+          fix_hy401_guard, fix_hy502_remove_breakpoint, fix_all_combined, fix_all_skips_unsafe, suppress_adds_comment,
+          suppress_extends_directive, suppress_after_other_comment, suppress_multiline_string, refactor_hybridize,
+          refactor_hybridize_keeps_outer_decorator, refactor_hybridize_module_alias, refactor_dehybridize_side_effects,
+          refactor_dehybridize_keeps_comment, refactor_dehybridize_unwraps_call, refactor_add_signature,
+          refactor_add_signature_to_call, refactor_add_signature_from_dataset, refactor_repair_signature_arity,
+          refactor_repair_signature_dtype, precondition_side_effects, precondition_no_tensor_parameter,
+          precondition_primitive_parameter, precondition_recursive, precondition_no_tensor_computation,
+          precondition_eager_only, precondition_numpy_on_parameter, precondition_parameter_iteration,
+          precondition_only_from_graph, precondition_undeterminable, precondition_dehybridize_recursive,
+          precondition_signature_dtypes_disagree, precondition_signature_consistent, graph_spans)
