@@ -21,7 +21,7 @@ TOML_GRAMMAR_VERSION := 0.7.0
 TOML_GRAMMAR_SHA256 := b3a7834caf2e5266d09fc5df0b166a665412b9688b86ac02ab172c48bdab7e13
 
 APT_PACKAGES := build-essential pkg-config libtree-sitter-dev libjansson-dev libuv1-dev \
-                clang valgrind neovim nodejs npm
+                clang valgrind neovim python3 patch nodejs npm
 
 GRAMMARS := build/grammars
 PY_SRC := $(GRAMMARS)/python/package/src

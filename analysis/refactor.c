@@ -185,7 +185,7 @@ uint32_t an_trace_only_items(AnModel *m, int func, AnTraceOnly *out, uint32_t ca
     if (!c && !s) break;
     bool take_call = c && (!s || ts_node_start_byte(c->node) <= ts_node_start_byte(s->node));
     if (n < cap) {
-      out[n].node = take_call ? c->node : an_field(m->lang, s->node, AN_FIELD_left);
+      out[n].node = take_call ? c->node : s->node;
       out[n].what = take_call ? cw : "Python state change";
     }
     n++;

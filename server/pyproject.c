@@ -129,8 +129,11 @@ bool pyproject_glob_match(const char *pattern, const char *path) { return pyproj
 /* Does `pattern` match `rel` (a path relative to the config's directory) or
  * one of the directories it lies in? */
 static bool pyproject__pattern_matches(const char *pattern, const char *rel) {
-  while (pattern[0] == '.' && pattern[1] == '/') pattern += 2;
-  while (pattern[0] == '/') pattern++;
+  bool anchored = false;
+  while ((pattern[0] == '.' && pattern[1] == '/') || pattern[0] == '/') {
+    pattern += pattern[0] == '/' ? 1 : 2;
+    anchored = true;
+  }
   size_t plen = strlen(pattern);
   bool dir_only = false;
   char *pat = hl_strndup(pattern, plen);
@@ -140,7 +143,7 @@ static bool pyproject__pattern_matches(const char *pattern, const char *rel) {
   }
   bool result = false;
   if (plen == 0) goto done;
-  if (!strchr(pat, '/')) {
+  if (!strchr(pat, '/') && !anchored) {
     /* Against each component: directories always, the file unless the
      * pattern names directories only. */
     const char *c = rel;
@@ -388,6 +391,17 @@ static char *pyproject__problems_text(PyParse *ps) {
   return out;
 }
 
+/* The value of a pair: its first named child after the key that is not a
+ * comment (a comment after the value is a child of the pair too). */
+static TSNode pyproject__pair_value(TSNode pair) {
+  uint32_t n = ts_node_named_child_count(pair);
+  for (uint32_t i = 1; i < n; i++) {
+    TSNode c = ts_node_named_child(pair, i);
+    if (strcmp(ts_node_type(c), "comment") != 0) return c;
+  }
+  return ts_node_named_child(pair, n ? n - 1 : 0);
+}
+
 static bool pyproject__is_key(TSNode n) {
   const char *t = ts_node_type(n);
   return strcmp(t, "bare_key") == 0 || strcmp(t, "quoted_key") == 0 || strcmp(t, "dotted_key") == 0;
@@ -443,7 +457,7 @@ static void pyproject__inline(PyParse *ps, const PyPath *prefix, TSNode table) {
     TSNode pair = ts_node_named_child(table, i);
     if (strcmp(ts_node_type(pair), "pair") != 0) continue;
     TSNode key = ts_node_named_child(pair, 0);
-    TSNode value = ts_node_named_child(pair, ts_node_named_child_count(pair) - 1);
+    TSNode value = pyproject__pair_value(pair);
     PyPath path;
     pyproject__path_copy(&path, prefix);
     if (pyproject__key_path(&ps->text, key, &path) != 0) pyproject__problem(ps, key, "invalid quoted key");
@@ -579,7 +593,7 @@ static void pyproject__table(PyParse *ps, TSNode table, bool array) {
     TSNode pair = ts_node_named_child(table, i);
     if (strcmp(ts_node_type(pair), "pair") != 0) continue;
     TSNode key = ts_node_named_child(pair, 0);
-    TSNode value = ts_node_named_child(pair, ts_node_named_child_count(pair) - 1);
+    TSNode value = pyproject__pair_value(pair);
     PyPath path;
     pyproject__path_copy(&path, &prefix);
     if (pyproject__key_path(&ps->text, key, &path) != 0) pyproject__problem(ps, key, "invalid quoted key");
@@ -802,7 +816,7 @@ PyprojectConfig *pyproject_parse(const char *text, size_t len, const char *path,
       pyproject__table(&ps, c, true);
     } else if (strcmp(type, "pair") == 0) {
       TSNode key = ts_node_named_child(c, 0);
-      TSNode value = ts_node_named_child(c, ts_node_named_child_count(c) - 1);
+      TSNode value = pyproject__pair_value(c);
       PyPath p;
       pyproject__path_copy(&p, &top);
       if (pyproject__key_path(&ps.text, key, &p) != 0) pyproject__problem(&ps, key, "invalid quoted key");

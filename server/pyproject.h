@@ -18,9 +18,10 @@
  * number of components ("gen/" + "**", or "**" + "/test_*.py"), `[abc]`/`[!a-z]` match
  * one character, `\` escapes. A pattern without '/' matches a file's name or
  * the name of any directory it is in (`build`, `*_pb2.py`); a pattern with
- * '/' is matched against the path relative to the pyproject.toml's
- * directory (a leading "./" or "/" is dropped). A pattern that matches a
- * directory excludes everything below it.
+ * '/', or starting with "./" or "/" (which anchor it), is matched against
+ * the path relative to the pyproject.toml's directory. A pattern that
+ * matches a directory excludes everything below it; a trailing '/' makes a
+ * pattern match directories only.
  *
  * Which file: the nearest pyproject.toml that has a `[tool.hybridls]` table
  * (a pyproject.toml without one is passed over, as other tools' configs are

@@ -22,7 +22,8 @@ set -u
 bin=${HYBRIDLS:?HYBRIDLS must name the hybridls binary}
 case_dir=$1
 shift
-work=$(mktemp -d "$case_dir/work.XXXXXX")
+work=$(mktemp -d "$case_dir/work.XXXXXX") || exit 2
+work=$(cd "$work" && pwd) # absolute, so the trap still finds it after the cd below
 trap 'rm -rf "$work"' EXIT INT TERM
 for copy in before src patched; do cp -R "$case_dir/input" "$work/$copy"; done
 cd "$work" || exit 2
