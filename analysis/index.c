@@ -483,6 +483,22 @@ int an_index_finalize(AnIndex *index) {
     const AnSummary *s = x->entries[n->entry].summary;
     for (uint32_t p = 0; n->param_kinds && p < s->funcs[n->func].pub.param_count; p++)
       h = index__mix(h, &n->param_kinds[p], sizeof n->param_kinds[p]);
+    /* What other modules read through an_index_lookup and related
+     * information: the function's identity, hybrid facts and parameters,
+     * and where graph-mode functions are. */
+    const AnIndexFunction *pub = &s->funcs[n->func].pub;
+    h = index__mix(h, s->module, strlen(s->module) + 1);
+    h = index__mix(h, pub->qualname, strlen(pub->qualname) + 1);
+    h = index__mix(h, &pub->hybrid, sizeof pub->hybrid);
+    h = index__mix(h, &pub->has_input_signature, sizeof pub->has_input_signature);
+    h = index__mix(h, &pub->param_count, sizeof pub->param_count);
+    for (uint32_t p = 0; p < pub->param_count; p++)
+      if (pub->param_names[p]) h = index__mix(h, pub->param_names[p], strlen(pub->param_names[p]) + 1);
+    if (pub->hybrid || n->graph) {
+      h = index__mix(h, &pub->line, sizeof pub->line);
+      h = index__mix(h, &pub->column, sizeof pub->column);
+      h = index__mix(h, &pub->start, sizeof pub->start);
+    }
   }
   x->fingerprint = h;
   x->finalized = !x->facts.failed;
