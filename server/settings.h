@@ -9,14 +9,19 @@
  *   keras       bool            Keras call/train_step count as graph code (true)
  *   inlayHints  bool            textDocument/inlayHint marks graph-mode functions (false)
  *
- * Precedence, lowest first: the defaults (settings_init), then the client's
- * `initializationOptions`, then the editor settings obtained through
- * workspace/configuration or workspace/didChangeConfiguration. Each layer is
- * applied with settings_apply() in that order; a key present in a layer
- * replaces the value of the layers below it as a whole (a `select` list in
- * the editor settings replaces the one from initializationOptions). A key of
- * the wrong type or with a bad value is reported through the error callback
- * and leaves the value of the lower layers in place.
+ * Precedence, lowest first: the defaults (settings_init), then
+ * `[tool.hybridls]` of the document's nearest pyproject.toml (select,
+ * ignore, severity, keras; server/pyproject.h, applied by
+ * pyproject_apply()), then the client's `initializationOptions`, then the
+ * editor settings obtained through workspace/configuration or
+ * workspace/didChangeConfiguration. Each layer is applied in that order; a
+ * key present in a layer replaces the value of the layers below it as a
+ * whole (a `select` list in the editor settings replaces the one from
+ * initializationOptions, which replaces the one from pyproject.toml). A key
+ * of the wrong type or with a bad value is reported (once) and leaves the
+ * value of the lower layers in place. `exclude` exists only in
+ * pyproject.toml. `hybridls check` layers the same way with the command
+ * line on top: defaults, pyproject.toml, then --select/--ignore.
  *
  * Effective rule severities: a rule outside a non-empty `select`, or in
  * `ignore`, is off; otherwise `severity` overrides its default.
