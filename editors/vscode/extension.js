@@ -17,10 +17,18 @@ let serverCommand = null;
 const reports = new Map();
 const reportChanged = new vscode.EventEmitter();
 
-// A getter of the `hybridls` section, for a resource scope or the window.
+// A getter of the `hybridls` section, for a resource scope or the window:
+// effective values (the manifest's defaults included), for the extension's
+// own settings.
 function sectionGetter(scope) {
   const config = vscode.workspace.getConfiguration(wiring.SECTION, scope);
   return (key) => config.get(key);
+}
+
+// The values the user set, for what is sent to the server.
+function serverGetter(scope) {
+  const config = vscode.workspace.getConfiguration(wiring.SECTION, scope);
+  return (key) => wiring.explicitValue(config.inspect(key));
 }
 
 function scopeOf(scopeUri) {
@@ -60,13 +68,13 @@ async function startClient() {
   serverCommand = found.command;
   const clientOptions = {
     documentSelector: wiring.DOCUMENT_SELECTOR.map((filter) => ({ ...filter })),
-    initializationOptions: wiring.initializationOptions(sectionGetter()),
+    initializationOptions: wiring.initializationOptions(serverGetter()),
     outputChannel,
     middleware: {
       workspace: {
         configuration: async (params, token, next) => {
           const fallback = await next(params, token);
-          return wiring.configurationResponse(params.items, (scopeUri) => sectionGetter(scopeOf(scopeUri)), fallback);
+          return wiring.configurationResponse(params.items, (scopeUri) => serverGetter(scopeOf(scopeUri)), fallback);
         },
       },
       provideInlayHints: (document, range, token, next) => {
@@ -156,7 +164,7 @@ async function activate(context) {
       if (client && client.isRunning()) {
         await client.sendNotification(
           DidChangeConfigurationNotification.type,
-          wiring.didChangeConfigurationParams(sectionGetter()),
+          wiring.didChangeConfigurationParams(serverGetter()),
         );
       }
     }),

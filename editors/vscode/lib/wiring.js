@@ -26,10 +26,27 @@ function plain(value) {
   return JSON.parse(JSON.stringify(value));
 }
 
-// The server settings from a getter of the `hybridls` section (`get('run')`
-// returns the effective value of `hybridls.run`). Keys whose value is
-// undefined or null are left out, so the server keeps its own default; values
-// are passed as they are, and the server reports a value of the wrong type.
+// The value a user explicitly set, from `WorkspaceConfiguration.inspect(key)`:
+// the most specific of folder, workspace and user (global) values, language-
+// specific ones first; undefined when only the manifest's default exists.
+// The server must not receive the defaults: editor settings rank above the
+// project's pyproject.toml, so a default `select: []` would override it.
+function explicitValue(info) {
+  if (!info) return undefined;
+  const order = [
+    'workspaceFolderLanguageValue', 'workspaceFolderValue',
+    'workspaceLanguageValue', 'workspaceValue',
+    'globalLanguageValue', 'globalValue',
+  ];
+  for (const key of order) if (info[key] !== undefined) return info[key];
+  return undefined;
+}
+
+// The server settings from a getter of the `hybridls` section that returns
+// the values the user set (`explicitValue`). Keys whose value is undefined or
+// null are left out, so the server keeps its own layers (pyproject.toml,
+// defaults); values are passed as they are, and the server reports a value of
+// the wrong type.
 function serverSettings(get) {
   const out = {};
   for (const key of SERVER_SETTING_KEYS) {
@@ -194,6 +211,7 @@ function graphReportText(file, result, dirty) {
 }
 
 module.exports = {
+  explicitValue,
   SERVER_SETTING_KEYS,
   SECTION,
   DOCUMENT_SELECTOR,

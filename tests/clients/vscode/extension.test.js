@@ -11,7 +11,7 @@ const Module = require('module');
 const path = require('path');
 const childProcess = require('child_process');
 const wiring = require('../../../editors/vscode/lib/wiring');
-const { settingsGetter } = require('./manifest');
+const { settingsGetter, settingsInspector } = require('./manifest');
 const { ROOT } = require('./lsp');
 
 const BIN = process.env.HYBRIDLS_BIN;
@@ -73,7 +73,8 @@ function fakeHost(user) {
         assert.equal(section, 'hybridls');
         host.scopes.push(scope === undefined ? undefined : scope.toString());
         const get = settingsGetter(host.user);
-        return { get };
+        const inspect = settingsInspector(host.user);
+        return { get, inspect };
       },
       onDidChangeConfiguration: (l) => {
         host.configListeners.push(l);
@@ -195,14 +196,9 @@ test('activate: starts `hybridls serve` with the exact client options', async ()
     { scheme: 'file', language: 'python' },
     { scheme: 'untitled', language: 'python' },
   ]);
-  assert.deepEqual(c.clientOptions.initializationOptions, {
-    debounceMs: 150,
-    run: 'onSave',
-    select: [],
-    ignore: ['HY214'],
-    severity: {},
-    keras: true,
-  });
+  // Only what the user set: the manifest's defaults must not override the
+  // project's pyproject.toml.
+  assert.deepEqual(c.clientOptions.initializationOptions, { run: 'onSave', ignore: ['HY214'] });
   assert.equal(c.started, 1);
   assert.deepEqual([...host.commands.keys()], ['hybridls.restartServer', 'hybridls.showOutput', 'hybridls.showGraphReport']);
   assert.equal(context.subscriptions.length, 7);
@@ -224,7 +220,7 @@ test('middleware: workspace/configuration answered from the hybridls section, ot
   );
   assert.equal(nextCalls, 1);
   assert.deepEqual(answer, [
-    { debounceMs: 150, run: 'onType', select: ['HY201'], ignore: [], severity: {}, keras: true },
+    { select: ['HY201'] },
     { fromClient: 2 },
   ]);
   assert.ok(host.scopes.includes('file:///w/a.py'));
@@ -255,7 +251,7 @@ test('configuration changes: server settings are sent, hybridls.path restarts, o
   assert.deepEqual(first.notifications, [
     [
       'workspace/didChangeConfiguration',
-      { settings: { hybridls: { debounceMs: 150, run: 'onType', select: ['HY305'], ignore: [], severity: {}, keras: true } } },
+      { settings: { hybridls: { select: ['HY305'] } } },
     ],
   ]);
   await fireChange(host, ['hybridls.path']);

@@ -12,7 +12,7 @@ const fs = require('fs');
 const path = require('path');
 const childProcess = require('child_process');
 const wiring = require('../../../editors/vscode/lib/wiring');
-const { settingsGetter } = require('./manifest');
+const { explicitGetter } = require('./manifest');
 const { Session, ROOT } = require('./lsp');
 const { range, hy305, hy201, hy306, HY306_FIX } = require('./expected');
 
@@ -50,7 +50,7 @@ test('precondition: HYBRIDLS_BIN is an executable', () => {
 });
 
 test('VS Code session: initialize, push and pull diagnostics, hover, code actions, fix-all, configuration change, shutdown', async (t) => {
-  const getRef = { get: settingsGetter({ 'hybridls.debounceMs': 0 }) };
+  const getRef = { get: explicitGetter({ 'hybridls.debounceMs': 0 }) };
   const session = new Session(BIN, { configuration: answerWith(getRef) });
   try {
     const uri = uriOf('train.py');
@@ -58,7 +58,7 @@ test('VS Code session: initialize, push and pull diagnostics, hover, code action
 
     await t.test('initialize with the extension initializationOptions', async () => {
       const options = wiring.initializationOptions(getRef.get);
-      assert.deepEqual(options, { debounceMs: 0, run: 'onType', select: [], ignore: [], severity: {}, keras: true });
+      assert.deepEqual(options, { debounceMs: 0 });
       const result = await session.initialize(options);
       caps = result.capabilities;
       const version = childProcess.execFileSync(BIN, ['--version'], { encoding: 'utf8' }).trim();
@@ -199,10 +199,10 @@ test('VS Code session: initialize, push and pull diagnostics, hover, code action
     });
 
     await t.test('workspace/didChangeConfiguration: hybridls.select = ["HY305"] republishes HY305 only', async () => {
-      getRef.get = settingsGetter({ 'hybridls.debounceMs': 0, 'hybridls.select': ['HY305'] });
+      getRef.get = explicitGetter({ 'hybridls.debounceMs': 0, 'hybridls.select': ['HY305'] });
       const params = wiring.didChangeConfigurationParams(getRef.get);
       assert.deepEqual(params, {
-        settings: { hybridls: { debounceMs: 0, run: 'onType', select: ['HY305'], ignore: [], severity: {}, keras: true } },
+        settings: { hybridls: { debounceMs: 0, select: ['HY305'] } },
       });
       const pulls = session.configurationRequests.length;
       await session.connection.sendNotification('workspace/didChangeConfiguration', params);
@@ -215,7 +215,7 @@ test('VS Code session: initialize, push and pull diagnostics, hover, code action
     });
 
     await t.test('severity and ignore through the configuration', async () => {
-      getRef.get = settingsGetter({
+      getRef.get = explicitGetter({
         'hybridls.debounceMs': 0,
         'hybridls.ignore': ['HY305'],
         'hybridls.severity': { 'print-at-trace-time': 'error' },
@@ -238,12 +238,12 @@ test('VS Code session: initialize, push and pull diagnostics, hover, code action
 });
 
 test('VS Code session with hybridls.run = onSave: no publish while typing, one on save', async () => {
-  const get = settingsGetter({ 'hybridls.debounceMs': 0, 'hybridls.run': 'onSave' });
+  const get = explicitGetter({ 'hybridls.debounceMs': 0, 'hybridls.run': 'onSave' });
   const session = new Session(BIN, { configuration: answerWith({ get }) });
   try {
     const uri = uriOf('onsave.py');
     const options = wiring.initializationOptions(get);
-    assert.deepEqual(options, { debounceMs: 0, run: 'onSave', select: [], ignore: [], severity: {}, keras: true });
+    assert.deepEqual(options, { debounceMs: 0, run: 'onSave' });
     await session.initialize(options);
     await session.connection.sendNotification('textDocument/didOpen', {
       textDocument: { uri, languageId: 'python', version: 1, text: TEXT },

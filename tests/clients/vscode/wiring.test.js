@@ -8,7 +8,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const wiring = require('../../../editors/vscode/lib/wiring');
-const { manifest, settingsGetter } = require('./manifest');
+const { manifest, settingsGetter, settingsInspector, explicitGetter } = require('./manifest');
 
 test('the manifest declares exactly the server settings and the extension settings', () => {
   const keys = Object.keys(manifest.contributes.configuration.properties).sort();
@@ -48,20 +48,27 @@ test('the manifest: activation, entry, commands, graphMode modifier, pinned clie
   assert.deepEqual(manifest.devDependencies, { '@vscode/vsce': '3.9.2' });
 });
 
-test('initializationOptions from the manifest defaults', () => {
-  assert.deepEqual(wiring.initializationOptions(settingsGetter()), {
-    debounceMs: 150,
-    run: 'onType',
-    select: [],
-    ignore: [],
-    severity: {},
-    keras: true,
+test('nothing set by the user: no server settings sent, so pyproject.toml and the server defaults apply', () => {
+  assert.deepEqual(wiring.initializationOptions(explicitGetter()), {});
+  // The effective values (what `get` returns) would have been the defaults.
+  assert.equal(settingsGetter()('keras'), true);
+});
+
+test('explicitValue: the most specific value the user set, never the default', () => {
+  assert.equal(wiring.explicitValue(undefined), undefined);
+  assert.equal(wiring.explicitValue({ defaultValue: 150 }), undefined);
+  assert.equal(wiring.explicitValue({ defaultValue: 150, globalValue: 0 }), 0);
+  assert.equal(wiring.explicitValue({ globalValue: 0, workspaceValue: 5 }), 5);
+  assert.equal(wiring.explicitValue({ globalValue: 0, workspaceValue: 5, workspaceFolderValue: 7 }), 7);
+  assert.equal(wiring.explicitValue({ workspaceValue: 5, workspaceLanguageValue: 6 }), 6);
+  assert.deepEqual(settingsInspector({ 'hybridls.keras': false })('keras'), {
+    key: 'hybridls.keras', defaultValue: true, globalValue: false,
   });
 });
 
 test('initializationOptions from user settings: server keys only, plain copies', () => {
   const severity = Object.freeze({ HY201: 'error', 'deprecated-tf-function-arg': 'off' });
-  const get = settingsGetter({
+  const get = explicitGetter({
     'hybridls.path': '/opt/hybridls/bin/hybridls',
     'hybridls.run': 'onSave',
     'hybridls.select': ['HY2', 'print-at-trace-time'],
@@ -92,8 +99,8 @@ test('undefined and null settings are left out; wrong types go to the server as 
 });
 
 test('workspace/configuration answers and didChangeConfiguration params', () => {
-  const get = settingsGetter({ 'hybridls.select': ['HY305'], 'hybridls.path': 'x' });
-  const section = { debounceMs: 150, run: 'onType', select: ['HY305'], ignore: [], severity: {}, keras: true };
+  const get = explicitGetter({ 'hybridls.select': ['HY305'], 'hybridls.path': 'x' });
+  const section = { select: ['HY305'] };
   assert.deepEqual(wiring.configurationItem('hybridls', get), { handled: true, value: section });
   assert.deepEqual(wiring.configurationItem('hybridls.select', get), { handled: true, value: ['HY305'] });
   assert.deepEqual(wiring.configurationItem('hybridls.path', get), { handled: false });
@@ -108,7 +115,7 @@ test('workspace/configuration answers and didChangeConfiguration params', () => 
     },
     [{ from: 'client' }, { analysis: true }, { from: 'client' }],
   );
-  assert.deepEqual(answer, [section, { analysis: true }, true]);
+  assert.deepEqual(answer, [section, { analysis: true }, null]);
   assert.deepEqual(scopes, ['file:///w/a.py', undefined, undefined]);
   assert.deepEqual(wiring.configurationResponse([{ section: 'python' }], () => get, undefined), [null]);
   assert.deepEqual(wiring.didChangeConfigurationParams(get), { settings: { hybridls: section } });
