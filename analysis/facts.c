@@ -100,9 +100,11 @@ static void facts__scan(AnModel *m, int f, int target, uint8_t *seen, int *stack
 }
 
 static void facts__site_scan(AnModel *m, const uint8_t *seen, FactsScan *out) {
-  for (uint32_t i = 0; i < m->sites.count && !out->effects; i++) {
-    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
-    if (s->ctx.func >= 0 && seen[s->ctx.func] && facts__site_effect(m, s)) out->effects = true;
+  for (uint32_t f = 0; f < m->funcs.count && !out->effects; f++) {
+    if (!seen[f]) continue;
+    AN_FOR_SITES_OF(m, (int)f, s) {
+      if (facts__site_effect(m, s)) out->effects = true;
+    }
   }
 }
 
