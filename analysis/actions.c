@@ -182,8 +182,7 @@ const AnAction *an_model_actions(const AnModel *model, uint32_t start, uint32_t 
   return v.items;
 }
 
-const AnEdit *an_model_fix_all(const AnModel *model, uint32_t *count) {
-  AnModel *m = (AnModel *)model;
+static const AnEdit *actions__fix_all(AnModel *m, uint32_t *count) {
   AnVec taken = {0};
   uint32_t nf;
   const AnFinding *fs = an_model_findings(m, &nf);
@@ -214,4 +213,14 @@ const AnEdit *an_model_fix_all(const AnModel *model, uint32_t *count) {
   AnEdit *out = actions__sorted(m, taken.items, taken.count);
   *count = out ? taken.count : 0;
   return out;
+}
+
+const AnEdit *an_model_fix_all(const AnModel *model, uint32_t *count) {
+  AnModel *m = (AnModel *)model; /* cached per version; a model is used by one thread */
+  if (!m->fix_all_built) {
+    m->fix_all = actions__fix_all(m, &m->fix_all_count);
+    m->fix_all_built = true;
+  }
+  *count = m->fix_all_count;
+  return m->fix_all;
 }

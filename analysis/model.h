@@ -218,6 +218,13 @@ struct AnModel {
   AnFunctionInfo *infos;
   uint32_t info_count;
   bool infos_built;
+  /* Per-version caches of the editor features (computed on first request). */
+  const AnSpan *spans;
+  uint32_t span_count;
+  bool spans_built;
+  const AnEdit *fix_all;
+  uint32_t fix_all_count;
+  bool fix_all_built;
 };
 
 #define AN_FUNC(m, i) (&AN_VEC_AT((m)->funcs, AnFunc, (i)))

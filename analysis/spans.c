@@ -25,8 +25,19 @@ static void spans__push(AnModel *m, AnVec *v, TSNode n, AnSpanKind kind, bool me
 
 static bool spans__hybrid(const AnFunc *f) { return f->via != AN_VIA_NONE; }
 
+static const AnSpan *spans__build(AnModel *m, uint32_t *count);
+
 const AnSpan *an_model_graph_spans(const AnModel *model, uint32_t *count) {
-  AnModel *m = (AnModel *)model; /* spans live in the model's arena */
+  AnModel *m = (AnModel *)model; /* cached per version; a model is used by one thread */
+  if (!m->spans_built) {
+    m->spans = spans__build(m, &m->span_count);
+    m->spans_built = true;
+  }
+  *count = m->span_count;
+  return m->spans;
+}
+
+static const AnSpan *spans__build(AnModel *m, uint32_t *count) {
   AnVec v = {0};
   for (uint32_t i = 0; i < m->funcs.count; i++) {
     AnFunc *f = AN_FUNC(m, i);
