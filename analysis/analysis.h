@@ -148,6 +148,12 @@ size_t an_index_size(const AnIndex *index);
  * facts (graph-mode set or call-site kinds); the server republishes other
  * open documents when it moves. */
 uint64_t an_index_fingerprint(const AnIndex *index);
+/* The part of the fingerprint a module's own analysis depends on: the facts
+ * other modules contribute to it (chains into its functions, the kinds its
+ * parameters receive) and the facts of the workspace functions it calls.
+ * The server re-analyses an open document only when this moves. 0 for a
+ * path the index does not hold. */
+uint64_t an_index_module_fingerprint(const AnIndex *index, const char *path);
 
 /* A hybrid function of the workspace as seen from a call site in another
  * module. Borrowed from the index until its next put/remove. */

@@ -210,6 +210,8 @@ struct AnIndex {
   uint32_t *entry_first; /* first global node of each entry */
   AnHash by_name;        /* (-1, "module.qualname") -> global node */
   AnHash modules;        /* (-1, module) -> entry */
+  AnHash by_path;        /* (-1, path) -> entry */
+  uint64_t *entry_fp;    /* per entry: the cross-file facts its analysis reads */
   uint64_t fingerprint;
   bool finalized;
 };
@@ -446,12 +448,68 @@ static uint64_t index__mix(uint64_t h, const void *data, size_t n) {
   return h;
 }
 
+/* The facts about global node `g` that analyses of other modules read:
+ * identity, hybrid facts, parameters, and where it is when it matters for
+ * related information. */
+static uint64_t index__public_facts(const AnIndex *x, uint32_t g, uint64_t h) {
+  const GNode *n = &x->nodes[g];
+  const AnSummary *s = x->entries[n->entry].summary;
+  const AnIndexFunction *pub = &s->funcs[n->func].pub;
+  h = index__mix(h, s->module, strlen(s->module) + 1);
+  h = index__mix(h, pub->qualname, strlen(pub->qualname) + 1);
+  h = index__mix(h, &pub->hybrid, sizeof pub->hybrid);
+  h = index__mix(h, &pub->has_input_signature, sizeof pub->has_input_signature);
+  h = index__mix(h, &pub->param_count, sizeof pub->param_count);
+  for (uint32_t p = 0; p < pub->param_count; p++)
+    if (pub->param_names[p]) h = index__mix(h, pub->param_names[p], strlen(pub->param_names[p]) + 1);
+  if (pub->hybrid || n->graph) {
+    h = index__mix(h, &pub->line, sizeof pub->line);
+    h = index__mix(h, &pub->column, sizeof pub->column);
+    h = index__mix(h, &pub->start, sizeof pub->start);
+  }
+  return h;
+}
+
+/* The facts derived for node `g` from other modules: the chain that enters
+ * it and the joined kinds its parameters receive. */
+static uint64_t index__incoming_facts(const AnIndex *x, uint32_t g, uint64_t h) {
+  const GNode *n = &x->nodes[g];
+  const AnSummary *s = x->entries[n->entry].summary;
+  h = index__mix(h, &n->graph, sizeof n->graph);
+  if (n->chain) h = index__mix(h, n->chain, strlen(n->chain));
+  for (uint32_t p = 0; n->param_kinds && p < s->funcs[n->func].pub.param_count; p++)
+    h = index__mix(h, &n->param_kinds[p], sizeof n->param_kinds[p]);
+  return h;
+}
+
+/* Per entry: everything an analysis of that module reads from the index,
+ * so the server re-analyses an open document only when it moved. */
+static void index__entry_fingerprints(AnIndex *x) {
+  x->entry_fp = an_arena_alloc(&x->facts, sizeof *x->entry_fp * (x->count + 1));
+  if (!x->entry_fp) return;
+  for (uint32_t e = 0; e < x->count; e++) {
+    const AnSummary *s = x->entries[e].summary;
+    uint64_t h = 1469598103934665603ull;
+    for (uint32_t f = 0; f < s->func_count; f++) h = index__incoming_facts(x, x->entry_first[e] + f, h);
+    for (uint32_t c = 0; c < s->call_count; c++) {
+      if (!s->calls[c].external) continue;
+      int t = index__resolve(x, s->calls[c].external);
+      h = index__mix(h, s->calls[c].external, strlen(s->calls[c].external) + 1);
+      if (t >= 0) h = index__public_facts(x, (uint32_t)t, h);
+    }
+    x->entry_fp[e] = h;
+    an_hash_put(&x->facts, &x->by_path, -1, x->entries[e].path, (uint32_t)strlen(x->entries[e].path), (int)e);
+  }
+}
+
 int an_index_finalize(AnIndex *index) {
   AnIndex *x = index;
   an_arena_free(&x->facts);
   an_arena_init(&x->facts, 16384);
   memset(&x->by_name, 0, sizeof x->by_name);
   memset(&x->modules, 0, sizeof x->modules);
+  memset(&x->by_path, 0, sizeof x->by_path);
+  x->entry_fp = NULL;
   x->node_count = 0;
   x->entry_first = an_arena_alloc(&x->facts, sizeof *x->entry_first * (x->count + 1));
   if (!x->entry_first) return -1;
@@ -476,31 +534,9 @@ int an_index_finalize(AnIndex *index) {
   index__bfs(x);
   index__cross(x);
   uint64_t h = 1469598103934665603ull;
-  for (uint32_t g = 0; g < x->node_count; g++) {
-    GNode *n = &x->nodes[g];
-    h = index__mix(h, &n->graph, sizeof n->graph);
-    if (n->chain) h = index__mix(h, n->chain, strlen(n->chain));
-    const AnSummary *s = x->entries[n->entry].summary;
-    for (uint32_t p = 0; n->param_kinds && p < s->funcs[n->func].pub.param_count; p++)
-      h = index__mix(h, &n->param_kinds[p], sizeof n->param_kinds[p]);
-    /* What other modules read through an_index_lookup and related
-     * information: the function's identity, hybrid facts and parameters,
-     * and where graph-mode functions are. */
-    const AnIndexFunction *pub = &s->funcs[n->func].pub;
-    h = index__mix(h, s->module, strlen(s->module) + 1);
-    h = index__mix(h, pub->qualname, strlen(pub->qualname) + 1);
-    h = index__mix(h, &pub->hybrid, sizeof pub->hybrid);
-    h = index__mix(h, &pub->has_input_signature, sizeof pub->has_input_signature);
-    h = index__mix(h, &pub->param_count, sizeof pub->param_count);
-    for (uint32_t p = 0; p < pub->param_count; p++)
-      if (pub->param_names[p]) h = index__mix(h, pub->param_names[p], strlen(pub->param_names[p]) + 1);
-    if (pub->hybrid || n->graph) {
-      h = index__mix(h, &pub->line, sizeof pub->line);
-      h = index__mix(h, &pub->column, sizeof pub->column);
-      h = index__mix(h, &pub->start, sizeof pub->start);
-    }
-  }
+  for (uint32_t g = 0; g < x->node_count; g++) h = index__public_facts(x, g, index__incoming_facts(x, g, h));
   x->fingerprint = h;
+  index__entry_fingerprints(x);
   x->finalized = !x->facts.failed;
   return x->facts.failed ? -1 : 0;
 }
@@ -546,8 +582,15 @@ AnKind an_index_param_kind(const AnIndex *index, const char *module, const char 
   return n->param_kinds[p];
 }
 
+uint64_t an_index_module_fingerprint(const AnIndex *index, const char *path) {
+  if (!index->finalized || !index->entry_fp) return 0;
+  int e = an_hash_get(&index->by_path, -1, path, (uint32_t)strlen(path));
+  return e >= 0 ? index->entry_fp[e] : 0;
+}
+
 const char *an_index_module_of(const AnIndex *index, const char *path) {
-  long at = index__find(index, path);
+  long at = index->finalized && index->entry_fp ? an_hash_get(&index->by_path, -1, path, (uint32_t)strlen(path))
+                                                : index__find(index, path);
   return at >= 0 ? index->entries[at].summary->module : NULL;
 }
 

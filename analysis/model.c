@@ -20,7 +20,10 @@ static AnModel *model__build(const AnSource *src, const AnConfig *cfg, const AnI
   AnModel *m = an_malloc(sizeof *m);
   if (!m) return NULL;
   memset(m, 0, sizeof *m);
-  an_arena_init(&m->arena, 64 * 1024);
+  /* Blocks in proportion to the source (the model takes about 15 bytes per
+   * source byte), so that small modules do not each hold 64 KB blocks. */
+  size_t block = (size_t)src->length * 4;
+  an_arena_init(&m->arena, block < 4096 ? 4096 : block > 64 * 1024 ? 64 * 1024 : block);
   m->lang = src->lang;
   m->src = src->text;
   m->len = src->length;

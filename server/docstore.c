@@ -13,6 +13,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 
 #include <tree_sitter/api.h>
@@ -47,6 +50,7 @@ typedef struct DocEntry {
   bool too_large_shown;
   bool changed_since_publish; /* the list changed since it was last published */
   DocPublish publish;
+  uint64_t index_fp; /* the index facts the last analysis read (an_index_module_fingerprint) */
   json_t *items;    /* Diagnostic[] of the last analysis */
   char *items_text; /* items serialised, to detect changes */
   uint64_t result_id;
@@ -135,6 +139,7 @@ static json_t *docstore__findings(DocStore *ds, DocEntry *e) {
     fputs("hybridls: out of memory\n", stderr);
     exit(70);
   }
+  e->index_fp = index ? an_index_module_fingerprint(index, e->path) : 0;
   doc_set_model(e->doc, model, docstore__model_free);
   const ServerClient *client = server_client(ds->srv);
   return diagnostics_from_model(model, e->doc, client->encoding, client->related_information);
@@ -227,6 +232,13 @@ static void docstore__entry_closed(uv_handle_t *handle) {
   hl_free(e->items_text);
   hl_free(e->path);
   hl_free(e);
+#ifdef __GLIBC__
+  /* The last document is gone: hand the freed heap back to the system, so
+   * memory returns to its baseline once the client closes everything
+   * (glibc keeps freed chunks in its arenas otherwise: 60 MB stayed after
+   * closing the 1,000 documents of tests/reliability's load test). */
+  if (ds->open_handles == 2 && !ds->closing) malloc_trim(0);
+#endif
   docstore__release(ds);
 }
 
@@ -315,11 +327,14 @@ void docstore_settings_changed(DocStore *ds) {
   }
 }
 
-void docstore_index_changed(DocStore *ds, const char *except_uri) {
+void docstore_index_changed(DocStore *ds, const char *except_uri, const AnIndex *index) {
   bool on_type = server_settings(ds->srv)->run == SETTINGS_RUN_ON_TYPE;
   for (unsigned h = 0; h < DOCSTORE__BUCKETS; h++) {
     for (DocEntry *e = ds->buckets[h]; e; e = e->next) {
       if (!e->analysable || (except_uri && strcmp(doc_uri(e->doc), except_uri) == 0)) continue;
+      /* Only documents whose own cross-file facts moved: opening N files
+       * must not re-analyse every open document N times. */
+      if (e->current && index && an_index_module_fingerprint(index, e->path) == e->index_fp) continue;
       e->current = false;
       if (on_type) docstore__schedule(e, 0, DOC_PUBLISH_IF_CHANGED);
     }

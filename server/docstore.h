@@ -71,10 +71,11 @@ bool docstore_remove(DocStore *ds, const char *uri);
 void docstore_settings_changed(DocStore *ds);
 
 /* The workspace index's cross-file facts changed: re-analyses the open
- * Python documents other than `except_uri` (which may be NULL), like a
- * settings change (republished only when their diagnostics changed; with
- * run=onSave only marked stale for pull). */
-void docstore_index_changed(DocStore *ds, const char *except_uri);
+ * Python documents other than `except_uri` (which may be NULL) whose own
+ * cross-file facts (an_index_module_fingerprint in `index`) moved since
+ * their last analysis, like a settings change (republished only when their
+ * diagnostics changed; with run=onSave only marked stale for pull). */
+void docstore_index_changed(DocStore *ds, const char *except_uri, const AnIndex *index);
 
 /* The analysis model of the current version of `uri`, analysing it first
  * when that is still pending (as a pull does). NULL for an unknown document,

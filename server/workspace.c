@@ -38,6 +38,11 @@
 #include "server/workspace.h"
 
 #define WS__IN_FLIGHT 8u
+/* An open document being edited is summarised again only after this much
+ * quiet: its summary matters to the other modules, not to its own analysis,
+ * and building it (a second model) plus finalizing the index on every
+ * keystroke would double the cost of typing. A save summarises at once. */
+#define WS__RESUMMARISE_MS 300u
 #define WS__PROGRESS_TOKEN "hybridls/index"
 
 typedef struct WsJob WsJob;
@@ -49,6 +54,8 @@ typedef struct WsFile {
   bool open_summarised;
   uint64_t open_hash; /* of the open text last summarised */
   bool indexed;
+  bool stale;         /* the open text changed since it was summarised */
+  char *uri;          /* owned, while open: to find the document again */
 } WsFile;
 
 struct WsJob {
@@ -79,6 +86,7 @@ typedef enum WsProgress {
 
 struct Workspace {
   uv_timer_t flush_timer; /* finalizes the index once per loop turn */
+  uv_timer_t resummarise_timer; /* re-summarises edited open documents after WS__RESUMMARISE_MS */
   uv_loop_t *loop;
   Server *srv;
   const AnLang *lang;
@@ -189,7 +197,7 @@ static void ws__flush(Workspace *ws, const char *except_uri) {
   ws->fingerprint = fp;
   hl_log(HL_LOG_DEBUG, "workspace index: %zu files, cross-file facts changed", an_index_size(ws->index));
   if (ws->closing) return;
-  docstore_index_changed(server_docs(ws->srv), except_uri);
+  docstore_index_changed(server_docs(ws->srv), except_uri, ws->index);
   /* Graph-mode spans of open documents may have moved too. */
   handlers_graph_refresh(ws->srv, true, true);
 }
@@ -656,12 +664,34 @@ int handle_did_change_watched_files(Server *srv, json_t *params, json_t **result
 }
 
 /* Puts the summary of an open text, unless that text is summarised already. */
-static void ws__summarise_open(Workspace *ws, const char *path, const AnSource *src) {
+static void ws__summarise_now(Workspace *ws, const char *path, const AnSource *src, WsFile *f, uint64_t h);
+static void ws__on_resummarise_timer(uv_timer_t *timer);
+
+/* `defer`: an edit of an already summarised open document waits for a
+ * quiet moment (WS__RESUMMARISE_MS) instead of being summarised now. */
+static void ws__summarise_open(Workspace *ws, const char *uri, const char *path, const AnSource *src, bool defer) {
   WsFile *f = ws__file(ws, path);
   uint64_t h = ws__hash(src->text, src->length);
   bool first = !f->open;
   f->open = true;
-  if (!first && f->open_summarised && f->open_hash == h && f->indexed) return;
+  if (uri && (!f->uri || strcmp(f->uri, uri) != 0)) {
+    hl_free(f->uri);
+    f->uri = hl_strdup(uri);
+  }
+  if (!first && f->open_summarised && f->open_hash == h && f->indexed) {
+    f->stale = false;
+    return;
+  }
+  if (defer && !first && f->open_summarised && f->indexed && f->uri && !ws->closing) {
+    f->stale = true;
+    uv_timer_start(&ws->resummarise_timer, ws__on_resummarise_timer, WS__RESUMMARISE_MS, 0);
+    return;
+  }
+  ws__summarise_now(ws, path, src, f, h);
+}
+
+static void ws__summarise_now(Workspace *ws, const char *path, const AnSource *src, WsFile *f, uint64_t h) {
+  f->stale = false;
   /* Whatever the disk said before is superseded. */
   f->gen++;
   if (f->job && f->job->submitted) uv_cancel((uv_req_t *)&f->job->req);
@@ -692,10 +722,33 @@ const AnIndex *workspace_prepare_analysis(Workspace *ws, const char *uri, const 
     if (f->job && f->job->submitted) uv_cancel((uv_req_t *)&f->job->req);
     ws__remove(ws, path, f);
   } else if (!ws->closing) {
-    ws__summarise_open(ws, path, src);
+    ws__summarise_open(ws, uri, path, src, true);
   }
   ws__flush(ws, uri);
   return ws->index;
+}
+
+/* The summary of an open document from its current text. */
+static void ws__summarise_doc(Workspace *ws, const char *uri, const char *path, Doc *doc, bool defer) {
+  uint32_t len;
+  const char *text = doc_text(doc, &len);
+  if (len > DOCSTORE_MAX_ANALYSED) return;
+  AnSource src = {.lang = ws->lang, .text = text, .length = len, .tree = doc_tree(doc), .path = path,
+                  .roots = (const char *const *)ws->roots, .root_count = ws->root_count};
+  ws__summarise_open(ws, uri, path, &src, defer);
+}
+
+static void ws__on_resummarise_timer(uv_timer_t *timer) {
+  Workspace *ws = timer->data;
+  if (ws->closing) return;
+  for (const StrMapEntry *e = strmap_next(&ws->files, NULL); e; e = strmap_next(&ws->files, e)) {
+    WsFile *f = e->value;
+    if (!f->stale || !f->open || !f->uri) continue;
+    Doc *doc = docstore_doc(server_docs(ws->srv), f->uri);
+    f->stale = false;
+    if (doc && doc_tree(doc)) ws__summarise_doc(ws, f->uri, e->key, doc, false);
+  }
+  ws__flush(ws, NULL);
 }
 
 void workspace_document_saved(Workspace *ws, const char *uri) {
@@ -708,14 +761,8 @@ void workspace_document_saved(Workspace *ws, const char *uri) {
     WsFile *f = strmap_get(&ws->files, path);
     /* Only documents the store analyses are summarised (f->open). */
     if (doc && f && f->open && doc_tree(doc) && !pyproject_excluded(ws__config(ws, path), path)) {
-      uint32_t len;
-      const char *text = doc_text(doc, &len);
-      if (len <= DOCSTORE_MAX_ANALYSED) {
-        AnSource src = {.lang = ws->lang, .text = text, .length = len, .tree = doc_tree(doc), .path = path,
-                        .roots = (const char *const *)ws->roots, .root_count = ws->root_count};
-        ws__summarise_open(ws, path, &src);
-        ws__flush(ws, uri);
-      }
+      ws__summarise_doc(ws, uri, path, doc, false);
+      ws__flush(ws, uri);
     }
   }
   hl_free(path);
@@ -728,6 +775,9 @@ void workspace_document_closed(Workspace *ws, const char *uri) {
   if (f && f->open) {
     f->open = false;
     f->open_summarised = false;
+    f->stale = false;
+    hl_free(f->uri);
+    f->uri = NULL;
     if (ws__inside_roots(ws, path) && ws__is_python(path) && !pyproject_excluded(ws__config(ws, path), path))
       ws__request_read(ws, path, false);
     else
@@ -756,13 +806,19 @@ Workspace *workspace_new(uv_loop_t *loop, Server *srv) {
   ws->last_percentage = -1;
   uv_timer_init(loop, &ws->flush_timer);
   ws->flush_timer.data = ws;
-  ws->refs = 1;
+  uv_timer_init(loop, &ws->resummarise_timer);
+  ws->resummarise_timer.data = ws;
+  ws->refs = 2; /* the two timers */
   return ws;
 }
 
 static void ws__release(Workspace *ws) {
   if (--ws->refs > 0) return;
-  for (const StrMapEntry *e = strmap_next(&ws->files, NULL); e; e = strmap_next(&ws->files, e)) hl_free(e->value);
+  for (const StrMapEntry *e = strmap_next(&ws->files, NULL); e; e = strmap_next(&ws->files, e)) {
+    WsFile *f = e->value;
+    hl_free(f->uri);
+    hl_free(f);
+  }
   strmap_deinit(&ws->files);
   strmap_deinit(&ws->shown);
   pyproject_cache_free(ws->configs);
@@ -792,4 +848,5 @@ void workspace_close(Workspace *ws) {
   for (WsJob *job = ws->in_flight; job; job = job->next) uv_cancel((uv_req_t *)&job->req);
   if (ws->walk) uv_cancel((uv_req_t *)&ws->walk->req);
   uv_close((uv_handle_t *)&ws->flush_timer, ws__timer_closed);
+  uv_close((uv_handle_t *)&ws->resummarise_timer, ws__timer_closed);
 }

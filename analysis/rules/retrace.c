@@ -209,6 +209,22 @@ static void retrace__scalar_args(AnModel *m, const AnCall *c, const HybridCallee
 /* >= 3 eager call sites of one hybrid function passing different literals
  * for the same parameter. */
 static void retrace__literal_variety(AnModel *m) {
+  /* The calls grouped by callee (a counting sort), so each function visits
+   * its own call sites instead of every call of the module:
+   * order[first[f] .. first[f + 1]) index m->calls. */
+  uint32_t nf = m->funcs.count;
+  uint32_t *first = an_arena_alloc(&m->arena, sizeof *first * (nf + 2));
+  uint32_t *order = an_arena_alloc(&m->arena, sizeof *order * (m->calls.count + 1));
+  if (!first || !order) return;
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    int callee = AN_VEC_AT(m->calls, AnCall, i).callee;
+    if (callee >= 0 && (uint32_t)callee < nf) first[callee + 2]++;
+  }
+  for (uint32_t f = 2; f < nf + 2; f++) first[f] += first[f - 1];
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    int callee = AN_VEC_AT(m->calls, AnCall, i).callee;
+    if (callee >= 0 && (uint32_t)callee < nf) order[first[callee + 1]++] = i;
+  }
   for (uint32_t fi = 0; fi < m->funcs.count; fi++) {
     AnFunc *f = AN_FUNC(m, fi);
     if (!retrace__hybrid(f) || !ts_node_is_null(f->tf.input_signature)) continue;
@@ -218,9 +234,9 @@ static void retrace__literal_variety(AnModel *m) {
       const char *vals[3] = {NULL, NULL, NULL};
       uint32_t distinct = 0;
       for (int pass = 0; pass < 2; pass++) {
-        for (uint32_t i = 0; i < m->calls.count; i++) {
-          AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-          if (c->callee != (int)fi || an_in_graph(m, c->ctx.func)) continue;
+        for (uint32_t ci = first[fi]; ci < first[fi + 1]; ci++) {
+          AnCall *c = &AN_VEC_AT(m->calls, AnCall, order[ci]);
+          if (an_in_graph(m, c->ctx.func)) continue;
           bool bound = an_sym(m->lang, an_field(m->lang, c->node, AN_FIELD_function)) == AN_SYM_attribute;
           uint32_t skip = (f->params[0].is_self && bound) ? 1 : 0;
           if (p < skip) continue;

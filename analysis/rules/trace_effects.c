@@ -55,14 +55,21 @@ static bool effects__has_sys_import(AnModel *m) {
 /* Byte offset where a new top-level import can go: after the last
  * top-level import statement (or at the start). */
 static uint32_t effects__import_anchor(AnModel *m) {
-  uint32_t at = 0, n = ts_node_named_child_count(m->root);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode s = ts_node_named_child(m->root, i);
-    AnSym sym = an_sym(m->lang, s);
-    if (sym == AN_SYM_import_statement || sym == AN_SYM_import_from_statement ||
-        sym == AN_SYM_future_import_statement)
-      at = ts_node_end_byte(s);
+  /* A cursor, not ts_node_named_child(root, i), which walks the children
+   * from the first each time: the loop would be quadratic in the number of
+   * top-level statements. */
+  uint32_t at = 0;
+  TSTreeCursor cur = ts_tree_cursor_new(m->root);
+  if (ts_tree_cursor_goto_first_child(&cur)) {
+    do {
+      TSNode s = ts_tree_cursor_current_node(&cur);
+      AnSym sym = an_sym(m->lang, s);
+      if (sym == AN_SYM_import_statement || sym == AN_SYM_import_from_statement ||
+          sym == AN_SYM_future_import_statement)
+        at = ts_node_end_byte(s);
+    } while (ts_tree_cursor_goto_next_sibling(&cur));
   }
+  ts_tree_cursor_delete(&cur);
   return at;
 }
 
@@ -410,16 +417,21 @@ static bool effects__only_logged(AnModel *m, const AnCall *c) {
   if (!used) return false;
   /* Any mention outside logging calls makes it a real value. */
   TSNode body = an_field(m->lang, AN_FUNC(m, c->ctx.func)->node, AN_FIELD_body);
-  uint32_t n = ts_node_named_child_count(body);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode stmt = ts_node_named_child(body, i);
-    if (an_node_within(assign, stmt) || !an_mentions(m, stmt, name, len)) continue;
+  bool only_logged = true;
+  /* A cursor: ts_node_named_child(body, i) restarts from the first child. */
+  TSTreeCursor cur = ts_tree_cursor_new(body);
+  for (bool more = ts_tree_cursor_goto_first_child(&cur); more && only_logged;
+       more = ts_tree_cursor_goto_next_sibling(&cur)) {
+    TSNode stmt = ts_tree_cursor_current_node(&cur);
+    if (!ts_node_is_named(stmt) || an_node_within(assign, stmt) || !an_mentions(m, stmt, name, len)) continue;
     TSNode e = ts_node_named_child_count(stmt) ? ts_node_named_child(stmt, 0) : stmt;
-    if (an_sym(m->lang, stmt) != AN_SYM_expression_statement || an_sym(m->lang, e) != AN_SYM_call) return false;
-    const char *d = an_dotted(m, an_field(m->lang, e, AN_FIELD_function), c->ctx.func);
-    if (!d || !(strcmp(d, "builtins.print") == 0 || an_dotted_has_prefix(d, "logging"))) return false;
+    const char *d = an_sym(m->lang, stmt) == AN_SYM_expression_statement && an_sym(m->lang, e) == AN_SYM_call
+                        ? an_dotted(m, an_field(m->lang, e, AN_FIELD_function), c->ctx.func)
+                        : NULL;
+    if (!d || !(strcmp(d, "builtins.print") == 0 || an_dotted_has_prefix(d, "logging"))) only_logged = false;
   }
-  return true;
+  ts_tree_cursor_delete(&cur);
+  return only_logged;
 }
 
 /* Mechanical rewrites for the argument shapes where the meaning is clear:

@@ -226,8 +226,8 @@ static void rd__shutdown(Server *s, json_int_t id) {
 
 /* Document i: a TensorFlow module whose findings depend on i, so a wrong
  * document or a lost edit shows in its diagnostics. Each edit appends one
- * character to the comment on line 0 ("# v" + a run of 'e'); every 10th
- * edit of a document, on its last line, toggles print <-> tf.print. */
+ * character to the comment on line 0 ("# v" + a run of 'e'), or toggles
+ * print <-> tf.print on the last line. */
 static char *load__text(int i) {
   char *t = NULL;
   if (asprintf(&t,
@@ -277,7 +277,10 @@ static void *load__writer(void *arg) {
     int k = e / LOAD_DOCS; /* the document's k-th edit */
     load__uri(uri, sizeof uri, i);
     json_t *change;
-    if (k % 10 == 9) {
+    /* Toggles at k = 8, 17, ..., 98: 11 times (ends with tf.print) for even
+     * documents, 10 times (ends with print) for odd ones, whose last toggle
+     * (k = 98) is skipped. */
+    if (k % 9 == 8 && (i % 2 == 0 || k < 90)) {
       /* line 6 is "    print(y)" or "    tf.print(y)" */
       bool is_tf = w->toggled[i] % 2 == 1;
       change = json_pack("{s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:s}", "range", "start", "line", 6, "character", 4,
@@ -489,7 +492,9 @@ static int cmd_load(const char *binary, const char *workdir) {
 /* ------------------------------------------------------------------------
  * stall: the client stops reading.
  */
-#define STALL_DOCS 3000
+#define STALL_FINDINGS 2000
+#define STALL_EDITS 300
+#define STALL_URI "file:///virtual/stall.py"
 
 static int cmd_stall(const char *binary) {
   rd__name = "stall";
@@ -497,39 +502,29 @@ static int cmd_stall(const char *binary) {
   rd__handshake(&s, 0, 0, NULL);
   usleep(200000);
   long baseline = rd__rss_kb(s.pid);
-  /* 3,000 documents of 100 findings each, opened and then edited once
-   * each while nothing is read: every analysis publishes ~33 KB, about
-   * 200 MB in all for an output queue capped at 64 MiB. */
-  size_t cap = 1 << 16, len = 0;
+  /* One document with 2,000 findings: each publish is ~700 KB. 300 edits,
+   * each analysed and published (the document is analysed in ~50 ms, the
+   * edits come 100 ms apart), while nothing is read: about 200 MB of output
+   * for an output queue capped at 64 MiB (TRANSPORT_MAX_PENDING). */
+  size_t cap = 1 << 20, len = 0;
   char *text = malloc(cap);
   len += (size_t)sprintf(text, "import tensorflow as tf\n\n@tf.function\ndef f(x):\n");
-  for (int i = 0; i < 100; i++) len += (size_t)sprintf(text + len, "    print(x, %d)\n", i);
-  long peak = 0;
-  char uri[64];
-  for (int pass = 0; pass < 2; pass++) {
-    for (int d = 0; d < STALL_DOCS; d++) {
-      snprintf(uri, sizeof uri, "file:///virtual/stall/s%04d.py", d);
-      if (pass == 0)
-        rd__send(&s, rd__note("textDocument/didOpen", json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument", "uri",
-                                                                uri, "languageId", "python", "version", 1, "text", text)));
-      else
-        rd__send(&s, rd__note("textDocument/didChange",
-                              json_pack("{s:{s:s, s:i}, s:[{s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:s}]}", "textDocument",
-                                        "uri", uri, "version", 2, "contentChanges", "range", "start", "line", 0,
-                                        "character", 0, "end", "line", 0, "character", 0, "text", "#\n")));
-      if (d % 100 == 99) {
-        usleep(50000);
-        long rss = rd__rss_kb(s.pid);
-        if (rss > peak) peak = rss;
-        if (rss == 0) rd__fail("the server died while the client was not reading");
-      }
-    }
-  }
+  for (int i = 0; i < STALL_FINDINGS; i++) len += (size_t)sprintf(text + len, "    print(x, %d)\n", i);
+  rd__send(&s, rd__note("textDocument/didOpen", json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument", "uri",
+                                                          STALL_URI, "languageId", "python", "version", 1, "text", text)));
   free(text);
-  for (int i = 0; i < 40; i++) { /* let it finish the backlog, still unread */
+  long peak = 0;
+  /* Even versions insert a comment line at the top, odd ones remove it. */
+  for (int v = 2; v < 2 + STALL_EDITS; v++) {
+    rd__send(&s, rd__note("textDocument/didChange",
+                          json_pack("{s:{s:s, s:i}, s:[{s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:s}]}", "textDocument",
+                                    "uri", STALL_URI, "version", v, "contentChanges", "range", "start", "line", 0,
+                                    "character", 0, "end", "line", v % 2, "character", 0, "text",
+                                    v % 2 ? "" : "#\n")));
     usleep(100000);
     long rss = rd__rss_kb(s.pid);
     if (rss > peak) peak = rss;
+    if (rss == 0) rd__fail("the server died while the client was not reading");
   }
   printf("   RSS: baseline %ld KiB, peak %ld KiB while ~200 MB of diagnostics waited for a client not reading\n",
          baseline, peak);
@@ -541,7 +536,7 @@ static int cmd_stall(const char *binary) {
   /* The client reads again: a request sent now is answered, after the
    * queued output. */
   rd__send(&s, rd__request(42, "textDocument/diagnostic",
-                           json_pack("{s:{s:s}}", "textDocument", "uri", "file:///virtual/stall/s0000.py")));
+                           json_pack("{s:{s:s}}", "textDocument", "uri", STALL_URI)));
   long publishes = 0;
   double t0 = rd__now();
   json_t *r = rd__reply(&s, 42, 120, load__count, &publishes);
@@ -549,8 +544,8 @@ static int cmd_stall(const char *binary) {
   json_decref(r);
   printf("   after resuming: %ld publishes drained, the pull answered in %.2f s with %zu diagnostics\n", publishes,
          rd__now() - t0, items);
-  if (items != 100) rd__fail("the pull after resuming has %zu diagnostics, expected 100", items);
-  if (publishes >= 2 * STALL_DOCS) rd__fail("all %ld publishes arrived: nothing was dropped, the cap never applied", publishes);
+  if (items != STALL_FINDINGS) rd__fail("the pull after resuming has %zu diagnostics, expected %d", items, STALL_FINDINGS);
+  if (publishes >= STALL_EDITS) rd__fail("all %ld publishes arrived: nothing was dropped, the cap never applied", publishes);
   rd__shutdown(&s, 43);
   printf("ok   stall\n");
   return 0;
