@@ -124,16 +124,21 @@ static bool summary__kept(const AnCall *c, bool *external) {
 static void summary__calls(AnSummary *s, AnModel *m) {
   /* Counting sort by caller (slot 0 is module level), so the index walks a
    * function's calls directly. */
-  uint32_t nf = m->funcs.count;
+  uint32_t nf = m->funcs.count, kept = 0;
   s->call_first = an_arena_alloc(&s->arena, sizeof *s->call_first * (nf + 3));
-  s->calls = an_arena_alloc(&s->arena, sizeof *s->calls * (m->calls.count ? m->calls.count : 1));
-  uint32_t *fill = an_arena_alloc(&s->arena, sizeof *fill * (nf + 2));
-  if (!s->calls || !s->call_first || !fill) return;
+  /* Scratch lives in the model's arena, which dies with the model. */
+  uint32_t *fill = an_arena_alloc(&m->arena, sizeof *fill * (nf + 2));
+  if (!s->call_first || !fill) return;
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     bool external;
-    if (summary__kept(c, &external)) s->call_first[c->ctx.func + 2]++;
+    if (summary__kept(c, &external)) {
+      s->call_first[c->ctx.func + 2]++;
+      kept++;
+    }
   }
+  s->calls = an_arena_alloc(&s->arena, sizeof *s->calls * (kept ? kept : 1));
+  if (!s->calls) return;
   for (uint32_t f = 0; f <= nf; f++) s->call_first[f + 1] += s->call_first[f];
   memcpy(fill, s->call_first, sizeof *fill * (nf + 2));
   for (uint32_t i = 0; i < m->calls.count; i++) {
@@ -146,7 +151,8 @@ static void summary__calls(AnSummary *s, AnModel *m) {
     sc->local = c->callee;
     sc->via_attribute = an_sym(m->lang, an_field(m->lang, c->node, AN_FIELD_function)) == AN_SYM_attribute;
     if (external) sc->external = an_arena_strdup(&s->arena, c->dotted);
-    summary__call_args(s, m, c, sc);
+    /* Argument kinds matter only across modules (index__param_kinds). */
+    if (external) summary__call_args(s, m, c, sc);
   }
 }
 
@@ -159,7 +165,9 @@ AnSummary *an_summary_build(const AnSource *src) {
     return NULL;
   }
   memset(s, 0, sizeof *s);
-  an_arena_init(&s->arena, 4096);
+  /* Small blocks: a summary is a few kilobytes, and the index keeps
+   * thousands, so block slack would dominate. */
+  an_arena_init(&s->arena, 1024);
   s->path = an_arena_strdup(&s->arena, src->path ? src->path : "");
   s->module = an_arena_strdup(&s->arena, m->module);
   summary__funcs(s, m);
