@@ -54,7 +54,7 @@ GRAMMAR_OBJ := $(GRAMMARS)/python_parser.o $(GRAMMARS)/python_scanner.o \
                $(GRAMMARS)/toml_parser.o $(GRAMMARS)/toml_scanner.o
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
-TOOLS := $(OUT)/tests/lsp_runner $(OUT)/tests/fixture_runner
+TOOLS := $(OUT)/tests/lsp_runner $(OUT)/tests/fixture_runner $(OUT)/tests/reldriver
 
 .PHONY: all deps grammars demo test test-variant check-deps update clean
 .DEFAULT_GOAL := all

@@ -22,6 +22,7 @@
 
 #include "server/alloc.h"
 #include "server/doc.h"
+#include "server/lang.h"
 
 struct Doc {
   char *uri;
@@ -159,7 +160,10 @@ void doc_apply_change(Doc *doc, const DocRange *range, const char *text, uint32_
 
 void doc_reparse(Doc *doc, TSParser *parser) {
   if (!doc->dirty) return;
-  TSTree *tree = ts_parser_parse_string(parser, doc->tree, doc->text, doc->len);
+  /* Incremental only for well-formed text: around other bytes the runtime's
+   * incremental reparse can disagree with a fresh parse (lang.h). */
+  const TSTree *old = doc->tree && hl_text_well_formed(doc->text, doc->len) ? doc->tree : NULL;
+  TSTree *tree = hl_parse(parser, old, doc->text, doc->len);
   /* NULL means the parser has no language (or was cancelled): keep the
    * edited old tree and stay dirty, so the next call tries again. */
   if (!tree) return;

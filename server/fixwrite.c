@@ -257,6 +257,43 @@ static bool fixwrite__same_stat(const struct stat *st, int64_t sec, long nsec, u
   return (int64_t)st->st_mtim.tv_sec == sec && st->st_mtim.tv_nsec == nsec && st->st_size == (off_t)len;
 }
 
+/* The temporary file starts unnamed (O_TMPFILE) where the filesystem allows
+ * it, and gets a name only right before the rename (fixwrite__name), so a
+ * run killed while writing or syncing leaves nothing behind; elsewhere it is
+ * a named mkostemp file from the start. On success *tmp is NULL for an
+ * unnamed file, else the hl_malloc'd name. */
+static int fixwrite__temp_open(const char *dir, const char *base, char **tmp) {
+  *tmp = NULL;
+  int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd >= 0) return fd;
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT) return -1;
+  *tmp = hl_asprintf("%s/.%s.hybridls-XXXXXX", dir, base);
+  fd = mkostemp(*tmp, O_CLOEXEC);
+  if (fd < 0) {
+    hl_free(*tmp);
+    *tmp = NULL;
+  }
+  return fd;
+}
+
+/* Links an unnamed temporary file into `dir` under a fresh name. */
+static char *fixwrite__name(int fd, const char *dir, const char *base) {
+  char proc[64];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+  for (unsigned i = 0; i < 1000; i++) {
+    char *name = hl_asprintf("%s/.%s.hybridls-%ld-%u", dir, base, (long)getpid(), i);
+    if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0) return name;
+    int err = errno;
+    hl_free(name);
+    if (err != EEXIST) {
+      errno = err;
+      return NULL;
+    }
+  }
+  errno = EEXIST;
+  return NULL;
+}
+
 int fixwrite_file(const char *path, const char *old_text, uint32_t old_len, int64_t mtime_sec, long mtime_nsec,
                   const char *new_text, uint32_t new_len, char *why, size_t why_size) {
   static const char changed[] = "it changed while hybridls was running; not fixed";
@@ -285,13 +322,11 @@ int fixwrite_file(const char *path, const char *old_text, uint32_t old_len, int6
   }
 
   const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
   dir = slash ? hl_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : hl_strdup(".");
-  tmp = hl_asprintf("%s/.%s.hybridls-XXXXXX", dir, slash ? slash + 1 : path);
-  tmp_fd = mkostemp(tmp, O_CLOEXEC);
+  tmp_fd = fixwrite__temp_open(dir, base, &tmp);
   if (tmp_fd < 0) {
     fixwrite__fail(why, why_size, "cannot create a temporary file", errno);
-    hl_free(tmp);
-    tmp = NULL;
     goto cleanup;
   }
   if (!fixwrite__write_all(tmp_fd, new_text, new_len)) {
@@ -316,6 +351,10 @@ int fixwrite_file(const char *path, const char *old_text, uint32_t old_len, int6
   if (lstat(path, &again) != 0 || !S_ISREG(again.st_mode) || again.st_ino != st.st_ino || again.st_dev != st.st_dev ||
       !fixwrite__same_stat(&again, mtime_sec, mtime_nsec, old_len)) {
     snprintf(why, why_size, "%s", changed);
+    goto cleanup;
+  }
+  if (!tmp && !(tmp = fixwrite__name(tmp_fd, dir, base))) {
+    fixwrite__fail(why, why_size, "cannot name the temporary file", errno);
     goto cleanup;
   }
   if (rename(tmp, path) != 0) {

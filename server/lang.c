@@ -22,6 +22,7 @@
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <tree_sitter/api.h>
 #include <tree_sitter/parser.h>
@@ -71,4 +72,88 @@ int hl_language_check(const TSLanguage *lang, const char *name, char *err, size_
              name, (unsigned)abi, TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION,
              TREE_SITTER_LANGUAGE_VERSION);
   return -1;
+}
+
+typedef struct HlParseInput {
+  const char *text;
+  uint32_t len;
+} HlParseInput;
+
+/* Length of the well-formed UTF-8 sequence at `p` (Unicode's strict rules:
+ * no overlongs, no surrogates, nothing above U+10FFFF), or 0 when the byte
+ * there does not start one. NUL counts as not well formed here. */
+static uint32_t hl__utf8_len(const unsigned char *p, uint32_t avail) {
+  unsigned char c = p[0];
+  if (c == 0) return 0;
+  if (c < 0x80) return 1;
+  uint32_t n;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (avail < n || p[1] < lo || p[1] > hi) return 0;
+  for (uint32_t i = 2; i < n; i++)
+    if (p[i] < 0x80 || p[i] > 0xBF) return 0;
+  return n;
+}
+
+/* Hands tree-sitter the text itself up to the next byte that is not part of
+ * well-formed UTF-8 (NUL included), and such a byte as one 0x01 byte: the
+ * runtime's lexer decodes those bytes differently in incremental and fresh
+ * parses. Chunks are at most 4 KiB so each call scans a bounded amount. */
+static const char *hl__parse_read(void *payload, uint32_t byte, TSPoint point, uint32_t *bytes_read) {
+  static const char substitute[1] = {0x01};
+  const HlParseInput *in = payload;
+  (void)point;
+  if (byte >= in->len) {
+    *bytes_read = 0;
+    return "";
+  }
+  const unsigned char *at = (const unsigned char *)in->text + byte;
+  uint32_t avail = in->len - byte, limit = avail < 4096 ? avail : 4096, n = 0;
+  while (n < limit) {
+    if (at[n] < 0x80 && at[n] != 0) {
+      n++;
+      continue;
+    }
+    uint32_t k = hl__utf8_len(at + n, avail - n);
+    if (!k) break;
+    n += k;
+  }
+  if (n == 0) {
+    *bytes_read = 1;
+    return substitute;
+  }
+  *bytes_read = n;
+  return (const char *)at;
+}
+
+bool hl_text_well_formed(const char *text, uint32_t len) {
+  const unsigned char *p = (const unsigned char *)text;
+  uint32_t i = 0;
+  while (i < len) {
+    if (p[i] < 0x80 && p[i] != 0) {
+      i++;
+      continue;
+    }
+    uint32_t k = hl__utf8_len(p + i, len - i);
+    if (!k) return false;
+    i += k;
+  }
+  return true;
+}
+
+TSTree *hl_parse(TSParser *parser, const TSTree *old, const char *text, uint32_t len) {
+  HlParseInput in = {text, len};
+  TSInput input = {&in, hl__parse_read, TSInputEncodingUTF8};
+  return ts_parser_parse(parser, old, input);
 }

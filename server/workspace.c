@@ -338,7 +338,7 @@ static void ws__job_work(uv_work_t *req) {
   if (job->err) return;
   TSParser *parser = ts_parser_new();
   if (!parser || !ts_parser_set_language(parser, hl_python_language())) ws__oom();
-  TSTree *tree = ts_parser_parse_string(parser, NULL, text, len);
+  TSTree *tree = hl_parse(parser, NULL, text, len);
   if (tree) {
     AnSource src = {.lang = ws->lang, .text = text, .length = len, .tree = tree, .path = job->path,
                     .roots = (const char *const *)ws->roots, .root_count = ws->root_count};

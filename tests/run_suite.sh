@@ -44,6 +44,12 @@ tally "cli" sh tests/cli/run.sh "$out/hybridls"
 tally "lsp transcripts" "$out/tests/lsp_runner" "$out/hybridls" tests/lsp
 tally "lsp harness self-test" "$out/tests/lsp_runner" "$out/tests/lsp_runner" tests/lsp/selftest
 tally "editor clients" sh tests/clients/run.sh "$out/hybridls"
+# Load, stalled and vanished clients, 50 MB and 10,000-deep inputs, --fix
+# crash safety and valgrind over the transcripts: once, on the release
+# build (valgrind and timing-bound checks do not mix with ASan).
+if [ "$variant" = release ]; then
+  tally "reliability" sh tests/reliability/run.sh "$out"
+fi
 tally "docs" sh tests/tools/check_readme.sh
 echo "$pass $fail" > "$out/suite.result"
 echo "$variant: $pass passed, $fail failed"

@@ -81,12 +81,45 @@ void fuzz_edits_reset(void) {
   fuzz_edits__parser = fuzz_edits__fresh_parser = NULL;
 }
 
+/* Prints the document as a C string literal (NUL and other bytes escaped),
+ * ready to paste into a regression test. */
 static void fuzz_edits__fail(const char *what, const Doc *doc) {
   uint32_t len = 0;
   const char *text = doc ? doc_text(doc, &len) : "";
-  fprintf(stderr, "fuzz_edits: %s\n--- document (%u bytes) ---\n%.*s\n", what, len, (int)(len > 2048 ? 2048 : len),
-          text);
+  fprintf(stderr, "fuzz_edits: %s\n--- document (%u bytes) ---\n\"", what, len);
+  for (uint32_t i = 0; i < len && i < 4096; i++) {
+    unsigned char ch = (unsigned char)text[i];
+    if (ch == '\n') fputs("\\n\"\n\"", stderr);
+    else if (ch == '"' || ch == '\\') fprintf(stderr, "\\%c", ch);
+    else if (ch >= 0x20 && ch < 0x7f) fputc(ch, stderr);
+    else fprintf(stderr, "\\x%02x\"\"", ch);
+  }
+  fputs("\"\n", stderr);
   abort();
+}
+
+/* With FUZZ_EDITS_TRACE set, every document operation is printed as the
+ * C call that repeats it, so a failing input becomes a regression test. */
+static void fuzz_edits__trace_bytes(const char *t, uint32_t n) {
+  fputc('"', stderr);
+  for (uint32_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)t[i];
+    if (ch == '"' || ch == '\\') fprintf(stderr, "\\%c", ch);
+    else if (ch >= 0x20 && ch < 0x7f) fputc(ch, stderr);
+    else fprintf(stderr, "\\x%02x\"\"", ch);
+  }
+  fprintf(stderr, "\", %u", n);
+}
+
+static void fuzz_edits__trace(const DocRange *r, const char *t, uint32_t n, LiEncoding enc) {
+  if (!getenv("FUZZ_EDITS_TRACE")) return;
+  if (r)
+    fprintf(stderr, "doc_apply_change(doc, &(DocRange){%uu, %uu, %uu, %uu}, ", r->start_line, r->start_character,
+            r->end_line, r->end_character);
+  else
+    fputs("doc_apply_change(doc, NULL, ", stderr);
+  fuzz_edits__trace_bytes(t, n);
+  fprintf(stderr, ", %s);\n", enc == LI_UTF8 ? "LI_UTF8" : enc == LI_UTF16 ? "LI_UTF16" : "LI_UTF32");
 }
 
 static void fuzz_edits__shadow_splice(FuzzShadow *s, const DocRange *range, const char *ins, uint32_t n,
@@ -210,7 +243,7 @@ static void fuzz_edits__check(Doc *doc, const FuzzShadow *shadow) {
       fuzz_edits__fail("line index out of date", doc);
   line_index_free(fresh_li);
 
-  TSTree *fresh = ts_parser_parse_string(fuzz_edits__fresh_parser, NULL, text, len);
+  TSTree *fresh = hl_parse(fuzz_edits__fresh_parser, NULL, text, len);
   if (!fresh) fuzz_edits__fail("fresh parse failed", doc);
   fuzz_edits__compare_trees(doc, fresh);
 
@@ -272,6 +305,7 @@ static void fuzz_edits__change(FuzzReader *r, Doc *doc, FuzzShadow *shadow, Fuzz
   undo->len = n;
   undo->valid = true;
 
+  fuzz_edits__trace(&range, ins, n, enc);
   doc_apply_change(doc, &range, ins, n, enc);
   if (doc_model(doc) != NULL) fuzz_edits__fail("the previous version's model survived a change", doc);
   fuzz_edits__shadow_splice(shadow, &range, ins, n, enc);
@@ -295,6 +329,11 @@ int fuzz_edits_one(const uint8_t *data, size_t size) {
   FuzzShadow shadow = {NULL, (uint32_t)strlen(initial)};
   shadow.text = malloc(shadow.len + 1);
   memcpy(shadow.text, initial, shadow.len + 1);
+  if (getenv("FUZZ_EDITS_TRACE")) {
+    fputs("Doc *doc = doc_new(\"file:///w/m.py\", ", stderr);
+    fuzz_edits__trace_bytes(shadow.text, shadow.len);
+    fputs(", 1, parser);\n", stderr);
+  }
   Doc *doc = doc_new("file:///w/m.py", shadow.text, shadow.len, 1, fuzz_edits__parser);
   fuzz_edits__check(doc, &shadow);
   FuzzUndo undo = {0};
@@ -309,6 +348,7 @@ int fuzz_edits_one(const uint8_t *data, size_t size) {
       undo.valid = false; /* only a single change is undone */
     } else if (op == 5) {
       const char *t = fuzz_edits__pool[fuzz_edits__byte(&r) % FUZZ_EDITS_POOL];
+      fuzz_edits__trace(NULL, t, (uint32_t)strlen(t), LI_UTF16);
       doc_apply_change(doc, NULL, t, (uint32_t)strlen(t), LI_UTF16);
       if (doc_model(doc) != NULL) fuzz_edits__fail("the previous version's model survived a change", doc);
       fuzz_edits__shadow_splice(&shadow, NULL, t, (uint32_t)strlen(t), LI_UTF16);
@@ -331,6 +371,7 @@ int fuzz_edits_one(const uint8_t *data, size_t size) {
         undo.valid = false;
         continue;
       }
+      fuzz_edits__trace(&range, undo.removed, undo.removed_len, enc);
       doc_apply_change(doc, &range, undo.removed, undo.removed_len, enc);
       fuzz_edits__shadow_splice(&shadow, &range, undo.removed, undo.removed_len, enc);
       undo.valid = false;
@@ -342,6 +383,7 @@ int fuzz_edits_one(const uint8_t *data, size_t size) {
         fuzz_edits__fail("versions must only move forward", doc);
       continue;
     }
+    if (getenv("FUZZ_EDITS_TRACE")) fputs("doc_reparse(doc, parser);\n", stderr);
     doc_reparse(doc, fuzz_edits__parser);
     fuzz_edits__check(doc, &shadow);
   }

@@ -40,7 +40,7 @@ static void expect_fresh_tree(const Doc *doc) {
   const char *text = doc_text(doc, &len);
   TSParser *fresh_parser = ts_parser_new();
   ASSERT(ts_parser_set_language(fresh_parser, hl_python_language()));
-  TSTree *fresh = ts_parser_parse_string(fresh_parser, NULL, text, len);
+  TSTree *fresh = hl_parse(fresh_parser, NULL, text, len);
   ASSERT(fresh != NULL);
   TSTree *tree = doc_tree(doc);
   ASSERT(tree != NULL);
@@ -789,7 +789,7 @@ static void run_property(uint64_t seed, int batches, PropStats *st) {
 TEST(property_valid_programs) {
   TSParser *parser = setup();
   for (int i = 0; i < PROGRAM_COUNT; i++) {
-    TSTree *t = ts_parser_parse_string(parser, NULL, programs[i].s, programs[i].len);
+    TSTree *t = hl_parse(parser, NULL, programs[i].s, programs[i].len);
     ASSERT(!ts_node_has_error(ts_tree_root_node(t)));
     ts_tree_delete(t);
   }
