@@ -267,7 +267,11 @@ static int fixwrite__temp_open(const char *dir, const char *base, char **tmp) {
   int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
   if (fd >= 0) return fd;
   if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT) return -1;
-  *tmp = hl_asprintf("%s/.%s.hybridls-XXXXXX", dir, base);
+  /* mkostemp's template ends in six 'X' characters, which it replaces. */
+  char suffix[7];
+  memset(suffix, 'X', 6);
+  suffix[6] = '\0';
+  *tmp = hl_asprintf("%s/.%s.hybridls-%s", dir, base, suffix);
   fd = mkostemp(*tmp, O_CLOEXEC);
   if (fd < 0) {
     hl_free(*tmp);

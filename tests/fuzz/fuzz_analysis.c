@@ -175,12 +175,12 @@ int fuzz_analysis_one(const uint8_t *data, size_t size) {
   AnConfig cfg;
   an_config_init(&cfg);
   cfg.keras_graph_mode = size % 2 == 0;
-  static const char *const roots[] = {"/work"};
+  static const char *const roots[] = {"/project"};
   AnSource src = {.lang = fuzz_analysis__lang, .text = text, .length = (uint32_t)size, .tree = tree,
-                  .path = "/work/pkg/mod.py", .roots = roots, .root_count = 1};
+                  .path = "/project/pkg/mod.py", .roots = roots, .root_count = 1};
   AnSource helper = {.lang = fuzz_analysis__lang, .text = fuzz_analysis__helper,
                      .length = (uint32_t)(sizeof fuzz_analysis__helper - 1), .tree = helper_tree,
-                     .path = "/work/pkg/helpers.py", .roots = roots, .root_count = 1};
+                     .path = "/project/pkg/helpers.py", .roots = roots, .root_count = 1};
 
   AnModel *alone = an_model_build(&src, &cfg, NULL);
   FUZZ_CHECK(alone, "an_model_build returned NULL");

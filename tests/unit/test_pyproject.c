@@ -317,7 +317,11 @@ static void count_problem(void *data, const PyprojectConfig *cfg) {
 
 TEST(cache_finds_nearest_table) {
   hl_set_allocator(test__malloc, test__realloc, test__free);
-  char tmpl[] = "/tmp/hl_pyproject_XXXXXX";
+  char tmpl[64];
+  char xs[7]; /* mkdtemp's template ends in six 'X' characters */
+  memset(xs, 'X', 6);
+  xs[6] = '\0';
+  snprintf(tmpl, sizeof tmpl, "%s%s", "/tmp/hl_pyproject_", xs);
   char *top = mkdtemp(tmpl);
   ASSERT(top != NULL);
   char *real = realpath(top, NULL);
