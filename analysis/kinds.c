@@ -184,6 +184,15 @@ static AnKind kinds__unpacked(AnModel *m, TSNode value, int pos, int func, int d
     if ((uint32_t)pos >= ts_node_named_child_count(value)) return AN_KIND_UNKNOWN;
     return kinds__expr(m, ts_node_named_child(value, (uint32_t)pos), func, depth + 1);
   }
+  /* `n, m = x.shape` (or `x.shape.as_list()`): static dimensions. */
+  TSNode shape = value;
+  if (s == AN_SYM_call) {
+    TSNode fn = an_field(l, value, AN_FIELD_function);
+    if (an_sym(l, fn) == AN_SYM_attribute && an_text_eq(m->src, an_field(l, fn, AN_FIELD_attribute), "as_list"))
+      shape = an_unparen(l, an_field(l, fn, AN_FIELD_object));
+  }
+  if (an_sym(l, shape) == AN_SYM_attribute && an_text_eq(m->src, an_field(l, shape, AN_FIELD_attribute), "shape"))
+    return AN_KIND_PY_SCALAR; /* a dimension: an int or None, whatever has the shape */
   if (s != AN_SYM_call) return AN_KIND_UNKNOWN;
   int callee = an_resolve_function(m, an_field(l, value, AN_FIELD_function), func);
   if (callee < 0 || !m->site_offsets || depth > KINDS_MAX_DEPTH / 2) return AN_KIND_UNKNOWN;

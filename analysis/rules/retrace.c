@@ -169,6 +169,25 @@ static bool retrace__is_range_target(AnModel *m, TSNode loop) {
   return d && strcmp(d, "builtins.range") == 0;
 }
 
+/* A value that is a Python bool whatever the operands: a comparison, `not`,
+ * `and`/`or` of such, a bool literal. Such a flag takes at most two values,
+ * so it retraces at most twice (rules.md: flags are not HY101 findings). */
+static bool retrace__bool_valued(AnModel *m, TSNode n, int depth) {
+  n = an_unparen(m->lang, n);
+  switch (an_sym(m->lang, n)) {
+  case AN_SYM_true:
+  case AN_SYM_false:
+  case AN_SYM_comparison_operator:
+  case AN_SYM_not_operator:
+    return true;
+  case AN_SYM_boolean_operator:
+    return depth < 8 && retrace__bool_valued(m, an_field(m->lang, n, AN_FIELD_left), depth + 1) &&
+           retrace__bool_valued(m, an_field(m->lang, n, AN_FIELD_right), depth + 1);
+  default:
+    return false;
+  }
+}
+
 static void retrace__scalar_args(AnModel *m, const AnCall *c, const HybridCallee *h) {
   TSNode loops[8];
   uint32_t nloops = retrace__loops(m, c->node, c->ctx.func, loops, 8);
@@ -183,8 +202,7 @@ static void retrace__scalar_args(AnModel *m, const AnCall *c, const HybridCallee
     if (s != AN_SYM_keyword_argument) pos++;
     TSNode value = s == AN_SYM_keyword_argument ? an_field(m->lang, a, AN_FIELD_value) : a;
     AnKind k = an_kind_of(m, value, c->ctx.func);
-    AnSym vs = an_sym(m->lang, value);
-    if ((k != AN_KIND_PY_SCALAR && k != AN_KIND_PY_STR) || vs == AN_SYM_true || vs == AN_SYM_false) continue;
+    if ((k != AN_KIND_PY_SCALAR && k != AN_KIND_PY_STR) || retrace__bool_valued(m, value, 0)) continue;
     if (!param) continue;
     /* A parameter that chooses graph structure retraces per value by
      * design: reported as a hint only. */
