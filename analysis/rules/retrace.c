@@ -42,6 +42,16 @@ static bool retrace__target_visit(TSNode n, void *ctx) {
   return false;
 }
 
+/* The name a site (re)assigns inside `body` when `arg` mentions it. */
+static const char *retrace__assigned_in(AnModel *m, const AnSite *s, TSNode body, TSNode arg) {
+  if (s->kind != AN_SITE_ASSIGN || !an_node_within(s->node, body)) return NULL;
+  TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
+  if (an_sym(m->lang, left) != AN_SYM_identifier) return NULL;
+  uint32_t len;
+  const char *t = an_text(m->src, left, &len);
+  return an_mentions(m, arg, t, len) ? an_arena_strndup(&m->arena, t, len) : NULL;
+}
+
 static const char *retrace__varying_name(AnModel *m, TSNode arg, TSNode loop, int func) {
   if (an_sym(m->lang, loop) == AN_SYM_for_statement) {
     TargetScan t = {m, arg, NULL};
@@ -49,27 +59,19 @@ static const char *retrace__varying_name(AnModel *m, TSNode arg, TSNode loop, in
     if (t.found) return t.found;
   }
   TSNode body = an_field(m->lang, loop, AN_FIELD_body);
+  const char *name = NULL;
   if (func < 0) {
-    for (uint32_t i = 0; i < m->sites.count; i++) {
+    /* Module level: its sites are not grouped by function. */
+    for (uint32_t i = 0; i < m->sites.count && !name; i++) {
       AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
-      if (s->kind != AN_SITE_ASSIGN || s->ctx.func != func || !an_node_within(s->node, body)) continue;
-      TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
-      if (an_sym(m->lang, left) != AN_SYM_identifier) continue;
-      uint32_t len;
-      const char *t = an_text(m->src, left, &len);
-      if (an_mentions(m, arg, t, len)) return an_arena_strndup(&m->arena, t, len);
+      if (s->ctx.func == func) name = retrace__assigned_in(m, s, body, arg);
     }
-    return NULL;
+    return name;
   }
   AN_FOR_SITES_OF(m, func, s) {
-    if (s->kind != AN_SITE_ASSIGN || !an_node_within(s->node, body)) continue;
-    TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
-    if (an_sym(m->lang, left) != AN_SYM_identifier) continue;
-    uint32_t len;
-    const char *t = an_text(m->src, left, &len);
-    if (an_mentions(m, arg, t, len)) return an_arena_strndup(&m->arena, t, len);
+    if (!name) name = retrace__assigned_in(m, s, body, arg);
   }
-  return NULL;
+  return name;
 }
 
 /* The callee uses the parameter to choose graph structure (`if p:`,
