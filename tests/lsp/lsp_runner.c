@@ -333,11 +333,20 @@ static void lr__finish_json(LrScript *s, LrStep *st) {
 /* Reads and checks a transcript. Problems are recorded in s->error (first
  * one kept) and reading goes on, so an `expect-failure` line further down is
  * still honoured. */
+/* LSP_RUNNER_TIME_SCALE (a whole number >= 1) multiplies the transcript and
+ * expectation time limits, for servers run under valgrind or on a loaded
+ * machine; `quiet` and `wait` keep their durations. */
+static long lr__time_scale(void) {
+  const char *v = getenv("LSP_RUNNER_TIME_SCALE");
+  long n = v ? strtol(v, NULL, 10) : 1;
+  return n >= 1 && n <= 100 ? n : 1;
+}
+
 static void lr__script_load(LrScript *s, const char *path) {
   memset(s, 0, sizeof *s);
   s->path = strdup(path);
-  s->timeout_ms = LR_DEFAULT_TIMEOUT_MS;
-  s->expect_ms = LR_DEFAULT_EXPECT_MS;
+  s->timeout_ms = LR_DEFAULT_TIMEOUT_MS * lr__time_scale();
+  s->expect_ms = LR_DEFAULT_EXPECT_MS * lr__time_scale();
   FILE *f = fopen(path, "rb");
   if (!f) {
     lr__script_error(s, 0, "cannot open: %s", strerror(errno));
@@ -395,9 +404,9 @@ static void lr__script_load(LrScript *s, const char *path) {
       if (strcmp(arg, "strict-log") == 0) {
         s->strict_log = true;
       } else if (strncmp(arg, "timeout ", 8) == 0 && lr__parse_ms(arg + 8, &v) && v > 0) {
-        s->timeout_ms = v;
+        s->timeout_ms = v * lr__time_scale();
       } else if (strncmp(arg, "expect-timeout ", 15) == 0 && lr__parse_ms(arg + 15, &v) && v > 0) {
-        s->expect_ms = v;
+        s->expect_ms = v * lr__time_scale();
       } else {
         lr__script_error(s, lineno, "unknown option '%s'", arg);
       }

@@ -68,19 +68,15 @@ fi
 cmp -s "$tmp/outside/target.py" "$tmp/target.orig" && ok "symlink-target-untouched" || ko "symlink-target-untouched" "--fix wrote through a symlink out of the tree"
 
 # Kill runs at 5%, 20%, ..., 95% of the uninterrupted duration, so kills
-# land before, during and after the writes; then, since the write phase is
-# short and timing varies with load, more kills from 40% to 100% in 3%
-# steps until one lands in the middle of the writes.
+# land before, during and after the writes; then kills triggered by the
+# first replaced file, which land in the middle of the writes whatever the
+# machine's speed or load.
 saw_mixed=0
-kill_run() { # percent
-  delay=$(awk -v ms="$ms" -v p="$1" 'BEGIN { printf "%.3f", ms * p / 100000 }')
+fresh_run() {
   rm -rf "$tmp/run"; cp -a "$tmp/pristine" "$tmp/run"
   cp "$tmp/target.orig" "$tmp/outside/target.py"
-  "$bin" check --fix "$tmp/run/pkg" > /dev/null 2>&1 &
-  pid=$!
-  sleep "$delay"
-  kill -9 "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+}
+verify_run() { # label
   bad=""; old=0; new=0
   for f in $(cd "$tmp/pristine" && find . -name '*.py' -type f); do
     if cmp -s "$tmp/run/$f" "$tmp/pristine/$f"; then old=$((old + 1))
@@ -90,15 +86,40 @@ kill_run() { # percent
     [ "$p1" = "$p2" ] || bad="$bad $f(mode $p1->$p2)"
   done
   leftovers=$(cd "$tmp/run" && find . -type f ! -name '*.py' | head -n 5)
-  if [ -n "$bad" ]; then ko "kill-after-${delay}s" "half-written or wrong files:$(echo $bad | cut -c1-300)"
-  elif [ -n "$leftovers" ]; then ko "kill-after-${delay}s" "temporary files left: $leftovers"
-  elif ! cmp -s "$tmp/outside/target.py" "$tmp/target.orig"; then ko "kill-after-${delay}s" "symlink target written"
-  else ok "kill-after-${delay}s ($old old, $new new)"; fi
+  if [ -n "$bad" ]; then ko "$1" "half-written or wrong files:$(echo $bad | cut -c1-300)"
+  elif [ -n "$leftovers" ]; then ko "$1" "temporary files left: $leftovers"
+  elif ! cmp -s "$tmp/outside/target.py" "$tmp/target.orig"; then ko "$1" "symlink target written"
+  else ok "$1 ($old old, $new new)"; fi
   if [ "$old" -gt 0 ] && [ "$new" -gt 0 ]; then saw_mixed=1; fi
 }
+kill_run() { # percent of the uninterrupted duration
+  delay=$(awk -v ms="$ms" -v p="$1" 'BEGIN { printf "%.3f", ms * p / 100000 }')
+  fresh_run
+  "$bin" check --fix "$tmp/run/pkg" > /dev/null 2>&1 &
+  pid=$!
+  sleep "$delay"
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  verify_run "kill-after-${delay}s"
+}
+kill_on_first_write() { # attempt number
+  fresh_run
+  touch "$tmp/stamp"
+  sleep 0.05 # the copies above are older than the stamp at any mtime granularity
+  "$bin" check --fix "$tmp/run/pkg" > /dev/null 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ -n "$(find "$tmp/run" -name '*.py' -newer "$tmp/stamp" -print -quit)" ]; then
+      kill -9 "$pid" 2>/dev/null
+      break
+    fi
+  done
+  wait "$pid" 2>/dev/null
+  verify_run "kill-at-first-write-$1"
+}
 for pct in 5 20 35 50 65 80 95; do kill_run "$pct"; done
-pct=40
-while [ "$saw_mixed" -eq 0 ] && [ "$pct" -le 100 ]; do kill_run "$pct"; pct=$((pct + 3)); done
+attempt=1
+while [ "$saw_mixed" -eq 0 ] && [ "$attempt" -le 10 ]; do kill_on_first_write "$attempt"; attempt=$((attempt + 1)); done
 # At least one kill must have landed in the middle of the writes, or the
 # runs above proved nothing about interrupted writing.
 if [ "$saw_mixed" -eq 1 ]; then ok "a-kill-landed-mid-run"
