@@ -567,9 +567,6 @@ static bool collect__visit(TSNode n, void *ctx) {
   case AN_SYM_decorated_definition:
     c->pending_decorated = n;
     break;
-  case AN_SYM_decorator:
-    collect__site(c, AN_SITE_DECORATOR, n);
-    break;
   case AN_SYM_function_definition:
     collect__function(c, n, false);
     break;

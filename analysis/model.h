@@ -143,7 +143,6 @@ typedef enum AnSiteKind {
   AN_SITE_SPLAT,      /* *x in a call */
   AN_SITE_YIELD,
   AN_SITE_GLOBAL,     /* global / nonlocal statement */
-  AN_SITE_DECORATOR,
   AN_SITE_RETURN,
 } AnSiteKind;
 
@@ -179,10 +178,6 @@ typedef struct AnAttrBinding {
 } AnAttrBinding;
 
 /* --- the model ----------------------------------------------------------- */
-
-typedef struct AnFindingNode {
-  AnFinding f;
-} AnFindingNode;
 
 struct AnModel {
   AnArena arena;
