@@ -195,17 +195,12 @@ int cli_check_main(int argc, char **argv) {
     const char *value = NULL;
     int which = -1;
     for (int k = 0; k < 4 && which < 0; k++) {
-      size_t n = strlen(valued[k]);
-      if (strncmp(a, valued[k], n) != 0) continue;
-      if (a[n] == '=') {
-        which = k, value = a + n + 1;
-      } else if (a[n] == '\0') {
-        if (i + 1 >= argc) {
-          rc = check__usage_error("option %s needs a value", a);
-          goto cleanup;
-        }
-        which = k, value = argv[++i];
+      int got = cli_option_value(argc, argv, &i, valued[k], &value);
+      if (got < 0) {
+        rc = check__usage_error("option %s needs a value", a);
+        goto cleanup;
       }
+      if (got) which = k;
     }
     if (which < 0) {
       rc = check__usage_error("unknown option '%s'", a);
@@ -225,14 +220,9 @@ int cli_check_main(int argc, char **argv) {
       }
       if (which == 1) any_select = true;
       if (which == 2) any_ignore = true;
-    } else {
-      char *end;
-      long n = strtol(value, &end, 10);
-      if (*value == '\0' || *end != '\0' || n < 1 || n > 1024) {
-        rc = check__usage_error("--jobs needs a number from 1 to 1024, not '%s'", value);
-        goto cleanup;
-      }
-      jobs = (unsigned)n;
+    } else if (!cli_parse_jobs(value, &jobs)) {
+      rc = check__usage_error("--jobs needs a number from 1 to 1024, not '%s'", value);
+      goto cleanup;
     }
   }
   if (path_count == 0) {

@@ -238,19 +238,14 @@ int cli_inspect_main(int argc, char **argv) {
       goto cleanup;
     }
     const char *value = NULL;
-    bool is_format = strncmp(a, "--format", 8) == 0 && (a[8] == '=' || a[8] == '\0');
-    bool is_jobs = strncmp(a, "--jobs", 6) == 0 && (a[6] == '=' || a[6] == '\0');
-    if (!is_format && !is_jobs) {
-      rc = inspect__usage_error("unknown option '%s'", a);
+    int is_format = cli_option_value(argc, argv, &i, "--format", &value);
+    int is_jobs = is_format ? 0 : cli_option_value(argc, argv, &i, "--jobs", &value);
+    if (is_format < 0 || is_jobs < 0) {
+      rc = inspect__usage_error("option %s needs a value", a);
       goto cleanup;
     }
-    const char *eq = strchr(a, '=');
-    if (eq) {
-      value = eq + 1;
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    } else {
-      rc = inspect__usage_error("option %s needs a value", a);
+    if (!is_format && !is_jobs) {
+      rc = inspect__usage_error("unknown option '%s'", a);
       goto cleanup;
     }
     if (is_format) {
@@ -262,14 +257,9 @@ int cli_inspect_main(int argc, char **argv) {
         rc = inspect__usage_error("unknown format '%s' (expected text or json)", value);
         goto cleanup;
       }
-    } else {
-      char *end;
-      long n = strtol(value, &end, 10);
-      if (*value == '\0' || *end != '\0' || n < 1 || n > 1024) {
-        rc = inspect__usage_error("--jobs needs a number from 1 to 1024, not '%s'", value);
-        goto cleanup;
-      }
-      jobs = (unsigned)n;
+    } else if (!cli_parse_jobs(value, &jobs)) {
+      rc = inspect__usage_error("--jobs needs a number from 1 to 1024, not '%s'", value);
+      goto cleanup;
     }
   }
   if (path_count == 0) {

@@ -10,7 +10,7 @@
 # leave outside.py untouched.
 set -u
 bin=${HYBRIDLS:?HYBRIDLS must name the hybridls binary}
-fixture=$(pwd)/tests/cli/data/fix/multi.py
+fixture=$(pwd)/tests/cli/cases/fix-multi/input/multi.py
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 mkdir "$work/src"
