@@ -32,7 +32,7 @@ struct Doc {
   int64_t version;
   TSTree *tree;    /* NULL only when a parse failed */
   LineIndex *lines;
-  bool dirty;      /* text changed since the tree was parsed */
+  bool dirty;      /* no tree for the current text (changed, or trimmed) */
   void *model;
   void (*model_free)(void *);
 };
@@ -170,6 +170,17 @@ void doc_reparse(Doc *doc, TSParser *parser) {
   if (doc->tree) ts_tree_delete(doc->tree);
   doc->tree = tree;
   doc->dirty = false;
+}
+
+void doc_trim(Doc *doc) {
+  doc__drop_model(doc);
+  if (doc->tree) ts_tree_delete(doc->tree);
+  doc->tree = NULL;
+  doc->dirty = true;
+  if (doc->cap > (size_t)doc->len + 1) {
+    doc->cap = (size_t)doc->len + 1;
+    doc->text = hl_realloc(doc->text, doc->cap);
+  }
 }
 
 bool doc_set_version(Doc *doc, int64_t version) {

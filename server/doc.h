@@ -41,6 +41,12 @@ void doc_apply_change(Doc *doc, const DocRange *range, const char *text, uint32_
 /* Reparses from the edited old tree (no-op when nothing changed). */
 void doc_reparse(Doc *doc, TSParser *parser);
 
+/* Drops the analysis model and the syntax tree, and gives back the text's
+ * spare capacity: for a document nobody is looking at, whose tree is most
+ * of its memory (about 40 times its text). The text and line index stay;
+ * the next doc_reparse() parses from scratch. */
+void doc_trim(Doc *doc);
+
 /* Sets the version; returns false (and changes nothing) when `version` does
  * not move forward. */
 bool doc_set_version(Doc *doc, int64_t version);
@@ -48,7 +54,7 @@ bool doc_set_version(Doc *doc, int64_t version);
 const char *doc_uri(const Doc *doc);
 const char *doc_text(const Doc *doc, uint32_t *len); /* NUL-terminated too */
 int64_t doc_version(const Doc *doc);
-TSTree *doc_tree(const Doc *doc);                   /* borrowed */
+TSTree *doc_tree(const Doc *doc);                   /* borrowed; NULL after doc_trim */
 const LineIndex *doc_lines(const Doc *doc);         /* borrowed */
 
 /* Attached per-version data (the analysis model), with its destructor.

@@ -30,6 +30,8 @@
 #include "server/workspace.h"
 
 #define DOCSTORE__BUCKETS 128u
+#define DOCSTORE__WARM_MAX 8u
+#define DOCSTORE__WARM_BYTES (2u * 1024u * 1024u)
 
 typedef enum DocPublish {
   DOC_PUBLISH_NONE = 0,
@@ -42,6 +44,9 @@ typedef struct DocEntry {
   DocStore *store;
   struct DocEntry *next;       /* hash bucket */
   struct DocEntry *dirty_next; /* dirty list */
+  struct DocEntry *warm_prev, *warm_next; /* warm list, most recent first */
+  bool warm;
+  uint32_t warm_len; /* text length counted in the store's warm_bytes */
   Doc *doc;
   char *path; /* file path of the URI (or the URI itself), for the analysis */
   bool analysable;
@@ -63,6 +68,9 @@ struct DocStore {
   TSParser *parser;
   DocEntry *buckets[DOCSTORE__BUCKETS];
   DocEntry *dirty, *dirty_tail; /* publishing order: first marked, first sent */
+  DocEntry *warm, *warm_tail;   /* documents that keep their tree and model */
+  uint32_t warm_count;
+  uint64_t warm_bytes;
   uint64_t last_result_id;
   int open_handles;
   bool closing;
@@ -90,6 +98,56 @@ static void docstore__release(DocStore *ds) {
   if (--ds->open_handles > 0) return;
   ts_parser_delete(ds->parser);
   hl_free(ds);
+}
+
+/* ------------------------------------------------------------------------
+ * Warm documents.
+ */
+
+static void docstore__unlink_warm(DocStore *ds, DocEntry *e) {
+  if (!e->warm) return;
+  if (e->warm_prev) e->warm_prev->warm_next = e->warm_next;
+  else ds->warm = e->warm_next;
+  if (e->warm_next) e->warm_next->warm_prev = e->warm_prev;
+  else ds->warm_tail = e->warm_prev;
+  e->warm_prev = e->warm_next = NULL;
+  e->warm = false;
+  ds->warm_count--;
+  ds->warm_bytes -= e->warm_len;
+}
+
+/* `e` was just used: it becomes the most recent warm document and the
+ * least recent ones beyond the budget are trimmed. Call after any change
+ * of its text (its length is counted now). */
+static void docstore__touch(DocStore *ds, DocEntry *e) {
+  docstore__unlink_warm(ds, e);
+  e->warm = true;
+  e->warm_next = ds->warm;
+  if (ds->warm) ds->warm->warm_prev = e;
+  else ds->warm_tail = e;
+  ds->warm = e;
+  doc_text(e->doc, &e->warm_len);
+  ds->warm_count++;
+  ds->warm_bytes += e->warm_len;
+  while (ds->warm_tail != e &&
+         (ds->warm_count > DOCSTORE__WARM_MAX || ds->warm_bytes > DOCSTORE__WARM_BYTES)) {
+    DocEntry *cold = ds->warm_tail;
+    docstore__unlink_warm(ds, cold);
+    doc_trim(cold->doc);
+    /* The serialised list stays; the JSON values are rebuilt from it. */
+    json_decref(cold->items);
+    cold->items = NULL;
+  }
+}
+
+/* The Diagnostic[] of the last analysis (borrowed). */
+static json_t *docstore__items(DocEntry *e) {
+  if (!e->items) e->items = json_loads(e->items_text, 0, NULL);
+  if (!e->items) {
+    fputs("hybridls: out of memory\n", stderr);
+    exit(70);
+  }
+  return e->items;
 }
 
 /* ------------------------------------------------------------------------
@@ -123,6 +181,7 @@ static json_t *docstore__findings(DocStore *ds, DocEntry *e) {
     e->too_large_shown = true;
     return json_array();
   }
+  doc_reparse(e->doc, ds->parser); /* a trimmed document has no tree */
   AnConfig cfg;
   AnSource src = {
       .lang = server_lang(ds->srv),
@@ -146,10 +205,11 @@ static json_t *docstore__findings(DocStore *ds, DocEntry *e) {
 }
 
 static void docstore__analyse(DocStore *ds, DocEntry *e) {
+  docstore__touch(ds, e);
   docstore__set_items(ds, e, docstore__findings(ds, e));
   e->current = true;
   hl_log(HL_LOG_DEBUG, "analysed %s version %lld: %zu diagnostics", doc_uri(e->doc),
-         (long long)doc_version(e->doc), json_array_size(e->items));
+         (long long)doc_version(e->doc), json_array_size(docstore__items(e)));
 }
 
 /* ------------------------------------------------------------------------
@@ -159,7 +219,7 @@ static void docstore__analyse(DocStore *ds, DocEntry *e) {
 static void docstore__publish(DocStore *ds, DocEntry *e) {
   int64_t version = doc_version(e->doc);
   server_notify(ds->srv, "textDocument/publishDiagnostics",
-                diagnostics_publish_params(doc_uri(e->doc), &version, e->items));
+                diagnostics_publish_params(doc_uri(e->doc), &version, docstore__items(e)));
   e->changed_since_publish = false;
 }
 
@@ -244,6 +304,7 @@ static void docstore__entry_closed(uv_handle_t *handle) {
 
 static void docstore__entry_close(DocStore *ds, DocEntry *e) {
   if (e->dirty) docstore__unmark_dirty(ds, e);
+  docstore__unlink_warm(ds, e);
   uv_close((uv_handle_t *)&e->timer, docstore__entry_closed);
 }
 
@@ -262,6 +323,7 @@ void docstore_open(DocStore *ds, const char *uri, const char *language_id, int64
   DocEntry *e = docstore__find(ds, uri);
   if (e) {
     hl_log(HL_LOG_INFO, "didOpen of %s, which is already open: replaced", uri);
+    docstore__unlink_warm(ds, e);
     doc_free(e->doc);
   } else {
     unsigned h = docstore__hash(uri);
@@ -279,6 +341,7 @@ void docstore_open(DocStore *ds, const char *uri, const char *language_id, int64
   e->doc = doc;
   e->analysable = docstore__is_python(uri, language_id);
   e->current = false;
+  docstore__touch(ds, e);
   docstore__schedule(e, 0, DOC_PUBLISH_ALWAYS);
 }
 
@@ -291,6 +354,7 @@ void docstore_changed(DocStore *ds, const char *uri) {
   DocEntry *e = docstore__find(ds, uri);
   if (!e) return;
   doc_reparse(e->doc, ds->parser);
+  docstore__touch(ds, e);
   e->current = false;
   const Settings *s = server_settings(ds->srv);
   if (s->run == SETTINGS_RUN_ON_TYPE) docstore__schedule(e, s->debounce_ms, DOC_PUBLISH_ALWAYS);
@@ -344,8 +408,18 @@ void docstore_index_changed(DocStore *ds, const char *except_uri, const AnIndex 
 const AnModel *docstore_model(DocStore *ds, const char *uri) {
   DocEntry *e = docstore__find(ds, uri);
   if (!e || !e->analysable) return NULL;
-  if (!e->current) docstore__analyse(ds, e);
+  /* A trimmed document is analysed again: same text, same diagnostics. */
+  if (!e->current || !doc_model(e->doc)) docstore__analyse(ds, e);
+  else docstore__touch(ds, e);
   return doc_model(e->doc);
+}
+
+Doc *docstore_parsed_doc(DocStore *ds, const char *uri) {
+  DocEntry *e = docstore__find(ds, uri);
+  if (!e) return NULL;
+  doc_reparse(e->doc, ds->parser);
+  docstore__touch(ds, e);
+  return e->doc;
 }
 
 json_t *docstore_pull(DocStore *ds, const char *uri, const char *previous_result_id) {
@@ -356,7 +430,7 @@ json_t *docstore_pull(DocStore *ds, const char *uri, const char *previous_result
   snprintf(rid, sizeof rid, "%llu", (unsigned long long)e->result_id);
   if (previous_result_id && strcmp(previous_result_id, rid) == 0)
     return json_pack("{s:s, s:s}", "kind", "unchanged", "resultId", rid);
-  return json_pack("{s:s, s:s, s:O}", "kind", "full", "resultId", rid, "items", e->items);
+  return json_pack("{s:s, s:s, s:O}", "kind", "full", "resultId", rid, "items", docstore__items(e));
 }
 
 /* ------------------------------------------------------------------------
@@ -381,6 +455,7 @@ void docstore_close(DocStore *ds) {
   if (!ds || ds->closing) return;
   ds->closing = true;
   ds->dirty = ds->dirty_tail = NULL;
+  ds->warm = ds->warm_tail = NULL;
   for (unsigned h = 0; h < DOCSTORE__BUCKETS; h++) {
     DocEntry *e = ds->buckets[h];
     ds->buckets[h] = NULL;

@@ -56,6 +56,12 @@ void docstore_open(DocStore *ds, const char *uri, const char *language_id, int64
  * docstore_changed(). */
 Doc *docstore_doc(DocStore *ds, const char *uri);
 
+/* The Doc open under `uri` with a syntax tree for its current text (parsed
+ * again when it was trimmed, see the warm documents in docstore.c), or NULL.
+ * doc_tree() may still be NULL when the parser failed. Borrowed like
+ * docstore_doc(). */
+Doc *docstore_parsed_doc(DocStore *ds, const char *uri);
+
 /* The document was changed: reparses it and, with run=onType, restarts its
  * debounce timer. No-op for an unknown URI. */
 void docstore_changed(DocStore *ds, const char *uri);

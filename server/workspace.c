@@ -41,7 +41,11 @@
 /* An open document being edited is summarised again only after this much
  * quiet: its summary matters to the other modules, not to its own analysis,
  * and building it (a second model) plus finalizing the index on every
- * keystroke would double the cost of typing. A save summarises at once. */
+ * keystroke would double the cost of typing. A document being opened waits
+ * the same way (unless the index holds its text from disk already), so its
+ * first diagnostics do not pay for a second walk and an index finalize that
+ * grows with the workspace. The deferred summaries are built on the thread
+ * pool from a copy of the text; a save summarises at once. */
 #define WS__RESUMMARISE_MS 300u
 #define WS__PROGRESS_TOKEN "hybridls/index"
 
@@ -54,6 +58,8 @@ typedef struct WsFile {
   bool open_summarised;
   uint64_t open_hash; /* of the open text last summarised */
   bool indexed;
+  uint64_t disk_hash; /* of the file's text behind the index's summary, when that came from disk */
+  bool from_disk;
   bool stale;         /* the open text changed since it was summarised */
   char *uri;          /* owned, while open: to find the document again */
 } WsFile;
@@ -63,11 +69,15 @@ struct WsJob {
   Workspace *ws;
   WsJob *next;  /* pending FIFO, or the in-flight list */
   char *path;   /* owned; also the key of its WsFile */
+  char *text;   /* owned copy of an open document's text, or NULL to read the file */
+  uint32_t text_len;
   uint64_t gen;
   bool scan;    /* counts for the initial scan's progress */
+  bool open;    /* summarises an open document's text */
   bool submitted;
   /* Results, written by the worker, read in the after-work callback. */
   AnSummary *summary;
+  uint64_t hash; /* of the text read */
   int err;
 };
 
@@ -332,10 +342,12 @@ static int ws__read(const char *path, char **out, uint32_t *out_len) {
 static void ws__job_work(uv_work_t *req) {
   WsJob *job = req->data;
   const Workspace *ws = job->ws;
-  char *text = NULL;
-  uint32_t len = 0;
-  job->err = ws__read(job->path, &text, &len);
+  char *text = job->text;
+  uint32_t len = job->text_len;
+  job->text = NULL; /* freed below either way */
+  if (!text) job->err = ws__read(job->path, &text, &len);
   if (job->err) return;
+  job->hash = ws__hash(text, len);
   TSParser *parser = ts_parser_new();
   if (!parser || !ts_parser_set_language(parser, hl_python_language())) ws__oom();
   TSTree *tree = hl_parse(parser, NULL, text, len);
@@ -354,6 +366,7 @@ static void ws__job_work(uv_work_t *req) {
 
 static void ws__job_free(WsJob *job) {
   an_summary_free(job->summary);
+  hl_free(job->text);
   hl_free(job->path);
   hl_free(job);
 }
@@ -371,11 +384,17 @@ static void ws__job_done(uv_work_t *req, int status) {
   ws->in_flight_count--;
   WsFile *f = strmap_get(&ws->files, job->path);
   if (f && f->job == job) f->job = NULL;
-  bool current = status == 0 && !ws->closing && f && f->gen == job->gen && !f->open;
+  /* An open document's summary counts while it is open, a read of the
+   * file only while it is not. */
+  bool current = status == 0 && !ws->closing && f && f->gen == job->gen && f->open == job->open;
   if (current) {
     if (job->err == 0) {
       ws__put(ws, job->path, f, job->summary);
       job->summary = NULL;
+      f->from_disk = !job->open;
+      f->disk_hash = job->hash;
+      f->open_summarised = job->open;
+      f->open_hash = job->hash;
     } else {
       if (job->err != ENOENT && job->err != ENOTDIR)
         hl_log(HL_LOG_INFO, "workspace index: %s: %s", job->path, strerror(job->err));
@@ -430,6 +449,36 @@ static void ws__request_read(Workspace *ws, const char *path, bool scan) {
   if (ws->pending_tail) ws->pending_tail->next = job;
   else ws->pending = job;
   ws->pending_tail = job;
+  ws__pump(ws);
+}
+
+/* Summarises an open document's text on the pool, ahead of the reads of
+ * files: its result supersedes whatever the index holds for the path. */
+static void ws__request_open_summary(Workspace *ws, const char *path, WsFile *f, const char *text, uint32_t len) {
+  f->gen++;
+  if (f->job && !f->job->submitted) {
+    /* Not started yet: it summarises this text instead. */
+    hl_free(f->job->text);
+    f->job->text = hl_malloc((size_t)len + 1);
+    memcpy(f->job->text, text, len);
+    f->job->text_len = len;
+    f->job->open = true;
+    f->job->gen = f->gen;
+    return;
+  }
+  if (f->job) uv_cancel((uv_req_t *)&f->job->req);
+  WsJob *job = hl_calloc(1, sizeof *job);
+  job->ws = ws;
+  job->path = hl_strdup(path);
+  job->gen = f->gen;
+  job->open = true;
+  job->text = hl_malloc((size_t)len + 1);
+  memcpy(job->text, text, len);
+  job->text_len = len;
+  f->job = job;
+  job->next = ws->pending;
+  ws->pending = job;
+  if (!ws->pending_tail) ws->pending_tail = job;
   ws__pump(ws);
 }
 
@@ -663,6 +712,15 @@ int handle_did_change_watched_files(Server *srv, json_t *params, json_t **result
   return 0;
 }
 
+/* The open text wins over the disk: a read of the file still running or
+ * queued is dropped when it comes back. */
+static void ws__supersede_disk(WsFile *f) {
+  f->stale = false;
+  f->from_disk = false;
+  f->gen++;
+  if (f->job && f->job->submitted) uv_cancel((uv_req_t *)&f->job->req);
+}
+
 /* Puts the summary of an open text, unless that text is summarised already. */
 static void ws__summarise_now(Workspace *ws, const char *path, const AnSource *src, WsFile *f, uint64_t h);
 static void ws__on_resummarise_timer(uv_timer_t *timer);
@@ -682,7 +740,18 @@ static void ws__summarise_open(Workspace *ws, const char *uri, const char *path,
     f->stale = false;
     return;
   }
-  if (defer && !first && f->open_summarised && f->indexed && f->uri && !ws->closing) {
+  if (first && f->indexed && f->from_disk && f->disk_hash == h) {
+    /* Opening a file as it is on disk: the index already has its summary. */
+    ws__supersede_disk(f);
+    f->open_summarised = true;
+    f->open_hash = h;
+    return;
+  }
+  if (defer && f->uri && !ws->closing) {
+    /* Its summary matters to the other modules (and to this one only
+     * through a cycle of imports), so it follows within WS__RESUMMARISE_MS
+     * instead of delaying the document's first diagnostics; modules whose
+     * facts it changes are analysed again then. */
     f->stale = true;
     uv_timer_start(&ws->resummarise_timer, ws__on_resummarise_timer, WS__RESUMMARISE_MS, 0);
     return;
@@ -691,10 +760,7 @@ static void ws__summarise_open(Workspace *ws, const char *uri, const char *path,
 }
 
 static void ws__summarise_now(Workspace *ws, const char *path, const AnSource *src, WsFile *f, uint64_t h) {
-  f->stale = false;
-  /* Whatever the disk said before is superseded. */
-  f->gen++;
-  if (f->job && f->job->submitted) uv_cancel((uv_req_t *)&f->job->req);
+  ws__supersede_disk(f);
   AnSummary *summary = an_summary_build(src);
   if (!summary) ws__oom();
   f->open_summarised = true;
@@ -744,11 +810,15 @@ static void ws__on_resummarise_timer(uv_timer_t *timer) {
   for (const StrMapEntry *e = strmap_next(&ws->files, NULL); e; e = strmap_next(&ws->files, e)) {
     WsFile *f = e->value;
     if (!f->stale || !f->open || !f->uri) continue;
-    Doc *doc = docstore_doc(server_docs(ws->srv), f->uri);
     f->stale = false;
-    if (doc && doc_tree(doc)) ws__summarise_doc(ws, f->uri, e->key, doc, false);
+    Doc *doc = docstore_doc(server_docs(ws->srv), f->uri);
+    uint32_t len;
+    const char *text = doc ? doc_text(doc, &len) : NULL;
+    if (!text || len > DOCSTORE_MAX_ANALYSED) continue;
+    uint64_t h = ws__hash(text, len);
+    if (f->open_summarised && f->open_hash == h && f->indexed) continue;
+    ws__request_open_summary(ws, e->key, f, text, len);
   }
-  ws__flush(ws, NULL);
 }
 
 void workspace_document_saved(Workspace *ws, const char *uri) {
@@ -757,8 +827,8 @@ void workspace_document_saved(Workspace *ws, const char *uri) {
   if (ws__is_pyproject(path)) {
     ws__config_changed(ws);
   } else {
-    Doc *doc = docstore_doc(server_docs(ws->srv), uri);
     WsFile *f = strmap_get(&ws->files, path);
+    Doc *doc = f && f->open ? docstore_parsed_doc(server_docs(ws->srv), uri) : NULL;
     /* Only documents the store analyses are summarised (f->open). */
     if (doc && f && f->open && doc_tree(doc) && !pyproject_excluded(ws__config(ws, path), path)) {
       ws__summarise_doc(ws, uri, path, doc, false);

@@ -335,6 +335,35 @@ TEST(model_dropped_on_change_and_free) {
   ts_parser_delete(parser);
 }
 
+/* A trimmed document keeps its text, line index and version, drops its tree
+ * and model, and takes edits as before: the next reparse starts from
+ * scratch and matches a fresh parse. */
+TEST(trim_drops_tree_and_model) {
+  TSParser *parser = setup();
+  Doc *doc = doc_new("file:///a.py", S("def f(x):\n    return x\n"), 3, parser);
+  freed_models = 0;
+  doc_set_model(doc, hl_malloc(8), free_model);
+  doc_trim(doc);
+  ASSERT_EQ_INT(freed_models, 1);
+  ASSERT(doc_model(doc) == NULL);
+  ASSERT(doc_tree(doc) == NULL);
+  ASSERT_EQ_INT(doc_version(doc), 3);
+  expect_text(doc, S("def f(x):\n    return x\n"));
+  ASSERT_EQ_INT(line_index_line_count(doc_lines(doc)), 3);
+  DocRange r = range(1, 12, 1, 12);
+  doc_apply_change(doc, &r, S(" * 2"), LI_UTF16);
+  doc_reparse(doc, parser);
+  ASSERT(doc_tree(doc) != NULL);
+  expect_text(doc, S("def f(x):\n    return x * 2\n"));
+  expect_fresh_tree(doc);
+  doc_trim(doc);
+  doc_reparse(doc, parser); /* no change, but no tree: parsed again */
+  ASSERT(doc_tree(doc) != NULL);
+  expect_fresh_tree(doc);
+  doc_free(doc);
+  ts_parser_delete(parser);
+}
+
 TEST(large_document) {
   TSParser *parser = setup();
   /* 512 KB of functions; edits at the start, middle and end. */
@@ -833,5 +862,6 @@ TEST(language_check) {
 TEST_MAIN(new_doc, single_insert, single_delete, single_replace, batch_of_changes,
           full_text_change, utf16_ranges_over_astral_chars, clamped_and_reversed_ranges,
           nul_bytes_and_lone_cr, reparse_only_when_changed, versions_only_move_forward,
-          model_dropped_on_change_and_free, large_document, language_check, property_valid_programs,
+          model_dropped_on_change_and_free, trim_drops_tree_and_model, large_document, language_check,
+          property_valid_programs,
           property_random_edit_batches)
