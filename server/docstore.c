@@ -10,6 +10,15 @@
  * A change clears `current`; the debounce timer (or a pull request) analyses
  * the document again. The prepare callback publishes a dirty document only
  * while `current` holds, so a stale version is never published.
+ *
+ * Warm documents: only the documents used last (opened, changed, analysed,
+ * asked about) keep their syntax tree and model, at most DOCSTORE__WARM_MAX
+ * of them and DOCSTORE__WARM_BYTES of their text (the latest always). A
+ * tree costs about 40 times its text, so with a thousand documents open the
+ * trees would be nearly all of the server's memory. The others keep their
+ * text, line index and diagnostics (as text), and are parsed again from
+ * scratch when next needed (a few milliseconds for a typical module).
+ * Trimming happens at the end of a loop turn, after publishing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,9 +125,12 @@ static void docstore__unlink_warm(DocStore *ds, DocEntry *e) {
   ds->warm_bytes -= e->warm_len;
 }
 
-/* `e` was just used: it becomes the most recent warm document and the
- * least recent ones beyond the budget are trimmed. Call after any change
- * of its text (its length is counted now). */
+static void docstore__on_prepare(uv_prepare_t *handle);
+
+/* `e` was just used: it becomes the most recent warm document. The least
+ * recent ones beyond the budget are trimmed at the end of the loop turn,
+ * after publishing, so freeing a large tree never delays diagnostics. Call
+ * after any change of its text (its length is counted now). */
 static void docstore__touch(DocStore *ds, DocEntry *e) {
   docstore__unlink_warm(ds, e);
   e->warm = true;
@@ -129,7 +141,14 @@ static void docstore__touch(DocStore *ds, DocEntry *e) {
   doc_text(e->doc, &e->warm_len);
   ds->warm_count++;
   ds->warm_bytes += e->warm_len;
-  while (ds->warm_tail != e &&
+  if (ds->warm_count > DOCSTORE__WARM_MAX || ds->warm_bytes > DOCSTORE__WARM_BYTES)
+    uv_prepare_start(&ds->prepare, docstore__on_prepare);
+}
+
+/* Trims the least recent warm documents beyond the budget (the most recent
+ * one always stays). */
+static void docstore__trim_cold(DocStore *ds) {
+  while (ds->warm && ds->warm_tail != ds->warm &&
          (ds->warm_count > DOCSTORE__WARM_MAX || ds->warm_bytes > DOCSTORE__WARM_BYTES)) {
     DocEntry *cold = ds->warm_tail;
     docstore__unlink_warm(ds, cold);
@@ -235,6 +254,7 @@ static void docstore__on_prepare(uv_prepare_t *handle) {
     e->dirty = false;
     if (e->current && !ds->closing) docstore__publish(ds, e);
   }
+  docstore__trim_cold(ds);
 }
 
 static void docstore__mark_dirty(DocStore *ds, DocEntry *e) {
