@@ -73,6 +73,7 @@ static const DispatchEntry dispatch__table[] = {
     {"textDocument/semanticTokens/range", handle_semantic_tokens_range, DISPATCH__QUERY},
     {"workspace/didChangeConfiguration", handle_did_change_configuration, DISPATCH__NOTE},
     {"workspace/didChangeWatchedFiles", handle_did_change_watched_files, DISPATCH__NOTE},
+    {"workspace/didChangeWorkspaceFolders", handle_did_change_workspace_folders, DISPATCH__NOTE},
 };
 
 #define DISPATCH__TABLE_LEN (sizeof dispatch__table / sizeof dispatch__table[0])

@@ -69,6 +69,7 @@ int handle_document_diagnostic(Server *srv, json_t *params, json_t **result, Han
 
 /* --- workspace index (workspace.c) --- */
 int handle_did_change_watched_files(Server *srv, json_t *params, json_t **result, HandlerError *err);
+int handle_did_change_workspace_folders(Server *srv, json_t *params, json_t **result, HandlerError *err);
 
 /* --- editor features (handlers_hover.c, handlers_actions.c, handlers_tokens.c) --- */
 int handle_hover(Server *srv, json_t *params, json_t **result, HandlerError *err);

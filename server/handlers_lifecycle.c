@@ -16,11 +16,12 @@
 #include "server/workspace.h"
 
 static json_t *lifecycle__capabilities(LiEncoding enc) {
-  json_t *caps = json_pack("{s:s, s:{s:b, s:i, s:{s:b}}, s:{s:s, s:b, s:b}}",
+  json_t *caps = json_pack("{s:s, s:{s:b, s:i, s:{s:b}}, s:{s:s, s:b, s:b}, s:{s:{s:b, s:b}}}",
                    "positionEncoding", enc == LI_UTF8 ? "utf-8" : "utf-16",
                    "textDocumentSync", "openClose", 1, "change", 2, "save", "includeText", 0,
                    "diagnosticProvider", "identifier", "hybridls", "interFileDependencies", 1,
-                   "workspaceDiagnostics", 0);
+                   "workspaceDiagnostics", 0,
+                   "workspace", "workspaceFolders", "supported", 1, "changeNotifications", 1);
   handlers_add_editor_caps(caps);
   return caps;
 }

@@ -103,6 +103,10 @@ struct Workspace {
   char **roots;      /* as given (paths of the folder URIs), for the walk and module names */
   char **real_roots; /* absolute and symlink-free, for the pyproject search */
   size_t root_count;
+  /* Root lists replaced by workspace/didChangeWorkspaceFolders: work on the
+   * pool may still read them, so they are freed with the workspace. */
+  char ***retired;
+  size_t retired_count;
   AnIndex *index;
   uint64_t fingerprint;
   bool dirty; /* puts or removes since the last finalize */
@@ -579,6 +583,125 @@ static void ws__config_changed(Workspace *ws) {
  * Requests and notifications.
  */
 
+/* A root path without trailing slashes, or NULL for a URI that is not a
+ * file URI. New string. */
+static char *ws__root_of_uri(const char *uri) {
+  char *path = uri ? lsp_uri_to_path(uri) : NULL;
+  if (!path) return NULL;
+  char *root = hl_strdup(path);
+  rpc_free(path);
+  size_t len = strlen(root);
+  while (len > 1 && root[len - 1] == '/') root[--len] = '\0';
+  return root;
+}
+
+/* Frees a NULL-terminated list of strings. */
+static void ws__free_list(char **list) {
+  if (!list) return;
+  for (char **p = list; *p; p++) hl_free(*p);
+  hl_free(list);
+}
+
+/* Takes `roots` (count entries, NULL-terminated, owned) and starts a new,
+ * empty index for them: module names depend on the roots, so no summary of
+ * the old index stays valid. The old lists are retired, not freed, while
+ * work on the pool may still read them. */
+static void ws__set_roots(Workspace *ws, char **roots, size_t count) {
+  if (ws->roots) {
+    ws->retired = hl_realloc(ws->retired, (ws->retired_count + 2) * sizeof *ws->retired);
+    ws->retired[ws->retired_count++] = ws->roots;
+    ws->retired[ws->retired_count++] = ws->real_roots;
+  }
+  ws->roots = roots;
+  ws->root_count = count;
+  ws->real_roots = hl_calloc(count + 1, sizeof *ws->real_roots);
+  for (size_t i = 0; i < count; i++) ws->real_roots[i] = pyproject_abspath(roots[i]);
+  an_index_free(ws->index);
+  ws->index = an_index_new((const char *const *)ws->roots, ws->root_count);
+  if (!ws->index || an_index_finalize(ws->index) != 0) ws__oom();
+  ws->fingerprint = an_index_fingerprint(ws->index);
+}
+
+static void ws__on_resummarise_timer(uv_timer_t *timer);
+
+/* After new roots: every file is read again (or its open text summarised
+ * again), and the open documents are analysed against the new index. */
+static void ws__restart(Workspace *ws) {
+  for (const StrMapEntry *e = strmap_next(&ws->files, NULL); e; e = strmap_next(&ws->files, e)) {
+    WsFile *f = e->value;
+    f->gen++;
+    if (f->job && f->job->submitted) uv_cancel((uv_req_t *)&f->job->req);
+    f->indexed = f->from_disk = f->open_summarised = false;
+    f->stale = f->open && f->uri;
+  }
+  pyproject_cache_clear(ws->configs);
+  uv_timer_start(&ws->resummarise_timer, ws__on_resummarise_timer, 0, 0);
+  docstore_settings_changed(server_docs(ws->srv));
+  ws->initial_done = false;
+  if (ws->root_count) ws__start_walk(ws);
+  else ws__scan_check_done(ws);
+}
+
+int handle_did_change_workspace_folders(Server *srv, json_t *params, json_t **result, HandlerError *err) {
+  (void)result;
+  Workspace *ws = server_workspace(srv);
+  LspError lerr;
+  json_t *added, *removed;
+  if (lsp_get_array(params, "event.added", &added, &lerr) != 0 ||
+      lsp_get_array(params, "event.removed", &removed, &lerr) != 0)
+    return handler_invalid_params(err, &lerr);
+  json_t *lists[2] = {added, removed};
+  for (int k = 0; k < 2; k++) {
+    size_t i;
+    json_t *folder;
+    json_array_foreach(lists[k], i, folder) {
+      const char *uri;
+      if (lsp_get_string(folder, "uri", &uri, &lerr) != 0) {
+        lsp_error_prefix(&lerr, "event.%s[%zu]", k ? "removed" : "added", i);
+        return handler_invalid_params(err, &lerr);
+      }
+    }
+  }
+  if (ws->closing) return 0;
+  size_t cap = ws->root_count + json_array_size(added) + 1, count = 0;
+  char **roots = hl_calloc(cap, sizeof *roots);
+  for (size_t i = 0; i < ws->root_count; i++) {
+    bool gone = false;
+    size_t k;
+    json_t *folder;
+    json_array_foreach(removed, k, folder) {
+      char *root = ws__root_of_uri(json_string_value(json_object_get(folder, "uri")));
+      gone = gone || (root && strcmp(root, ws->roots[i]) == 0);
+      hl_free(root);
+    }
+    if (!gone) roots[count++] = hl_strdup(ws->roots[i]);
+  }
+  size_t k;
+  json_t *folder;
+  json_array_foreach(added, k, folder) {
+    char *root = ws__root_of_uri(json_string_value(json_object_get(folder, "uri")));
+    bool dup = !root;
+    for (size_t i = 0; root && i < count && !dup; i++) dup = strcmp(roots[i], root) == 0;
+    if (dup) {
+      if (!root) hl_log(HL_LOG_WARN, "workspace folder %zu: not a file URI: ignored", k);
+      hl_free(root);
+      continue;
+    }
+    roots[count++] = root;
+  }
+  bool same = count == ws->root_count;
+  for (size_t i = 0; same && i < count; i++) same = strcmp(roots[i], ws->roots[i]) == 0;
+  if (same) {
+    ws__free_list(roots);
+    return 0;
+  }
+  hl_log(HL_LOG_INFO, "workspace folders changed: %zu roots", count);
+  ws__set_roots(ws, roots, count);
+  if (ws->started) ws__restart(ws);
+  return 0;
+}
+
+
 void workspace_initialize(Workspace *ws, json_t *params) {
   LspError lerr;
   json_t *folders = NULL;
@@ -594,46 +717,22 @@ void workspace_initialize(Workspace *ws, json_t *params) {
   if (lsp_opt_string(params, "rootPath", &root_path, &lerr) < 0) root_path = NULL;
 
   size_t n = folders ? json_array_size(folders) : 0;
-  char **roots = hl_calloc(n + 1, sizeof *roots);
+  char **roots = hl_calloc(n + 2, sizeof *roots);
   size_t count = 0;
   for (size_t i = 0; i < n; i++) {
-    const char *uri = json_string_value(json_object_get(json_array_get(folders, i), "uri"));
-    char *path = uri ? lsp_uri_to_path(uri) : NULL;
-    if (!path) {
-      hl_log(HL_LOG_WARN, "workspaceFolders[%zu]: not a file URI: ignored", i);
-      continue;
-    }
-    roots[count++] = hl_strdup(path);
-    rpc_free(path);
+    char *root = ws__root_of_uri(json_string_value(json_object_get(json_array_get(folders, i), "uri")));
+    if (!root) hl_log(HL_LOG_WARN, "workspaceFolders[%zu]: not a file URI: ignored", i);
+    else roots[count++] = root;
   }
-  if (!count && !folders && root_uri) {
-    char *path = lsp_uri_to_path(root_uri);
-    if (path) {
-      roots[count++] = hl_strdup(path);
-      rpc_free(path);
-    }
+  if (!count && !folders && root_uri && (roots[count] = ws__root_of_uri(root_uri))) count++;
+  if (!count && !folders && !root_uri && root_path && root_path[0] == '/') {
+    char *root = hl_strdup(root_path);
+    size_t len = strlen(root);
+    while (len > 1 && root[len - 1] == '/') root[--len] = '\0';
+    roots[count++] = root;
   }
-  if (!count && !folders && !root_uri && root_path && root_path[0] == '/') roots[count++] = hl_strdup(root_path);
-  for (size_t i = 0; i < count; i++) {
-    size_t len = strlen(roots[i]);
-    while (len > 1 && roots[i][len - 1] == '/') roots[i][--len] = '\0';
-  }
-
-  for (size_t i = 0; i < ws->root_count; i++) {
-    hl_free(ws->roots[i]);
-    hl_free(ws->real_roots[i]);
-  }
-  hl_free(ws->roots);
-  hl_free(ws->real_roots);
-  ws->roots = roots;
-  ws->root_count = count;
-  ws->real_roots = hl_calloc(count + 1, sizeof *ws->real_roots);
-  for (size_t i = 0; i < count; i++) ws->real_roots[i] = pyproject_abspath(roots[i]);
   /* Nothing is indexed before `initialize`: start over with these roots. */
-  an_index_free(ws->index);
-  ws->index = an_index_new((const char *const *)ws->roots, ws->root_count);
-  if (!ws->index || an_index_finalize(ws->index) != 0) ws__oom();
-  ws->fingerprint = an_index_fingerprint(ws->index);
+  ws__set_roots(ws, roots, count);
 }
 
 static void ws__on_registered(Server *srv, json_t *result, json_t *error) {
@@ -893,12 +992,10 @@ static void ws__release(Workspace *ws) {
   strmap_deinit(&ws->shown);
   pyproject_cache_free(ws->configs);
   an_index_free(ws->index);
-  for (size_t i = 0; i < ws->root_count; i++) {
-    hl_free(ws->roots[i]);
-    hl_free(ws->real_roots[i]);
-  }
-  hl_free(ws->roots);
-  hl_free(ws->real_roots);
+  ws__free_list(ws->roots);
+  ws__free_list(ws->real_roots);
+  for (size_t i = 0; i < ws->retired_count; i++) ws__free_list(ws->retired[i]);
+  hl_free(ws->retired);
   hl_free(ws);
 }
 

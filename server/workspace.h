@@ -17,12 +17,17 @@
  *     changed files are summarised again on the pool, deleted ones leave the
  *     index; a pyproject.toml event re-reads the configuration, re-analyses
  *     the open documents and reconciles the index with a new walk.
- *   - Open documents: each analysis of a new text first replaces the file's
- *     summary with one of the open text (on the loop thread: open documents
- *     are small and the analysis that follows is linear anyway), and so does
- *     didSave. An open document's summary wins over the file on disk; on
- *     didClose the file is read from disk again (or leaves the index when it
- *     is outside the roots, excluded, or gone).
+ *   - Open documents: the summary of an open text replaces the file's
+ *     after WS__RESUMMARISE_MS without a new text (built on the pool from a
+ *     copy of the text, so neither opening nor typing waits for it; opening
+ *     a file whose text the index already has from disk costs nothing), and
+ *     at once on didSave. An open document's summary wins over the file on
+ *     disk; on didClose the file is read from disk again (or leaves the
+ *     index when it is outside the roots, excluded, or gone).
+ *   - workspace/didChangeWorkspaceFolders (advertised in the server's
+ *     capabilities): new roots start a new index, since module names depend
+ *     on the roots; every file is read again and the open documents are
+ *     analysed again against it.
  *   - After every change the index is finalized (once per loop turn, or at
  *     the end of the initial scan, or right before an analysis that needs
  *     it), and when an_index_fingerprint moved the other open documents are
