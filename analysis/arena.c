@@ -27,7 +27,9 @@ void an_arena_free(AnArena *a) {
   a->head = NULL;
 }
 
-void *an_arena_alloc(AnArena *a, size_t size) {
+/* Uninitialised memory, for callers that overwrite all of it (copies, and
+ * vectors, whose elements are zeroed one by one as they are pushed). */
+static void *arena__alloc_raw(AnArena *a, size_t size) {
   size = (size + 7u) & ~(size_t)7u;
   AnArenaBlock *b = a->head;
   if (!b || b->size - b->used < size) {
@@ -52,12 +54,18 @@ void *an_arena_alloc(AnArena *a, size_t size) {
   }
   void *p = b->data + b->used;
   b->used += size;
-  memset(p, 0, size);
+  return p;
+}
+
+void *an_arena_alloc(AnArena *a, size_t size) {
+  size = (size + 7u) & ~(size_t)7u;
+  void *p = arena__alloc_raw(a, size);
+  if (p) memset(p, 0, size);
   return p;
 }
 
 char *an_arena_strndup(AnArena *a, const char *s, size_t n) {
-  char *p = an_arena_alloc(a, n + 1);
+  char *p = arena__alloc_raw(a, n + 1);
   if (!p) return NULL;
   memcpy(p, s, n);
   p[n] = '\0';
@@ -77,6 +85,16 @@ char *an_arena_vprintf(AnArena *a, const char *fmt, va_list ap) {
   return p;
 }
 
+char *an_arena_cat(AnArena *a, const char *s1, size_t n1, const char *s2, size_t n2, const char *s3, size_t n3) {
+  char *p = arena__alloc_raw(a, n1 + n2 + n3 + 1);
+  if (!p) return NULL;
+  memcpy(p, s1, n1);
+  memcpy(p + n1, s2, n2);
+  memcpy(p + n1 + n2, s3, n3);
+  p[n1 + n2 + n3] = '\0';
+  return p;
+}
+
 char *an_arena_printf(AnArena *a, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -88,7 +106,7 @@ char *an_arena_printf(AnArena *a, const char *fmt, ...) {
 void *an_vec_push(AnArena *a, AnVec *v, size_t elem) {
   if (v->count == v->cap) {
     uint32_t cap = v->cap ? v->cap * 2 : 8;
-    void *items = an_arena_alloc(a, (size_t)cap * elem);
+    void *items = arena__alloc_raw(a, (size_t)cap * elem);
     if (!items) return NULL;
     if (v->count) memcpy(items, v->items, (size_t)v->count * elem);
     v->items = items;

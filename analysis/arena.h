@@ -33,6 +33,9 @@ char *an_arena_strndup(AnArena *a, const char *s, size_t n);
 char *an_arena_strdup(AnArena *a, const char *s);
 char *an_arena_printf(AnArena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *an_arena_vprintf(AnArena *a, const char *fmt, va_list ap);
+/* s1 s2 s3 concatenated (lengths in bytes, each part may be empty): the hot
+ * joins ("base.attr", qualified names) without printf's parsing. */
+char *an_arena_cat(AnArena *a, const char *s1, size_t n1, const char *s2, size_t n2, const char *s3, size_t n3);
 
 /* A growable array in an arena: `items` of `count` elements of size
  * `elem`. Growing copies into a larger block (the old one stays until the

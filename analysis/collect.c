@@ -196,7 +196,7 @@ static void collect__import_from(Collector *c, TSNode n) {
     uint32_t nlen, alen;
     const char *nt = an_text(c->m->src, name, &nlen);
     const char *at = an_text(c->m->src, alias, &alen);
-    char *target = an_arena_printf(&c->m->arena, "%.*s.%.*s", (int)mlen, mod, (int)nlen, nt);
+    char *target = an_arena_cat(&c->m->arena, mod, strnlen(mod, mlen), ".", 1, nt, strnlen(nt, nlen));
     if (target) collect__import(c, at, alen, target, strlen(target), item);
   }
   if (mlen && (an_dotted_has_prefix(an_canonical(&c->m->arena, mod, mlen), "tensorflow") ||
@@ -350,7 +350,7 @@ static const char *collect__qualname(Collector *c, const char *name) {
    * COLLECT__QUALNAME_MAX bytes the outer part is elided ("...inner"); no
    * real program nests that deep. */
   if (prefix && strlen(prefix) > COLLECT__QUALNAME_MAX) prefix = "...";
-  return prefix ? an_arena_printf(&m->arena, "%s.%s", prefix, name) : name;
+  return prefix ? an_arena_cat(&m->arena, prefix, strlen(prefix), ".", 1, name, strlen(name)) : name;
 }
 
 static bool collect__is_staticmethod(Collector *c, TSNode decorated) {
@@ -444,6 +444,7 @@ static void collect__call(Collector *c, TSNode n) {
   call->ctx = c->ctx;
   call->callee = -1;
   TSNode fn = an_field(c->l, n, AN_FIELD_function);
+  call->fn = fn;
   if (an_sym(c->l, fn) == AN_SYM_attribute) {
     TSNode attr = an_field(c->l, fn, AN_FIELD_attribute);
     call->object = an_field(c->l, fn, AN_FIELD_object);
@@ -549,13 +550,31 @@ static void collect__names_statement(Collector *c, TSNode n) {
   }
 }
 
+/* A chain of plain names (`tf.nn.relu`) holds nothing the walk records, so
+ * its subtree need not be stepped through. A comment or an error inside the
+ * chain would be an extra child, hence the child count. */
+static bool collect__plain_attribute(const AnLang *l, TSNode n) {
+  AnSym s;
+  while ((s = an_sym(l, n)) == AN_SYM_attribute) {
+    if (ts_node_child_count(n) != 3) return false;
+    n = ts_node_child(n, 0);
+  }
+  return s == AN_SYM_identifier;
+}
+
+/* Called for named nodes only (an_walk_named): no anonymous token starts a
+ * record, and skipping them (or a subtree without records) only delays
+ * frame syncs to the next node visited, which yields the same context. */
 static bool collect__visit(TSNode n, void *ctx) {
   Collector *c = ctx;
   if (c->failed || c->m->arena.failed) return false;
   collect__sync(c, ts_node_start_byte(n));
-  if (!ts_node_is_named(n)) return false;
   const AnLang *l = c->l;
   switch (an_sym(l, n)) {
+  case AN_SYM_identifier:
+    return false;
+  case AN_SYM_attribute:
+    return !collect__plain_attribute(l, n);
   case AN_SYM_import_statement:
     collect__import_statement(c, n);
     return false;
@@ -661,7 +680,7 @@ int an_collect(AnModel *m) {
   c.l = m->lang;
   c.ctx.func = -1;
   c.ctx.cls = -1;
-  an_walk(m->root, collect__visit, &c);
+  an_walk_named(m->root, collect__visit, &c);
   an_free(c.frames);
   return (c.failed || m->arena.failed) ? -1 : 0;
 }

@@ -459,15 +459,14 @@ int an_graph_build(AnModel *m) {
     return -1;
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    TSNode fn = an_field(m->lang, c->node, AN_FIELD_function);
-    c->dotted = an_dotted(m, fn, c->ctx.func);
+    c->dotted = an_dotted(m, c->fn, c->ctx.func);
   }
   for (uint32_t i = 0; i < m->funcs.count; i++) graph__decorators(m, (int)i);
   graph__wrapper_calls(m);
   graph__keras(m);
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    c->callee = an_resolve_function(m, an_field(m->lang, c->node, AN_FIELD_function), c->ctx.func);
+    c->callee = an_resolve_function(m, c->fn, c->ctx.func);
   }
   an_params_infer(m);
   GraphQueue q = {an_arena_alloc(&m->arena, sizeof(int) * (m->funcs.count + 1)), 0, 0};

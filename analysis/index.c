@@ -319,6 +319,18 @@ const char *const *an_index_roots(const AnIndex *index, size_t *count) {
   return (const char *const *)index->roots;
 }
 
+/* "module.rest" into key[cap]; its length, or -1 when it does not fit (as
+ * snprintf's truncation was treated). Called per function and per call, so
+ * without printf. */
+static int index__key(char *key, size_t cap, const char *module, const char *rest) {
+  size_t ml = strlen(module), rl = strlen(rest);
+  if (ml + 1 + rl >= cap) return -1;
+  memcpy(key, module, ml);
+  key[ml] = '.';
+  memcpy(key + ml + 1, rest, rl + 1);
+  return (int)(ml + 1 + rl);
+}
+
 /* Global node of a canonical dotted callee: the longest module prefix that
  * names an indexed module (exactly, or as a dotted suffix of one, since a
  * workspace root may sit above the import root), the rest a qualname. */
@@ -331,8 +343,8 @@ static int index__resolve(const AnIndex *x, const char *dotted) {
     if (e < 0) continue;
     const AnSummary *s = x->entries[e].summary;
     char key[1024];
-    int n = snprintf(key, sizeof key, "%s.%s", s->module, dotted + cut + 1);
-    if (n <= 0 || (size_t)n >= sizeof key) return -1;
+    int n = index__key(key, sizeof key, s->module, dotted + cut + 1);
+    if (n < 0) return -1;
     return an_hash_get(&x->by_name, -1, key, (uint32_t)n);
   }
   return -1;
@@ -552,8 +564,8 @@ int an_index_finalize(AnIndex *index) {
 static int index__node(const AnIndex *x, const char *module, const char *qualname) {
   if (!x->finalized || !module) return -1;
   char key[1024];
-  int n = snprintf(key, sizeof key, "%s.%s", module, qualname);
-  if (n <= 0 || (size_t)n >= sizeof key) return -1;
+  int n = index__key(key, sizeof key, module, qualname);
+  if (n < 0) return -1;
   return an_hash_get(&x->by_name, -1, key, (uint32_t)n);
 }
 

@@ -526,7 +526,7 @@ static int kinds__param_for_pos(const AnFunc *f, uint32_t pos, bool bound_self) 
 static void kinds__call_site(AnModel *m, AnCall *c, AnKind *acc, bool *seen) {
   const AnLang *l = m->lang;
   AnFunc *f = AN_FUNC(m, c->callee);
-  TSNode fn = an_field(l, c->node, AN_FIELD_function);
+  TSNode fn = c->fn;
   bool bound_self = an_sym(l, fn) == AN_SYM_attribute;
   TSNode args = an_field(l, c->node, AN_FIELD_arguments);
   if (ts_node_is_null(args) || an_sym(l, args) != AN_SYM_argument_list) return;

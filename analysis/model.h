@@ -124,6 +124,8 @@ typedef struct AnCtx {
 
 typedef struct AnCall {
   TSNode node;
+  TSNode fn; /* the callee expression (node's `function` field), kept
+                because field lookups are costly and many passes need it */
   AnCtx ctx;
   const char *dotted; /* callee as a canonical dotted name, or NULL */
   const char *method; /* for `obj.m(...)`: "m" */
@@ -220,6 +222,10 @@ struct AnModel {
   const AnEdit *fix_all;
   uint32_t fix_all_count;
   bool fix_all_built;
+  /* Where a fix inserts `import sys` (trace_effects.c): every print fix of
+   * a module asks, and finding it scans the top-level statements. */
+  uint32_t import_anchor;
+  bool import_anchor_known;
 };
 
 #define AN_FUNC(m, i) (&AN_VEC_AT((m)->funcs, AnFunc, (i)))

@@ -19,9 +19,14 @@ static const struct {
     {"keras.api._v2.keras", "keras"},
 };
 
+/* One pass, no strlen: rules test every call's name against prefix tables,
+ * and most names differ from a prefix in the first bytes. */
 bool an_dotted_has_prefix(const char *dotted, const char *prefix) {
-  size_t n = strlen(prefix);
-  return strncmp(dotted, prefix, n) == 0 && (dotted[n] == '\0' || dotted[n] == '.');
+  while (*prefix && *dotted == *prefix) {
+    dotted++;
+    prefix++;
+  }
+  return *prefix == '\0' && (*dotted == '\0' || *dotted == '.');
 }
 
 static bool names__prefix_n(const char *s, size_t len, const char *prefix) {
@@ -34,7 +39,8 @@ const char *an_canonical(AnArena *a, const char *dotted, size_t len) {
     const char *from = names__rewrites[i].from;
     if (names__prefix_n(dotted, len, from)) {
       size_t flen = strlen(from);
-      return an_arena_printf(a, "%s%.*s", names__rewrites[i].to, (int)(len - flen), dotted + flen);
+      const char *to = names__rewrites[i].to;
+      return an_arena_cat(a, to, strlen(to), dotted + flen, strnlen(dotted + flen, len - flen), "", 0);
     }
   }
   return an_arena_strndup(a, dotted, len);
@@ -84,7 +90,7 @@ static const char *names__identifier(AnModel *m, TSNode id, int func) {
     return AN_VEC_AT(m->imports, AnImport, imp).target;
   }
   if (an_hash_get(&m->module_names, -1, t, len) != -1) return NULL;
-  if (names__is_builtin(t, len)) return an_arena_printf(&m->arena, "builtins.%.*s", (int)len, t);
+  if (names__is_builtin(t, len)) return an_arena_cat(&m->arena, "builtins.", 9, t, len, "", 0);
   return NULL;
 }
 
@@ -101,7 +107,7 @@ const char *an_dotted(AnModel *m, TSNode expr, int func) {
   uint32_t alen;
   const char *at = an_text(m->src, attr, &alen);
   size_t blen = strlen(base);
-  char *joined = an_arena_printf(&m->arena, "%s.%.*s", base, (int)alen, at);
+  char *joined = an_arena_cat(&m->arena, base, blen, ".", 1, at, strnlen(at, alen));
   if (!joined) return NULL;
   /* Re-canonicalise: `tf.compat.v1.x` only becomes canonical once joined. */
   if (names__prefix_n(joined, blen + 1 + alen, "tensorflow.compat") ||

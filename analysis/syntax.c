@@ -144,22 +144,37 @@ TSNode an_call_kwarg(const AnLang *l, const char *src, TSNode call, const char *
   return none;
 }
 
+/* Moves the cursor to the next node in document order whose subtree has not
+ * been skipped; `depth` counts levels below the walk's root so the walk ends
+ * on returning to it without comparing nodes. False when the walk is over. */
+static bool syntax__advance(TSTreeCursor *c, uint32_t *depth, bool descend) {
+  if (descend && ts_tree_cursor_goto_first_child(c)) {
+    ++*depth;
+    return true;
+  }
+  while (*depth) {
+    if (ts_tree_cursor_goto_next_sibling(c)) return true;
+    ts_tree_cursor_goto_parent(c);
+    --*depth;
+  }
+  return false;
+}
+
 void an_walk(TSNode root, AnVisitFn fn, void *ctx) {
   TSTreeCursor c = ts_tree_cursor_new(root);
+  uint32_t depth = 0;
   bool descend = fn(root, ctx);
-  for (;;) {
-    if (descend && ts_tree_cursor_goto_first_child(&c)) {
-      descend = fn(ts_tree_cursor_current_node(&c), ctx);
-      continue;
-    }
-    for (;;) {
-      if (ts_tree_cursor_goto_next_sibling(&c)) break;
-      if (!ts_tree_cursor_goto_parent(&c) ||
-          ts_node_eq(ts_tree_cursor_current_node(&c), root)) {
-        ts_tree_cursor_delete(&c);
-        return;
-      }
-    }
-    descend = fn(ts_tree_cursor_current_node(&c), ctx);
+  while (syntax__advance(&c, &depth, descend)) descend = fn(ts_tree_cursor_current_node(&c), ctx);
+  ts_tree_cursor_delete(&c);
+}
+
+void an_walk_named(TSNode root, AnVisitFn fn, void *ctx) {
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  uint32_t depth = 0;
+  bool descend = ts_node_is_named(root) && fn(root, ctx);
+  while (syntax__advance(&c, &depth, descend)) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    descend = ts_node_is_named(n) && fn(n, ctx);
   }
+  ts_tree_cursor_delete(&c);
 }

@@ -98,5 +98,9 @@ uint32_t an_call_argc(const AnLang *l, TSNode call);
  * document order, iteratively; fn returns false to skip a node's children. */
 typedef bool (*AnVisitFn)(TSNode node, void *ctx);
 void an_walk(TSNode root, AnVisitFn fn, void *ctx);
+/* As an_walk, but fn only sees named nodes: anonymous tokens (punctuation,
+ * keywords) are stepped over without building a node for the visitor, and
+ * their children, if any, are skipped. */
+void an_walk_named(TSNode root, AnVisitFn fn, void *ctx);
 
 #endif

@@ -180,6 +180,7 @@ void doc_trim(Doc *doc) {
   if (doc->cap > (size_t)doc->len + 1) {
     doc->cap = (size_t)doc->len + 1;
     doc->text = hl_realloc(doc->text, doc->cap);
+    doc__reindex(doc); /* the index borrows the text, which may have moved */
   }
 }
 

@@ -55,6 +55,7 @@ static bool effects__has_sys_import(AnModel *m) {
 /* Byte offset where a new top-level import can go: after the last
  * top-level import statement (or at the start). */
 static uint32_t effects__import_anchor(AnModel *m) {
+  if (m->import_anchor_known) return m->import_anchor;
   /* A cursor, not ts_node_named_child(root, i), which walks the children
    * from the first each time: the loop would be quadratic in the number of
    * top-level statements. */
@@ -70,6 +71,8 @@ static uint32_t effects__import_anchor(AnModel *m) {
     } while (ts_tree_cursor_goto_next_sibling(&cur));
   }
   ts_tree_cursor_delete(&cur);
+  m->import_anchor = at;
+  m->import_anchor_known = true;
   return at;
 }
 

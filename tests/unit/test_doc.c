@@ -350,6 +350,7 @@ TEST(trim_drops_tree_and_model) {
   ASSERT_EQ_INT(doc_version(doc), 3);
   expect_text(doc, S("def f(x):\n    return x\n"));
   ASSERT_EQ_INT(line_index_line_count(doc_lines(doc)), 3);
+  ASSERT_EQ_INT(line_index_line_end(doc_lines(doc), 0), 9); /* reads the (moved) text */
   DocRange r = range(1, 12, 1, 12);
   doc_apply_change(doc, &r, S(" * 2"), LI_UTF16);
   doc_reparse(doc, parser);
