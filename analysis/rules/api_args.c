@@ -70,6 +70,7 @@ static void args__arity(AnModel *m, int fi) {
   TSNode sig = an_unparen(m->lang, f->tf.input_signature);
   AnSym s = an_sym(m->lang, sig);
   if (s != AN_SYM_list && s != AN_SYM_tuple) return;
+  if (an_signature_malformed(m, sig, an_func_at(m, sig))) return;
   uint32_t specs = 0, n = ts_node_named_child_count(sig);
   for (uint32_t i = 0; i < n; i++) {
     AnSym es = an_sym(m->lang, ts_node_named_child(sig, i));

@@ -50,4 +50,9 @@ void an_remove_statement_fix(AnModel *m, AnFinding *f, TSNode call, const char *
 /* True for calls that are the expression of a decorator. */
 bool an_is_decorator_call(AnModel *m, TSNode call);
 
+/* rules/tf_args.c: true when a literal input_signature list/tuple has
+ * entries TensorFlow rejects before it compares the count with the
+ * parameters (HY304 reports them, HY301 then stays quiet). */
+bool an_signature_malformed(AnModel *m, TSNode sig, int func);
+
 #endif

@@ -218,10 +218,59 @@ TEST(fix_hy210_unstack) {
              "    return a + b\n");
 }
 
+TEST(fix_hy304_wrap_spec) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function(input_signature=tf.TensorSpec([None], tf.float32))\n"
+             "def f(x):\n    return x\n",
+             AN_RULE_INPUT_SIGNATURE_MALFORMED, "Wrap the spec in a list", true,
+             "import tensorflow as tf\n\n\n@tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])\n"
+             "def f(x):\n    return x\n");
+}
+
 TEST(fix_hy305_rename) {
   expect_fix("import tensorflow as tf\n\n\n@tf.function(experimental_relax_shapes=True)\ndef f(x):\n    return x\n",
              AN_RULE_DEPRECATED_TF_FUNCTION_ARG, "Rename to reduce_retracing", false,
              "import tensorflow as tf\n\n\n@tf.function(reduce_retracing=True)\ndef f(x):\n    return x\n");
+}
+
+TEST(fix_hy307_rename_keyword) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function(input_signatures=[tf.TensorSpec([None])], jit_compile=True)\n"
+             "def f(x):\n    return x\n",
+             AN_RULE_TF_FUNCTION_ARG_MISUSE, "Rename to input_signature", true,
+             "import tensorflow as tf\n\n\n@tf.function(input_signature=[tf.TensorSpec([None])], jit_compile=True)\n"
+             "def f(x):\n    return x\n");
+}
+
+TEST(fix_hy307_list_as_signature) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function([tf.TensorSpec([None])], autograph=False)\ndef f(x):\n    return x\n",
+             AN_RULE_TF_FUNCTION_ARG_MISUSE, "Pass it as input_signature", true,
+             "import tensorflow as tf\n\n\n@tf.function(input_signature=[tf.TensorSpec([None])], autograph=False)\n"
+             "def f(x):\n    return x\n");
+}
+
+TEST(fix_hy307_spec_as_signature) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function(tf.TensorSpec([None]))\ndef f(x):\n    return x\n",
+             AN_RULE_TF_FUNCTION_ARG_MISUSE, "Pass it as input_signature", true,
+             "import tensorflow as tf\n\n\n@tf.function(input_signature=[tf.TensorSpec([None])])\ndef f(x):\n    return x\n");
+}
+
+/* A rename into a deprecated keyword trades the TypeError for HY305's
+ * warning: offered, never applied by fix-all. */
+TEST(fix_hy307_deprecated_target_offered) {
+  Fx fx;
+  fx_open(&fx, "import tensorflow as tf\n\n\n@tf.function(experimental_relax_shape=True)\ndef f(x):\n    return x\n");
+  uint32_t nf, na, n;
+  const AnFinding *fs = an_model_findings(fx.model, &nf);
+  ASSERT_EQ_INT(nf, 1);
+  ASSERT_EQ_INT(fs[0].rule, AN_RULE_TF_FUNCTION_ARG_MISUSE);
+  const AnAction *acts = an_model_actions(fx.model, fs[0].start, fs[0].end, &na);
+  const AnAction *act = NULL;
+  for (uint32_t i = 0; i < na && !act; i++)
+    if (strcmp(acts[i].title, "Rename to experimental_relax_shapes") == 0) act = &acts[i];
+  ASSERT(act != NULL);
+  ASSERT_EQ_INT(act->safe, false);
+  an_model_fix_all(fx.model, &n);
+  ASSERT_EQ_INT(n, 0);
+  fx_close(&fx);
 }
 
 TEST(fix_hy306_rename) {
@@ -559,7 +608,9 @@ TEST(graph_spans) {
 }
 
 TEST_MAIN(fix_hy101_tf_constant, fix_hy105_hoist, fix_hy107_wrap_once, fix_hy201_tf_print, fix_hy207_drop_numpy,
-          fix_hy208_tf_math, fix_hy209_graph_assert, fix_hy210_unstack, fix_hy305_rename, fix_hy306_rename,
+          fix_hy208_tf_math, fix_hy209_graph_assert, fix_hy210_unstack, fix_hy304_wrap_spec, fix_hy305_rename,
+          fix_hy307_rename_keyword, fix_hy307_list_as_signature, fix_hy307_spec_as_signature,
+          fix_hy307_deprecated_target_offered, fix_hy306_rename,
           fix_hy401_guard, fix_hy502_remove_breakpoint, fix_all_combined, fix_all_skips_unsafe, suppress_adds_comment,
           suppress_extends_directive, suppress_after_other_comment, suppress_multiline_string, refactor_hybridize,
           refactor_hybridize_keeps_outer_decorator, refactor_hybridize_module_alias, refactor_dehybridize_side_effects,
