@@ -50,4 +50,8 @@ void an_remove_statement_fix(AnModel *m, AnFinding *f, TSNode call, const char *
 /* True for calls that are the expression of a decorator. */
 bool an_is_decorator_call(AnModel *m, TSNode call);
 
+/* True for the Python I/O calls HY206 reports: logging, warnings, file and
+ * stream writes (rules/trace_effects.c). */
+bool an_is_python_io_call(AnModel *m, const AnCall *c);
+
 #endif
