@@ -54,5 +54,8 @@ bool an_is_decorator_call(AnModel *m, TSNode call);
  * entries TensorFlow rejects before it compares the count with the
  * parameters (HY304 reports them, HY301 then stays quiet). */
 bool an_signature_malformed(AnModel *m, TSNode sig, int func);
+/* True for the Python I/O calls HY206 reports: logging, warnings, file and
+ * stream writes (rules/trace_effects.c). */
+bool an_is_python_io_call(AnModel *m, const AnCall *c);
 
 #endif

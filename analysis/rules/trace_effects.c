@@ -568,6 +568,8 @@ static bool effects__is_io(AnModel *m, const AnCall *c) {
   return false;
 }
 
+bool an_is_python_io_call(AnModel *m, const AnCall *c) { return effects__is_io(m, c); }
+
 void an_check_HY206(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);

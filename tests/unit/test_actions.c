@@ -279,6 +279,14 @@ TEST(fix_hy306_rename) {
              "import tensorflow as tf\n\ntf.config.run_functions_eagerly(False)\n");
 }
 
+TEST(fix_hy308_call_model) {
+  expect_fix("import tensorflow as tf\n\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n\n\n"
+             "@tf.function\ndef serve(x):\n    return model.predict(x, verbose=0)\n",
+             AN_RULE_KERAS_ENDPOINT_IN_GRAPH, "Call the model directly: model(x, training=False)", false,
+             "import tensorflow as tf\n\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n\n\n"
+             "@tf.function\ndef serve(x):\n    return model(x, training=False)\n");
+}
+
 TEST(fix_hy401_guard) {
   expect_fix("import tensorflow as tf\n\n\nclass Scaler(tf.Module):\n    @tf.function\n    def __call__(self, x):\n"
              "        self.scale = tf.Variable(tf.ones([3]))\n        return x * self.scale\n",
@@ -610,7 +618,7 @@ TEST(graph_spans) {
 TEST_MAIN(fix_hy101_tf_constant, fix_hy105_hoist, fix_hy107_wrap_once, fix_hy201_tf_print, fix_hy207_drop_numpy,
           fix_hy208_tf_math, fix_hy209_graph_assert, fix_hy210_unstack, fix_hy304_wrap_spec, fix_hy305_rename,
           fix_hy307_rename_keyword, fix_hy307_list_as_signature, fix_hy307_spec_as_signature,
-          fix_hy307_deprecated_target_offered, fix_hy306_rename,
+          fix_hy307_deprecated_target_offered, fix_hy306_rename, fix_hy308_call_model,
           fix_hy401_guard, fix_hy502_remove_breakpoint, fix_all_combined, fix_all_skips_unsafe, suppress_adds_comment,
           suppress_extends_directive, suppress_after_other_comment, suppress_multiline_string, refactor_hybridize,
           refactor_hybridize_keeps_outer_decorator, refactor_hybridize_module_alias, refactor_dehybridize_side_effects,
