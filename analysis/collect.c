@@ -625,6 +625,9 @@ static bool collect__visit(TSNode n, void *ctx) {
   case AN_SYM_assert_statement:
     collect__site(c, AN_SITE_ASSERT, n);
     break;
+  case AN_SYM_try_statement:
+    collect__site(c, AN_SITE_TRY, n);
+    break;
   case AN_SYM_list_comprehension:
   case AN_SYM_set_comprehension:
   case AN_SYM_dictionary_comprehension:

@@ -146,6 +146,7 @@ typedef enum AnSiteKind {
   AN_SITE_YIELD,
   AN_SITE_GLOBAL,     /* global / nonlocal statement */
   AN_SITE_RETURN,
+  AN_SITE_TRY,        /* try statement */
 } AnSiteKind;
 
 typedef struct AnSite {

@@ -175,3 +175,52 @@ void an_remove_statement_fix(AnModel *m, AnFinding *f, TSNode call, const char *
   else
     an_fix_edit(m, fix, ls, le, "");
 }
+
+AnAutographOff an_autograph_off(const AnModel *m, int func, int *source) {
+  if (source) *source = -1;
+  for (int f = func; f >= 0;) {
+    const AnFunc *fn = &AN_VEC_AT(m->funcs, AnFunc, f);
+    if (fn->autograph) return AN_AG_CONVERTED;
+    if (fn->do_not_convert) {
+      if (source) *source = f;
+      return AN_AG_OFF_DO_NOT_CONVERT;
+    }
+    if (fn->is_generator) return AN_AG_OFF_OTHER;
+    if (fn->graph_from < 0) {
+      if (fn->root != AN_ROOT_HYBRID || fn->tf.autograph != 0) return AN_AG_OFF_OTHER;
+      if (source) *source = f;
+      return AN_AG_OFF_FLAG;
+    }
+    /* Off here but on in the caller: the function itself is one AutoGraph
+     * skips (a constructor, an iterator or context-manager method). */
+    if (AN_VEC_AT(m->funcs, AnFunc, fn->graph_from).autograph) return AN_AG_OFF_OTHER;
+    f = fn->graph_from;
+  }
+  return AN_AG_CONVERTED;
+}
+
+TSNode an_autograph_off_node(AnModel *m, int source, AnAutographOff why) {
+  TSNode none = {{0}, NULL, NULL};
+  if (source < 0) return none;
+  AnFunc *f = AN_FUNC(m, source);
+  if (why == AN_AG_OFF_FLAG) {
+    TSNode v = ts_node_is_null(f->tf.call) ? none : an_call_kwarg(m->lang, m->src, f->tf.call, "autograph");
+    return ts_node_is_null(v) ? none : ts_node_parent(v);
+  }
+  if (why != AN_AG_OFF_DO_NOT_CONVERT || an_sym(m->lang, f->outer) != AN_SYM_decorated_definition) return none;
+  uint32_t n = ts_node_named_child_count(f->outer);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode d = ts_node_named_child(f->outer, i);
+    if (an_sym(m->lang, d) != AN_SYM_decorator || !ts_node_named_child_count(d)) continue;
+    TSNode e = an_unparen(m->lang, ts_node_named_child(d, 0));
+    if (an_sym(m->lang, e) == AN_SYM_call) e = an_field(m->lang, e, AN_FIELD_function);
+    const char *dotted = an_dotted(m, e, f->parent);
+    if (dotted && strcmp(dotted, "tensorflow.autograph.experimental.do_not_convert") == 0) return d;
+  }
+  return none;
+}
+
+bool an_autograph_opted_out(const AnModel *m, int func) {
+  AnAutographOff why = an_autograph_off(m, func, NULL);
+  return why == AN_AG_OFF_FLAG || why == AN_AG_OFF_DO_NOT_CONVERT;
+}

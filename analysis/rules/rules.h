@@ -57,5 +57,23 @@ bool an_signature_malformed(AnModel *m, TSNode sig, int func);
 /* True for the Python I/O calls HY206 reports: logging, warnings, file and
  * stream writes (rules/trace_effects.c). */
 bool an_is_python_io_call(AnModel *m, const AnCall *c);
+/* Why graph code in a function runs without AutoGraph. */
+typedef enum AnAutographOff {
+  AN_AG_CONVERTED = 0,    /* AutoGraph converts it */
+  AN_AG_OFF_FLAG,         /* a root tf.function(autograph=False) on its chain */
+  AN_AG_OFF_DO_NOT_CONVERT, /* @tf.autograph.experimental.do_not_convert on it or a caller */
+  AN_AG_OFF_OTHER,        /* a generator, a method AutoGraph skips, or a caller of those */
+} AnAutographOff;
+/* The reason AutoGraph is off for graph function `func` (per
+ * AnFunc.autograph), walking its graph chain; *source gets the function
+ * carrying the opt-out (for FLAG and DO_NOT_CONVERT), else -1. */
+AnAutographOff an_autograph_off(const AnModel *m, int func, int *source);
+/* The node that switches AutoGraph off in `source` for `why`: the
+ * `autograph=False` argument or the do_not_convert decorator; null when
+ * not found. */
+TSNode an_autograph_off_node(AnModel *m, int source, AnAutographOff why);
+/* True when an explicit opt-out (autograph=False, do_not_convert) owns the
+ * tensor control flow of `func`: HY213 reports it, HY209/HY210 stay quiet. */
+bool an_autograph_opted_out(const AnModel *m, int func);
 
 #endif

@@ -188,7 +188,9 @@ static void symbolic__bool_site(AnModel *m, const AnSite *s) {
       symbolic__bool_finding(m, s->node, func, "membership with 'in'");
     else if (n >= 3)
       symbolic__bool_finding(m, s->node, func, "a chained comparison");
-  } else if (s->kind == AN_SITE_IF && !AN_FUNC(m, func)->autograph && !AN_FUNC(m, func)->is_generator) {
+  } else if (s->kind == AN_SITE_IF && !AN_FUNC(m, func)->autograph && !AN_FUNC(m, func)->is_generator &&
+             !an_autograph_opted_out(m, func)) {
+    /* Behind autograph=False or do_not_convert the condition is HY213's. */
     TSNode cond = an_field(m->lang, s->node, AN_FIELD_condition);
     if (an_kind_is_tensor(an_kind_of(m, cond, func)))
       symbolic__bool_finding(m, cond, func, "this condition (AutoGraph is off here)");
@@ -282,7 +284,8 @@ static void symbolic__iter_site(AnModel *m, const AnSite *s) {
     TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
     if (!ts_node_is_null(right) && an_kind_is_tensor(an_kind_of(m, right, func)))
       symbolic__iter_finding(m, right, func, "this comprehension", an_snippet(m, right));
-  } else if (s->kind == AN_SITE_FOR && !AN_FUNC(m, func)->autograph && !AN_FUNC(m, func)->is_generator) {
+  } else if (s->kind == AN_SITE_FOR && !AN_FUNC(m, func)->autograph && !AN_FUNC(m, func)->is_generator &&
+             !an_autograph_opted_out(m, func)) {
     TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
     if (!ts_node_is_null(right) && an_kind_is_tensor(an_kind_of(m, right, func)))
       symbolic__iter_finding(m, right, func, "this loop (AutoGraph is off here)", an_snippet(m, right));

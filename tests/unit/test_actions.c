@@ -226,6 +226,24 @@ TEST(fix_hy304_wrap_spec) {
              "def f(x):\n    return x\n");
 }
 
+TEST(fix_hy213_remove_autograph_false) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function(jit_compile=True, autograph=False)\ndef f(x):\n"
+             "    if tf.reduce_sum(x) > 0:\n        x = -x\n    return x\n",
+             AN_RULE_AUTOGRAPH_DISABLED_TENSOR_CONTROL_FLOW, "Remove autograph=False", true,
+             "import tensorflow as tf\n\n\n@tf.function(jit_compile=True)\ndef f(x):\n"
+             "    if tf.reduce_sum(x) > 0:\n        x = -x\n    return x\n");
+}
+
+TEST(fix_hy213_remove_do_not_convert) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.autograph.experimental.do_not_convert\ndef g(x):\n"
+             "    for v in tf.reshape(x, [-1]):\n        x = x + v\n    return x\n\n\n"
+             "@tf.function\ndef f(x):\n    return g(x)\n",
+             AN_RULE_AUTOGRAPH_DISABLED_TENSOR_CONTROL_FLOW, "Remove @do_not_convert", true,
+             "import tensorflow as tf\n\n\ndef g(x):\n"
+             "    for v in tf.reshape(x, [-1]):\n        x = x + v\n    return x\n\n\n"
+             "@tf.function\ndef f(x):\n    return g(x)\n");
+}
+
 TEST(fix_hy305_rename) {
   expect_fix("import tensorflow as tf\n\n\n@tf.function(experimental_relax_shapes=True)\ndef f(x):\n    return x\n",
              AN_RULE_DEPRECATED_TF_FUNCTION_ARG, "Rename to reduce_retracing", false,
@@ -616,7 +634,8 @@ TEST(graph_spans) {
 }
 
 TEST_MAIN(fix_hy101_tf_constant, fix_hy105_hoist, fix_hy107_wrap_once, fix_hy201_tf_print, fix_hy207_drop_numpy,
-          fix_hy208_tf_math, fix_hy209_graph_assert, fix_hy210_unstack, fix_hy304_wrap_spec, fix_hy305_rename,
+          fix_hy208_tf_math, fix_hy209_graph_assert, fix_hy210_unstack, fix_hy213_remove_autograph_false,
+          fix_hy213_remove_do_not_convert, fix_hy304_wrap_spec, fix_hy305_rename,
           fix_hy307_rename_keyword, fix_hy307_list_as_signature, fix_hy307_spec_as_signature,
           fix_hy307_deprecated_target_offered, fix_hy306_rename, fix_hy308_call_model,
           fix_hy401_guard, fix_hy502_remove_breakpoint, fix_all_combined, fix_all_skips_unsafe, suppress_adds_comment,
