@@ -4,12 +4,12 @@
  * tf.function(f)(x), HY114 missing input_signature. */
 #include <string.h>
 
-#include "analysis/rules/rules.h"
+#include "analysis/rules/retrace.h"
 
 static bool retrace__hybrid(const AnFunc *f) { return f->via == AN_VIA_DECORATOR || f->via == AN_VIA_CALL; }
 
 /* The loops around `node` inside function `func` (innermost first). */
-static uint32_t retrace__loops(AnModel *m, TSNode node, int func, TSNode *out, uint32_t cap) {
+uint32_t an_retrace_loops(AnModel *m, TSNode node, int func, TSNode *out, uint32_t cap) {
   uint32_t n = 0;
   TSNode child = node;
   TSNode fn = func >= 0 ? AN_FUNC(m, func)->node : m->root;
@@ -52,7 +52,7 @@ static const char *retrace__assigned_in(AnModel *m, const AnSite *s, TSNode body
   return an_mentions(m, arg, t, len) ? an_arena_strndup(&m->arena, t, len) : NULL;
 }
 
-static const char *retrace__varying_name(AnModel *m, TSNode arg, TSNode loop, int func) {
+const char *an_retrace_varying_name(AnModel *m, TSNode arg, TSNode loop, int func) {
   if (an_sym(m->lang, loop) == AN_SYM_for_statement) {
     TargetScan t = {m, arg, NULL};
     an_walk(an_field(m->lang, loop, AN_FIELD_left), retrace__target_visit, &t);
@@ -76,7 +76,7 @@ static const char *retrace__varying_name(AnModel *m, TSNode arg, TSNode loop, in
 
 /* The callee uses the parameter to choose graph structure (`if p:`,
  * `range(p)`): retracing per value is then intended. */
-static bool retrace__structural_param(AnModel *m, int callee, const char *name) {
+bool an_retrace_structural_param(AnModel *m, int callee, const char *name) {
   uint32_t len = (uint32_t)strlen(name);
   AN_FOR_SITES_OF(m, callee, s) {
     if (s->kind == AN_SITE_IF && an_mentions(m, an_field(m->lang, s->node, AN_FIELD_condition), name, len)) return true;
@@ -93,14 +93,7 @@ static bool retrace__structural_param(AnModel *m, int callee, const char *name) 
   return false;
 }
 
-typedef struct HybridCallee {
-  int local;                  /* function of this module, or -1 */
-  const AnIndexFunction *ext; /* or a workspace function */
-  const char *name;
-  bool has_signature;
-} HybridCallee;
-
-static bool retrace__callee(AnModel *m, const AnCall *c, HybridCallee *out) {
+bool an_retrace_callee(AnModel *m, const AnCall *c, AnHybridCallee *out) {
   memset(out, 0, sizeof *out);
   out->local = -1;
   if (c->callee >= 0) {
@@ -121,7 +114,7 @@ static bool retrace__callee(AnModel *m, const AnCall *c, HybridCallee *out) {
 }
 
 /* Parameter name an argument binds to, or NULL. */
-static const char *retrace__param_name(AnModel *m, const HybridCallee *h, const AnCall *c, TSNode arg, uint32_t pos) {
+const char *an_retrace_param_name(AnModel *m, const AnHybridCallee *h, const AnCall *c, TSNode arg, uint32_t pos) {
   if (an_sym(m->lang, arg) == AN_SYM_keyword_argument) {
     TSNode k = an_field(m->lang, arg, AN_FIELD_name);
     uint32_t len;
@@ -139,7 +132,7 @@ static const char *retrace__param_name(AnModel *m, const HybridCallee *h, const 
   return pos < h->ext->param_count ? h->ext->param_names[pos] : NULL;
 }
 
-static void retrace__related_callee(AnModel *m, AnFinding *f, const HybridCallee *h) {
+void an_retrace_related_callee(AnModel *m, AnFinding *f, const AnHybridCallee *h) {
   if (!f) return;
   if (h->local >= 0) {
     AnFunc *fn = AN_FUNC(m, h->local);
@@ -174,7 +167,7 @@ static bool retrace__is_range_target(AnModel *m, TSNode loop) {
 /* A value that is a Python bool whatever the operands: a comparison, `not`,
  * `and`/`or` of such, a bool literal. Such a flag takes at most two values,
  * so it retraces at most twice (rules.md: flags are not HY101 findings). */
-static bool retrace__bool_valued(AnModel *m, TSNode n, int depth) {
+bool an_retrace_bool_valued(AnModel *m, TSNode n, int depth) {
   n = an_unparen(m->lang, n);
   switch (an_sym(m->lang, n)) {
   case AN_SYM_true:
@@ -183,16 +176,16 @@ static bool retrace__bool_valued(AnModel *m, TSNode n, int depth) {
   case AN_SYM_not_operator:
     return true;
   case AN_SYM_boolean_operator:
-    return depth < 8 && retrace__bool_valued(m, an_field(m->lang, n, AN_FIELD_left), depth + 1) &&
-           retrace__bool_valued(m, an_field(m->lang, n, AN_FIELD_right), depth + 1);
+    return depth < 8 && an_retrace_bool_valued(m, an_field(m->lang, n, AN_FIELD_left), depth + 1) &&
+           an_retrace_bool_valued(m, an_field(m->lang, n, AN_FIELD_right), depth + 1);
   default:
     return false;
   }
 }
 
-static void retrace__scalar_args(AnModel *m, const AnCall *c, const HybridCallee *h) {
+static void retrace__scalar_args(AnModel *m, const AnCall *c, const AnHybridCallee *h) {
   TSNode loops[8];
-  uint32_t nloops = retrace__loops(m, c->node, c->ctx.func, loops, 8);
+  uint32_t nloops = an_retrace_loops(m, c->node, c->ctx.func, loops, 8);
   if (!nloops) return;
   TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
   uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args), pos = 0;
@@ -200,24 +193,24 @@ static void retrace__scalar_args(AnModel *m, const AnCall *c, const HybridCallee
     TSNode a = ts_node_named_child(args, i);
     AnSym s = an_sym(m->lang, a);
     if (s == AN_SYM_comment || s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) continue;
-    const char *param = retrace__param_name(m, h, c, a, s == AN_SYM_keyword_argument ? 0 : pos);
+    const char *param = an_retrace_param_name(m, h, c, a, s == AN_SYM_keyword_argument ? 0 : pos);
     if (s != AN_SYM_keyword_argument) pos++;
     TSNode value = s == AN_SYM_keyword_argument ? an_field(m->lang, a, AN_FIELD_value) : a;
     AnKind k = an_kind_of(m, value, c->ctx.func);
-    if ((k != AN_KIND_PY_SCALAR && k != AN_KIND_PY_STR) || retrace__bool_valued(m, value, 0)) continue;
+    if ((k != AN_KIND_PY_SCALAR && k != AN_KIND_PY_STR) || an_retrace_bool_valued(m, value, 0)) continue;
     if (!param) continue;
     /* A parameter that chooses graph structure retraces per value by
      * design: reported as a hint only. */
-    bool structural = h->local >= 0 && retrace__structural_param(m, h->local, param);
+    bool structural = h->local >= 0 && an_retrace_structural_param(m, h->local, param);
     for (uint32_t l = 0; l < nloops; l++) {
-      const char *name = retrace__varying_name(m, value, loops[l], c->ctx.func);
+      const char *name = an_retrace_varying_name(m, value, loops[l], c->ctx.func);
       if (!name) continue;
       AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_SCALAR_ARG_RETRACE, value, c->ctx.func,
                                   "'%s' changes on every iteration of this loop, and Python %s passed to tf.function "
                                   "'%s' (parameter '%s') are part of its trace key: each new value traces a new "
                                   "graph. Pass a tensor instead",
                                   an_snippet(m, value), k == AN_KIND_PY_STR ? "strings" : "numbers", h->name, param);
-      retrace__related_callee(m, f, h);
+      an_retrace_related_callee(m, f, h);
       if (f && structural) f->severity = AN_SEV_HINT;
       if (!structural)
         retrace__scalar_fix(m, f, value, retrace__is_range_target(m, loops[l]) && strcmp(name, an_snippet(m, value)) == 0);
@@ -250,7 +243,7 @@ static void retrace__literal_variety(AnModel *m) {
     if (!retrace__hybrid(f) || !ts_node_is_null(f->tf.input_signature)) continue;
     for (uint32_t p = 0; p < f->param_count; p++) {
       if (f->params[p].is_self || f->params[p].star || f->params[p].dstar) continue;
-      if (retrace__structural_param(m, (int)fi, f->params[p].name)) continue;
+      if (an_retrace_structural_param(m, (int)fi, f->params[p].name)) continue;
       const char *vals[3] = {NULL, NULL, NULL};
       uint32_t distinct = 0;
       for (int pass = 0; pass < 2; pass++) {
@@ -271,12 +264,12 @@ static void retrace__literal_variety(AnModel *m) {
               if (strcmp(vals[k], text) == 0) seen = true;
             if (!seen && distinct < 3) vals[distinct++] = text;
           } else if (distinct >= 3) {
-            HybridCallee h = {(int)fi, NULL, f->qualname, false};
+            AnHybridCallee h = {(int)fi, NULL, f->qualname, false};
             AnFinding *fd = an_emit_node(m, AN_RULE_PYTHON_SCALAR_ARG_RETRACE, a, c->ctx.func,
                                          "tf.function '%s' is called with different Python values for '%s' (%s, %s, "
                                          "%s, ...); each distinct value traces and keeps a separate graph. Pass a tensor",
                                          f->qualname, f->params[p].name, vals[0], vals[1], vals[2]);
-            retrace__related_callee(m, fd, &h);
+            an_retrace_related_callee(m, fd, &h);
           }
         }
       }
@@ -288,8 +281,8 @@ void an_check_HY101(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     if (an_in_graph(m, c->ctx.func) || !c->ctx.loop_depth) continue;
-    HybridCallee h;
-    if (!retrace__callee(m, c, &h) || h.has_signature) continue;
+    AnHybridCallee h;
+    if (!an_retrace_callee(m, c, &h) || h.has_signature) continue;
     retrace__scalar_args(m, c, &h);
   }
   retrace__literal_variety(m);
@@ -428,7 +421,7 @@ static bool retrace__kept(AnModel *m, int outer, const char *name, TSNode call) 
 
 /* A call site showing that `outer` runs repeatedly: in a loop, or one of
  * two or more call sites. Null when it runs once as far as can be seen. */
-static TSNode retrace__repeated_call(AnModel *m, int outer) {
+TSNode an_retrace_repeated_call(AnModel *m, int outer) {
   TSNode none = {{0}, NULL, NULL}, first = none;
   uint32_t count = 0;
   for (uint32_t i = 0; i < m->calls.count; i++) {
@@ -443,7 +436,7 @@ static TSNode retrace__repeated_call(AnModel *m, int outer) {
 static void retrace__nested(AnModel *m, int outer, TSNode site, const char *name, TSNode call) {
   if (outer < 0 || an_in_graph(m, outer)) return;
   if (retrace__kept(m, outer, name, call)) return;
-  TSNode rep = retrace__repeated_call(m, outer);
+  TSNode rep = an_retrace_repeated_call(m, outer);
   if (ts_node_is_null(rep)) return;
   AnFunc *b = AN_FUNC(m, outer);
   AnFinding *f = an_emit_node(m, AN_RULE_HYBRID_FUNCTION_DEFINED_IN_FUNCTION, site, outer,

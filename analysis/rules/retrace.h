@@ -1,0 +1,41 @@
+/* analysis/rules — helpers shared by the retracing rules: HY101 (retrace.c)
+ * and its container / object siblings HY102 and HY103 (retrace_args.c).
+ * They answer "is this a call of a hybrid function" and "does this value
+ * change on every iteration of the enclosing loop". Internal header. */
+#ifndef HYBRIDLS_ANALYSIS_RULES_RETRACE_H
+#define HYBRIDLS_ANALYSIS_RULES_RETRACE_H
+
+#include "analysis/rules/rules.h"
+
+/* The hybrid function a call reaches. */
+typedef struct AnHybridCallee {
+  int local;                  /* function of this module, or -1 */
+  const AnIndexFunction *ext; /* or a workspace function */
+  const char *name;
+  bool has_signature;
+} AnHybridCallee;
+
+/* True when the call calls a tf.function of this module or the workspace;
+ * fills *out. */
+bool an_retrace_callee(AnModel *m, const AnCall *c, AnHybridCallee *out);
+/* Parameter name an argument (positional index `pos`, or a keyword_argument
+ * node) binds to, or NULL. */
+const char *an_retrace_param_name(AnModel *m, const AnHybridCallee *h, const AnCall *c, TSNode arg, uint32_t pos);
+/* Adds "'f' is a tf.function" as related information. */
+void an_retrace_related_callee(AnModel *m, AnFinding *f, const AnHybridCallee *h);
+/* The for/while loops around `node` inside function `func` (innermost
+ * first), at most `cap`. */
+uint32_t an_retrace_loops(AnModel *m, TSNode node, int func, TSNode *out, uint32_t cap);
+/* The name `arg` mentions that changes from one iteration of `loop` to the
+ * next (a for-target, or a name assigned in the loop body), or NULL. */
+const char *an_retrace_varying_name(AnModel *m, TSNode arg, TSNode loop, int func);
+/* True for expressions that are a Python bool whatever the operands. */
+bool an_retrace_bool_valued(AnModel *m, TSNode n, int depth);
+/* True when hybrid function `callee` uses parameter `name` to choose its
+ * graph structure (`if p:`, `range(p)`, `dtype=p`, `shape=p`). */
+bool an_retrace_structural_param(AnModel *m, int callee, const char *name);
+/* A call site showing that `outer` runs repeatedly (in a loop, or one of
+ * two or more call sites); null when it runs once as far as can be seen. */
+TSNode an_retrace_repeated_call(AnModel *m, int outer);
+
+#endif
