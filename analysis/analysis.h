@@ -121,10 +121,17 @@ typedef struct AnSource {
  */
 typedef struct AnSummary AnSummary;
 typedef struct AnIndex AnIndex;
+typedef struct AnModel AnModel;
 
 /* Summarises one module. Safe to call on a worker thread. New object, or NULL
  * when out of memory. */
 AnSummary *an_summary_build(const AnSource *src);
+/* The same in two steps, for callers that analyse the module afterwards
+ * (`check`): the model a summary is extracted from (built without index or
+ * rules; NULL when out of memory), and its summary. The model can then be
+ * completed with an_model_finish() instead of being built again. */
+AnModel *an_model_build_for_summary(const AnSource *src);
+AnSummary *an_summary_from_model(AnModel *model); /* may memoise value kinds in it */
 /* Bytes the summary occupies (for memory figures). */
 size_t an_summary_size(const AnSummary *summary);
 void an_summary_free(AnSummary *summary);
@@ -216,6 +223,11 @@ typedef struct AnModel AnModel;
 /* Analyses `src` under `cfg`, reading cross-file facts from `index` (which
  * may be NULL). Returns NULL only when out of memory. New object. */
 AnModel *an_model_build(const AnSource *src, const AnConfig *cfg, const AnIndex *index);
+/* Turns a model from an_model_build_for_summary() into the one
+ * an_model_build(src, cfg, index) returns for the same source, reusing what
+ * the walk over the tree collected (the tree must still be alive). Returns
+ * 0, or -1 when out of memory (the model must then only be freed). */
+int an_model_finish(AnModel *model, const AnConfig *cfg, const AnIndex *index);
 void an_model_free(AnModel *model);
 
 /* Findings sorted by start byte, suppressions and configuration applied.

@@ -522,3 +522,55 @@ const char *an_graph_chain_text(AnModel *m, int func) {
   }
   return an_buf_str(&m->arena, &b);
 }
+
+void an_graph_reset(AnModel *m) {
+  for (uint32_t i = 0; i < m->funcs.count; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    f->via = AN_VIA_NONE;
+    f->hybrid_site = (TSNode){{0}, NULL, NULL};
+    memset(&f->tf, 0, sizeof f->tf);
+    f->do_not_convert = false;
+    f->keras_method = false;
+    f->root = AN_ROOT_NONE;
+    f->graph_from = -1;
+    f->external_chain = NULL;
+    f->autograph = false;
+    f->ret_state = 0;
+    f->ret_kind = AN_KIND_UNKNOWN;
+    f->scratch_kinds = NULL;
+    f->scratch_seen = NULL;
+    for (uint32_t p = 0; p < f->param_count; p++) {
+      f->params[p].kind = AN_KIND_UNKNOWN;
+      f->params[p].kind_from_calls = false;
+      f->params[p].overridden = false;
+    }
+  }
+  for (uint32_t i = 0; i < m->classes.count; i++) AN_CLASS(m, i)->keras = false;
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    c->dotted = NULL;
+    c->callee = -1;
+    c->external = NULL;
+  }
+  for (uint32_t i = 0; i < m->bindings.count; i++) {
+    AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, i);
+    b->state = 0;
+    b->kind = AN_KIND_UNKNOWN;
+  }
+  for (uint32_t i = 0; i < m->attrs.count; i++) {
+    AnAttrBinding *a = &AN_VEC_AT(m->attrs, AnAttrBinding, i);
+    a->state = 0;
+    a->kind = AN_KIND_UNKNOWN;
+  }
+  m->call_offsets = m->call_order = m->site_offsets = m->site_order = NULL;
+  m->findings.count = 0;
+  m->infos = NULL;
+  m->info_count = 0;
+  m->infos_built = false;
+  m->spans = NULL;
+  m->span_count = 0;
+  m->spans_built = false;
+  m->fix_all = NULL;
+  m->fix_all_count = 0;
+  m->fix_all_built = false;
+}

@@ -52,7 +52,6 @@ struct AnSummary {
 
 /* --- building a summary -------------------------------------------------- */
 
-AnModel *an_model_build_for_summary(const AnSource *src);
 
 static void summary__funcs(AnSummary *s, AnModel *m) {
   s->func_count = m->funcs.count;
@@ -159,20 +158,22 @@ static void summary__calls(AnSummary *s, AnModel *m) {
 AnSummary *an_summary_build(const AnSource *src) {
   AnModel *m = an_model_build_for_summary(src);
   if (!m) return NULL;
+  AnSummary *s = an_summary_from_model(m);
+  an_model_free(m);
+  return s;
+}
+
+AnSummary *an_summary_from_model(AnModel *m) {
   AnSummary *s = an_malloc(sizeof *s);
-  if (!s) {
-    an_model_free(m);
-    return NULL;
-  }
+  if (!s) return NULL;
   memset(s, 0, sizeof *s);
   /* Small blocks: a summary is a few kilobytes, and the index keeps
    * thousands, so block slack would dominate. */
   an_arena_init(&s->arena, 1024);
-  s->path = an_arena_strdup(&s->arena, src->path ? src->path : "");
+  s->path = an_arena_strdup(&s->arena, m->path);
   s->module = an_arena_strdup(&s->arena, m->module);
   summary__funcs(s, m);
   summary__calls(s, m);
-  an_model_free(m);
   if (s->arena.failed) {
     an_summary_free(s);
     return NULL;

@@ -16,6 +16,19 @@ AnModel *an_model_build_for_summary(const AnSource *src) {
   return model__build(src, &no_rules, NULL, true);
 }
 
+/* The module name the model uses: the index's for the path, else derived
+ * from the roots. */
+static void model__module(AnModel *m, const AnSource *src, const AnIndex *index) {
+  if (index && src->path) m->module = an_index_module_of(index, src->path);
+  if (!m->module && src->path) {
+    size_t nroots = src->root_count;
+    const char *const *roots = src->roots;
+    if (!nroots && index) roots = an_index_roots(index, &nroots);
+    m->module = an_module_name(&m->arena, src->path, roots, nroots);
+  }
+  if (!m->module) m->module = "";
+}
+
 static AnModel *model__build(const AnSource *src, const AnConfig *cfg, const AnIndex *index, bool summary) {
   AnModel *m = an_malloc(sizeof *m);
   if (!m) return NULL;
@@ -31,14 +44,9 @@ static AnModel *model__build(const AnSource *src, const AnConfig *cfg, const AnI
   m->path = src->path ? an_arena_strdup(&m->arena, src->path) : "";
   m->cfg = cfg;
   m->index = index;
-  if (index && src->path) m->module = an_index_module_of(index, src->path);
-  if (!m->module && src->path) {
-    size_t nroots = src->root_count;
-    const char *const *roots = src->roots;
-    if (!nroots && index) roots = an_index_roots(index, &nroots);
-    m->module = an_module_name(&m->arena, src->path, roots, nroots);
-  }
-  if (!m->module) m->module = "";
+  m->roots = src->roots;
+  m->root_count = src->root_count;
+  model__module(m, src, index);
   if (an_collect(m) != 0) goto fail;
   /* A module that never imports TensorFlow gets no TensorFlow findings; its
    * functions are still modelled for the index and `inspect`. */
@@ -50,6 +58,23 @@ static AnModel *model__build(const AnSource *src, const AnConfig *cfg, const AnI
 fail:
   an_model_free(m);
   return NULL;
+}
+
+int an_model_finish(AnModel *m, const AnConfig *cfg, const AnIndex *index) {
+  /* Everything after the walk is derived, and the summary model derived it
+   * without index, rules or this configuration (which decides Keras graph
+   * mode): forget it and derive it again, as model__build would. */
+  an_graph_reset(m);
+  m->cfg = cfg;
+  m->index = index;
+  AnSource src = {.lang = m->lang, .text = m->src, .length = m->len, .path = m->path[0] ? m->path : NULL,
+                  .roots = m->roots, .root_count = m->root_count};
+  m->module = NULL;
+  model__module(m, &src, index);
+  if ((m->uses_tf || index) && an_graph_build(m) != 0) return -1;
+  if (m->uses_tf) an_rules_run(m);
+  an_findings_finish(m);
+  return m->arena.failed ? -1 : 0;
 }
 
 void an_model_free(AnModel *model) {

@@ -190,6 +190,8 @@ struct AnModel {
   TSNode root;
   const char *path;
   const char *module; /* dotted module name */
+  const char *const *roots; /* of the source, borrowed (an_model_finish names the module again) */
+  size_t root_count;
   const AnConfig *cfg;
   const AnIndex *index;
   bool uses_tf;
@@ -255,6 +257,9 @@ bool an_dotted_has_prefix(const char *dotted, const char *prefix);
 
 /* graph.c */
 int an_graph_build(AnModel *m);
+/* Forgets everything an_graph_build, the kinds, the rules and the editor
+ * features derived, leaving the records of the walk as an_collect made them. */
+void an_graph_reset(AnModel *m);
 /* The function a callee expression refers to from context `func`, -1. */
 int an_resolve_function(AnModel *m, TSNode callee, int func);
 /* True when a function runs in graph mode. */

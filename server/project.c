@@ -23,15 +23,17 @@
 #include "server/lang.h"
 #include "server/project.h"
 
-/* Syntax trees take about 40 bytes per byte of source, so keeping every
- * tree from phase 1 to phase 3 does not scale to very large trees of files.
- * Trees are kept while the source they cover stays under this budget (about
- * 650 MB of trees); the files beyond it keep only their text and are parsed
- * again in phase 3, trading CPU time for bounded memory. */
+/* Syntax trees take about 40 bytes per byte of source and the models built
+ * for the summaries about 15 more, so keeping them all from phase 1 to
+ * phase 3 does not scale to very large trees of files. Trees and models are
+ * kept while the source they cover stays under this budget (about 900 MB);
+ * the files beyond it keep only their text and are parsed and walked again
+ * in phase 3, trading CPU time for bounded memory. */
 enum { PROJECT_TREE_BUDGET = 16u << 20 };
 
 typedef struct ProjectSlot {
   Doc *doc;           /* phase 1 -> phase 3, when its tree is kept */
+  AnModel *model;     /* with the tree: the summary's model, finished in phase 3 */
   char *text;         /* phase 1 -> phase 3, when the tree is not kept */
   uint32_t len;
   AnSummary *summary; /* phase 1 -> index */
@@ -155,13 +157,17 @@ static void project__phase1(ProjectShared *sh) {
     const char *doc_txt = doc_text(doc, &doc_len);
     AnSource src = {.lang = sh->lang, .text = doc_txt, .length = doc_len, .tree = doc_tree(doc),
                      .path = opt->paths[i], .roots = opt->roots, .root_count = opt->root_count};
-    slot->summary = an_summary_build(&src);
+    AnModel *model = an_model_build_for_summary(&src);
+    slot->summary = model ? an_summary_from_model(model) : NULL;
     if (!slot->summary) project__oom();
     size_t kept = atomic_fetch_add(&sh->kept_bytes, (size_t)len) + len;
     if (kept <= PROJECT_TREE_BUDGET) {
+      /* Phase 3 completes this model rather than walking the tree again. */
       slot->doc = doc;
+      slot->model = model;
       hl_free(text);
     } else {
+      an_model_free(model);
       doc_free(doc);
       slot->text = text;
       slot->len = len;
@@ -193,7 +199,10 @@ static void project__phase3(ProjectShared *sh) {
     AnSource src = {.lang = sh->lang, .text = text, .length = len, .tree = doc_tree(slot->doc),
                      .path = opt->paths[i], .roots = opt->roots, .root_count = opt->root_count};
     const AnConfig *cfg = opt->configs && opt->configs[i] ? opt->configs[i] : opt->config;
-    AnModel *model = an_model_build(&src, cfg, sh->index);
+    AnModel *model = slot->model;
+    slot->model = NULL;
+    if (model && an_model_finish(model, cfg, sh->index) != 0) project__oom();
+    if (!model) model = an_model_build(&src, cfg, sh->index);
     if (!model) project__oom();
     opt->visit(opt->ctx, i, opt->paths[i], slot->doc, model);
     an_model_free(model);
