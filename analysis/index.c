@@ -47,6 +47,9 @@ struct AnSummary {
   SumCall *calls; /* grouped by caller: module level first, then by function */
   uint32_t call_count;
   uint32_t *call_first; /* calls of function f: [call_first[f + 1], call_first[f + 2]) */
+  const char **refs; /* canonical import targets outside TF/Keras/NumPy; "m.*"
+                        for `from m import *`, "*" for a relative one */
+  uint32_t ref_count;
   size_t bytes;
 };
 
@@ -155,6 +158,50 @@ static void summary__calls(AnSummary *s, AnModel *m) {
   }
 }
 
+static bool summary__foreign(const char *target) {
+  return an_dotted_has_prefix(target, "tensorflow") || an_dotted_has_prefix(target, "keras") ||
+         an_dotted_has_prefix(target, "numpy") || an_dotted_has_prefix(target, "builtins");
+}
+
+/* Star imports are not import bindings; only the module's top-level
+ * statements are scanned for them. */
+static uint32_t summary__star_refs(AnSummary *s, AnModel *m, const char **out) {
+  uint32_t n = 0, count = ts_node_named_child_count(m->root);
+  for (uint32_t i = 0; i < count; i++) {
+    TSNode st = ts_node_named_child(m->root, i);
+    if (an_sym(m->lang, st) != AN_SYM_import_from_statement) continue;
+    bool star = false;
+    for (uint32_t k = 0; k < ts_node_named_child_count(st) && !star; k++)
+      star = an_sym(m->lang, ts_node_named_child(st, k)) == AN_SYM_wildcard_import;
+    TSNode mod = an_field(m->lang, st, AN_FIELD_module_name);
+    if (!star || ts_node_is_null(mod)) continue;
+    const char *ref = "*";
+    if (an_sym(m->lang, mod) != AN_SYM_relative_import) {
+      uint32_t len;
+      const char *t = an_text(m->src, mod, &len);
+      const char *canon = an_canonical(&m->arena, t, len);
+      if (!canon || summary__foreign(canon)) continue;
+      ref = an_arena_printf(&s->arena, "%s.*", canon);
+    }
+    if (out) out[n] = ref;
+    n++;
+  }
+  return n;
+}
+
+/* What this module imports from the workspace, so the index knows which
+ * functions other modules can reach by name (not only call). */
+static void summary__refs(AnSummary *s, AnModel *m) {
+  uint32_t stars = summary__star_refs(s, m, NULL);
+  s->refs = an_arena_alloc(&s->arena, sizeof *s->refs * (m->imports.count + stars + 1));
+  if (!s->refs) return;
+  for (uint32_t i = 0; i < m->imports.count; i++) {
+    const char *t = AN_VEC_AT(m->imports, AnImport, i).target;
+    if (t && !summary__foreign(t)) s->refs[s->ref_count++] = an_arena_strdup(&s->arena, t);
+  }
+  s->ref_count += summary__star_refs(s, m, s->refs + s->ref_count);
+}
+
 AnSummary *an_summary_build(const AnSource *src) {
   AnModel *m = an_model_build_for_summary(src);
   if (!m) return NULL;
@@ -174,6 +221,7 @@ AnSummary *an_summary_from_model(AnModel *m) {
   s->module = an_arena_strdup(&s->arena, m->module);
   summary__funcs(s, m);
   summary__calls(s, m);
+  summary__refs(s, m);
   if (s->arena.failed) {
     an_summary_free(s);
     return NULL;
@@ -203,6 +251,7 @@ typedef struct GNode {
   int pred;             /* predecessor in the BFS, -1 */
   bool graph;
   const char *chain;    /* set when entered from another module */
+  bool used_elsewhere;  /* another module calls or imports it (or its class) */
   AnKind *param_kinds;  /* cross-module call-site joins, per public parameter */
   uint32_t *param_seen;
 } GNode;
@@ -451,6 +500,7 @@ static void index__cross(AnIndex *x) {
       if (!sc->external) continue;
       int t = index__resolve(x, sc->external);
       if (t < 0 || x->nodes[t].entry == e) continue;
+      x->nodes[t].used_elsewhere = true;
       index__param_kinds(x, e, sc, t);
       if (sc->caller < 0) continue;
       int from = (int)(x->entry_first[e] + (uint32_t)sc->caller);
@@ -460,6 +510,51 @@ static void index__cross(AnIndex *x) {
       x->nodes[t].chain = an_arena_printf(&x->facts, "%s -> %s.%s", prefix ? prefix : "", ts->module,
                                           ts->funcs[x->nodes[t].func].qualname);
     }
+  }
+}
+
+/* Marks the functions of entry `te` another module names: `qual` itself
+ * and everything inside it (a class's methods); with `qual` NULL, every
+ * function when `all`, else only those inside classes (reachable as
+ * attributes of an imported module's classes, where calls are not seen). */
+static void index__mark_used(AnIndex *x, uint32_t te, const char *qual, bool all) {
+  const AnSummary *s = x->entries[te].summary;
+  size_t ql = qual ? strlen(qual) : 0;
+  for (uint32_t f = 0; f < s->func_count; f++) {
+    const char *q = s->funcs[f].qualname;
+    bool hit = qual ? strncmp(q, qual, ql) == 0 && (q[ql] == '\0' || q[ql] == '.') : all || strchr(q, '.') != NULL;
+    if (hit) x->nodes[x->entry_first[te] + f].used_elsewhere = true;
+  }
+}
+
+static void index__ref(AnIndex *x, uint32_t e, const char *ref) {
+  size_t len = strlen(ref);
+  if (strcmp(ref, "*") == 0) {
+    for (uint32_t te = 0; te < x->count; te++)
+      if (te != e) index__mark_used(x, te, NULL, true);
+    return;
+  }
+  bool star = len > 2 && strcmp(ref + len - 2, ".*") == 0;
+  if (star) len -= 2;
+  for (size_t cut = len; cut > 0; cut--) {
+    if (cut != len && ref[cut] != '.') continue;
+    int te = an_hash_get(&x->modules, -1, ref, (uint32_t)cut);
+    if (te < 0) continue;
+    if ((uint32_t)te == e) return;
+    if (cut == len) {
+      index__mark_used(x, (uint32_t)te, NULL, star);
+    } else {
+      char *qual = an_arena_strndup(&x->facts, ref + cut + 1, len - cut - 1);
+      if (qual) index__mark_used(x, (uint32_t)te, qual, false);
+    }
+    return;
+  }
+}
+
+static void index__refs(AnIndex *x) {
+  for (uint32_t e = 0; e < x->count; e++) {
+    const AnSummary *s = x->entries[e].summary;
+    for (uint32_t r = 0; r < s->ref_count; r++) index__ref(x, e, s->refs[r]);
   }
 }
 
@@ -497,6 +592,7 @@ static uint64_t index__incoming_facts(const AnIndex *x, uint32_t g, uint64_t h) 
   const GNode *n = &x->nodes[g];
   const AnSummary *s = x->entries[n->entry].summary;
   h = index__mix(h, &n->graph, sizeof n->graph);
+  h = index__mix(h, &n->used_elsewhere, sizeof n->used_elsewhere);
   if (n->chain) h = index__mix(h, n->chain, strlen(n->chain));
   for (uint32_t p = 0; n->param_kinds && p < s->funcs[n->func].pub.param_count; p++)
     h = index__mix(h, &n->param_kinds[p], sizeof n->param_kinds[p]);
@@ -554,6 +650,7 @@ int an_index_finalize(AnIndex *index) {
   index__register_modules(x);
   index__bfs(x);
   index__cross(x);
+  index__refs(x);
   uint64_t h = 1469598103934665603ull;
   for (uint32_t g = 0; g < x->node_count; g++) h = index__public_facts(x, g, index__incoming_facts(x, g, h));
   x->fingerprint = h;
@@ -621,4 +718,9 @@ const AnIndexFunction *an_index_lookup(const AnIndex *index, const char *dotted)
   if (g < 0) return NULL;
   const GNode *n = &index->nodes[g];
   return &index->entries[n->entry].summary->funcs[n->func].pub;
+}
+
+bool an_index_used_elsewhere(const AnIndex *index, const char *module, const char *qualname) {
+  int g = index__node(index, module, qualname);
+  return g < 0 || index->nodes[g].used_elsewhere;
 }

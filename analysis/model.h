@@ -331,6 +331,10 @@ const AnIndexFunction *an_index_external_root(const AnIndex *index, const char *
  * OTHER modules; AN_KIND_UNKNOWN with *count 0 when there are none. */
 AnKind an_index_param_kind(const AnIndex *index, const char *module, const char *qualname,
                            uint32_t param, const char *param_name, uint32_t *count);
+/* True when another module of the workspace calls `module.qualname`, imports
+ * it (or its class, or its module by star import) by name, or imports its
+ * module while it is a method; also when the index does not know it. */
+bool an_index_used_elsewhere(const AnIndex *index, const char *module, const char *qualname);
 /* Module name the index assigned to `path`, or NULL. */
 const char *an_index_module_of(const AnIndex *index, const char *path);
 /* Roots of the index. */

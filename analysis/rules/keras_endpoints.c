@@ -205,3 +205,7 @@ void an_check_HY308(AnModel *m) {
     kend__fix(m, f, c);
   }
 }
+
+bool an_keras_model_class(AnModel *m, int cls) { return cls >= 0 && kend__model_class(m, cls, 0); }
+
+int an_keras_instance_class(AnModel *m, TSNode obj, int func) { return kend__instance_class(m, obj, func); }

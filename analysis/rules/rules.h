@@ -75,5 +75,11 @@ TSNode an_autograph_off_node(AnModel *m, int source, AnAutographOff why);
 /* True when an explicit opt-out (autograph=False, do_not_convert) owns the
  * tensor control flow of `func`: HY213 reports it, HY209/HY210 stay quiet. */
 bool an_autograph_opted_out(const AnModel *m, int func);
+/* rules/keras_endpoints.c: true for a class of this module derived
+ * (through classes of this module) from keras.Model. */
+bool an_keras_model_class(AnModel *m, int cls);
+/* The module class whose instance `obj` holds (`self`, a name or
+ * `self.attr` bound only to `Cls(...)`, or `Cls(...)` itself), or -1. */
+int an_keras_instance_class(AnModel *m, TSNode obj, int func);
 
 #endif

@@ -314,6 +314,36 @@ TEST(fix_hy401_guard) {
              "        return x * self.scale\n");
 }
 
+TEST(fix_hy111_remove_inner_decorator) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function\ndef outer(x):\n    @tf.function\n    def inner(t):\n"
+             "        return t * 2.0\n\n    return inner(x) + 1.0\n",
+             AN_RULE_REDUNDANT_INNER_TF_FUNCTION, "Remove the inner @tf.function", true,
+             "import tensorflow as tf\n\n\n@tf.function\ndef outer(x):\n    def inner(t):\n"
+             "        return t * 2.0\n\n    return inner(x) + 1.0\n");
+}
+
+TEST(fix_hy112_hybridize) {
+  expect_fix("import tensorflow as tf\n\nw = tf.Variable(tf.zeros([3]))\nopt = tf.keras.optimizers.SGD(0.1)\n\n\n"
+             "def step(x):\n    with tf.GradientTape() as tape:\n        loss = tf.reduce_sum(tf.square(w - x))\n"
+             "    opt.apply_gradients([(tape.gradient(loss, w), w)])\n    return loss\n\n\n"
+             "for _ in range(3):\n    step(tf.ones([3]))\n",
+             AN_RULE_UNHYBRIDIZED_TRAIN_STEP, "Hybridize 'step': add @tf.function", false,
+             "import tensorflow as tf\n\nw = tf.Variable(tf.zeros([3]))\nopt = tf.keras.optimizers.SGD(0.1)\n\n\n"
+             "@tf.function\ndef step(x):\n    with tf.GradientTape() as tape:\n        loss = tf.reduce_sum(tf.square(w - x))\n"
+             "    opt.apply_gradients([(tape.gradient(loss, w), w)])\n    return loss\n\n\n"
+             "for _ in range(3):\n    step(tf.ones([3]))\n");
+}
+
+TEST(fix_hy113_remove_step_decorator) {
+  expect_fix("import tensorflow as tf\n\n\nclass Net(tf.keras.Model):\n    @tf.function\n    def train_step(self, data):\n"
+             "        return {}\n\n\nmodel = Net()\nmodel.compile(optimizer=\"adam\", loss=\"mse\")\n"
+             "model.fit(tf.zeros([2, 1]), tf.zeros([2, 1]))\n",
+             AN_RULE_REDUNDANT_TF_FUNCTION_ON_KERAS_STEP, "Remove @tf.function (Keras already compiles the step)", false,
+             "import tensorflow as tf\n\n\nclass Net(tf.keras.Model):\n    def train_step(self, data):\n"
+             "        return {}\n\n\nmodel = Net()\nmodel.compile(optimizer=\"adam\", loss=\"mse\")\n"
+             "model.fit(tf.zeros([2, 1]), tf.zeros([2, 1]))\n");
+}
+
 TEST(fix_hy502_remove_breakpoint) {
   expect_fix("import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    breakpoint()\n    return x\n",
              AN_RULE_DEBUGGER_IN_GRAPH, "Remove the breakpoint", true,
@@ -638,7 +668,8 @@ TEST_MAIN(fix_hy101_tf_constant, fix_hy105_hoist, fix_hy107_wrap_once, fix_hy201
           fix_hy213_remove_do_not_convert, fix_hy304_wrap_spec, fix_hy305_rename,
           fix_hy307_rename_keyword, fix_hy307_list_as_signature, fix_hy307_spec_as_signature,
           fix_hy307_deprecated_target_offered, fix_hy306_rename, fix_hy308_call_model,
-          fix_hy401_guard, fix_hy502_remove_breakpoint, fix_all_combined, fix_all_skips_unsafe, suppress_adds_comment,
+          fix_hy401_guard, fix_hy111_remove_inner_decorator, fix_hy112_hybridize,
+          fix_hy113_remove_step_decorator, fix_hy502_remove_breakpoint, fix_all_combined, fix_all_skips_unsafe, suppress_adds_comment,
           suppress_extends_directive, suppress_after_other_comment, suppress_multiline_string, refactor_hybridize,
           refactor_hybridize_keeps_outer_decorator, refactor_hybridize_module_alias, refactor_dehybridize_side_effects,
           refactor_dehybridize_keeps_comment, refactor_dehybridize_unwraps_call, refactor_add_signature,
