@@ -441,7 +441,61 @@ static bool graph__unconverted_method(const AnFunc *f) {
   return false;
 }
 
+/* Two lambdas starting on one line with the same parameter names: when
+ * AutoGraph converts one, it parses that line, finds both and cannot tell
+ * which is meant ("found multiple definitions with identical signatures").
+ * Lambdas are recorded in document order, so the ones sharing a line are
+ * neighbours; the scan is capped to keep pathological lines linear. */
+static bool graph__same_params(const AnFunc *a, const AnFunc *b) {
+  if (a->param_count != b->param_count) return false;
+  for (uint32_t i = 0; i < a->param_count; i++) {
+    const AnParam *p = &a->params[i], *q = &b->params[i];
+    if (strcmp(p->name, q->name) != 0 || p->star != q->star || p->dstar != q->dstar || p->kwonly != q->kwonly)
+      return false;
+  }
+  return true;
+}
+
+static bool graph__ambiguous_lambda(AnModel *m, uint32_t i) {
+  const AnFunc *f = AN_FUNC(m, i);
+  uint32_t row = ts_node_start_point(f->node).row;
+  for (int dir = -1; dir <= 1; dir += 2) {
+    int k = (int)i + dir;
+    for (int steps = 0; steps < 64 && k >= 0 && k < (int)m->funcs.count; steps++, k += dir) {
+      const AnFunc *g = AN_FUNC(m, k);
+      if (ts_node_start_point(g->node).row != row) break;
+      if (g->is_lambda && graph__same_params(f, g)) return true;
+    }
+  }
+  return false;
+}
+
+/* Records the constructs that make AutoGraph give up on a function
+ * (rules.md HY221): the `else` of a for/else or while/else in its own body
+ * (its unsupported-features check), and for lambdas AutoGraph converts on
+ * their own (tf.function or tf.data roots created outside graph code) an
+ * ambiguous line. Constructs in nested functions are left to those
+ * functions. */
+static void graph__unconvertible(AnModel *m) {
+  for (uint32_t i = 0; i < m->sites.count; i++) {
+    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+    if (s->ctx.func < 0 || (s->kind != AN_SITE_FOR && s->kind != AN_SITE_IF)) continue;
+    AnSym sym = an_sym(m->lang, s->node);
+    if (sym != AN_SYM_for_statement && sym != AN_SYM_while_statement) continue;
+    TSNode alt = an_field(m->lang, s->node, AN_FIELD_alternative);
+    AnFunc *f = AN_FUNC(m, s->ctx.func);
+    if (!ts_node_is_null(alt) && ts_node_is_null(f->unconvertible)) f->unconvertible = alt;
+  }
+  for (uint32_t i = 0; i < m->funcs.count; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    if (!f->is_lambda || f->graph_from >= 0 || (f->root != AN_ROOT_HYBRID && f->root != AN_ROOT_DATA)) continue;
+    if (f->parent >= 0 && AN_FUNC(m, f->parent)->root != AN_ROOT_NONE) continue;
+    if (graph__ambiguous_lambda(m, i)) f->unconvertible = f->node;
+  }
+}
+
 static void graph__autograph(AnModel *m, GraphQueue *q) {
+  graph__unconvertible(m);
   for (uint32_t i = 0; i < q->tail; i++) {
     AnFunc *f = AN_FUNC(m, q->items[i]);
     bool on;
@@ -449,7 +503,9 @@ static void graph__autograph(AnModel *m, GraphQueue *q) {
       on = f->root != AN_ROOT_HYBRID || f->tf.autograph != 0;
     else
       on = AN_FUNC(m, f->graph_from)->autograph;
-    f->autograph = on && !f->do_not_convert && !f->is_generator && !graph__unconverted_method(f);
+    bool tried = on && !f->do_not_convert && !f->is_generator && !graph__unconverted_method(f);
+    f->autograph_failed = tried && !ts_node_is_null(f->unconvertible);
+    f->autograph = tried && !f->autograph_failed;
   }
 }
 

@@ -270,7 +270,10 @@ static void hover__autograph(Hover *h, int fi) {
     return;
   }
   int root = an_graph_root(m, fi);
-  if (f->is_generator)
+  if (f->autograph_failed)
+    HS(h, "\n- AutoGraph: off (it gives up on this function: a `for`/`else`, `while`/`else` or an ambiguous "
+          "lambda, see HY221).");
+  else if (f->is_generator)
     HS(h, "\n- AutoGraph: off (a generator function).");
   else if (f->do_not_convert)
     HS(h, "\n- AutoGraph: off (`@tf.autograph.experimental.do_not_convert`).");

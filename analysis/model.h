@@ -88,6 +88,14 @@ typedef struct AnFunc {
   int graph_from;       /* caller that put it in G, -1 for a root */
   const char *external_chain; /* for AN_ROOT_EXTERNAL: "mod.f -> mod.g" */
   bool autograph;
+  /* A construct in the function's own body AutoGraph refuses (the `else`
+   * of a for/else or while/else; the lambda itself when another lambda on
+   * its line has the same parameters), null when none. AutoGraph then
+   * gives up and runs the function as-is. */
+  TSNode unconvertible;
+  /* AutoGraph tries to convert it (on along the chain, no opt-out) and
+   * gives up because of `unconvertible`; `autograph` is then false. */
+  bool autograph_failed;
   /* the function body's own records: sites and calls are stored in
    * document order, so each function's are contiguous only by filtering;
    * rules iterate the global arrays and look at `func`. */
