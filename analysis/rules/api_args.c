@@ -165,14 +165,6 @@ void an_check_HY306(AnModel *m) {
 
 /* --- HY501 run-functions-eagerly-enabled --------------------------------- */
 
-static bool args__test_file(const char *path) {
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  size_t n = strlen(base);
-  return strncmp(base, "test_", 5) == 0 || (n > 8 && strcmp(base + n - 8, "_test.py") == 0) ||
-         strcmp(base, "conftest.py") == 0;
-}
-
 static bool args__ci_contains(const char *s, uint32_t len, const char *needle) {
   size_t n = strlen(needle);
   for (uint32_t i = 0; i + n <= len; i++) {
@@ -215,7 +207,7 @@ static bool args__switched_back(AnModel *m, const AnCall *on) {
 }
 
 static void args__eager_switch(AnModel *m, const AnCall *c, TSNode at, const char *what) {
-  if (args__guarded(m, c->node, c->ctx.func)) return;
+  if (an_test_code(m, &c->ctx) || args__guarded(m, c->node, c->ctx.func)) return;
   AnFinding *f = an_emit_node(m, AN_RULE_RUN_FUNCTIONS_EAGERLY_ENABLED, at, c->ctx.func,
                               "%s turns every tf.function back into plain Python: the graph speed-up is gone and "
                               "graph-only bugs are hidden. Remove it, or guard it behind a debug flag",
@@ -226,7 +218,8 @@ static void args__eager_switch(AnModel *m, const AnCall *c, TSNode at, const cha
 }
 
 void an_check_HY501(AnModel *m) {
-  if (args__test_file(m->path)) return;
+  /* Tests may switch modes on purpose; HY701 reports a switch they leak. */
+  if (an_test_file(m->path)) return;
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     if (an_call_is(c, "tensorflow.config.run_functions_eagerly") ||

@@ -224,3 +224,61 @@ bool an_autograph_opted_out(const AnModel *m, int func) {
   AnAutographOff why = an_autograph_off(m, func, NULL);
   return why == AN_AG_OFF_FLAG || why == AN_AG_OFF_DO_NOT_CONVERT;
 }
+
+/* --- test code (HY501 / HY701) ------------------------------------------- */
+
+bool an_test_file(const char *path) {
+  if (!path) return false;
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t n = strlen(base);
+  return strncmp(base, "test_", 5) == 0 || (n > 8 && strcmp(base + n - 8, "_test.py") == 0) ||
+         strcmp(base, "conftest.py") == 0;
+}
+
+static bool common__test_class(AnModel *m, int cls, int depth) {
+  AnClass *k = AN_CLASS(m, cls);
+  if (depth > 8 || ts_node_is_null(k->superclasses)) return false;
+  uint32_t n = ts_node_named_child_count(k->superclasses);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode b = ts_node_named_child(k->superclasses, i);
+    AnSym s = an_sym(m->lang, b);
+    if (s != AN_SYM_identifier && s != AN_SYM_attribute) continue;
+    uint32_t len;
+    const char *t = an_text(m->src, b, &len);
+    /* unittest.TestCase, tf.test.TestCase, absltest.TestCase,
+     * parameterized.TestCase and their aliases all end so. */
+    if (len >= 8 && memcmp(t + len - 8, "TestCase", 8) == 0) return true;
+    if (s != AN_SYM_identifier) continue;
+    int base = an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len);
+    if (base >= 0 && base != cls && common__test_class(m, base, depth + 1)) return true;
+  }
+  return false;
+}
+
+bool an_test_class(AnModel *m, int cls) { return cls >= 0 && common__test_class(m, cls, 0); }
+
+bool an_pytest_fixture(AnModel *m, int func) {
+  AnFunc *f = AN_FUNC(m, func);
+  if (an_sym(m->lang, f->outer) != AN_SYM_decorated_definition) return false;
+  uint32_t n = ts_node_named_child_count(f->outer);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode d = ts_node_named_child(f->outer, i);
+    if (an_sym(m->lang, d) != AN_SYM_decorator || !ts_node_named_child_count(d)) continue;
+    TSNode e = an_unparen(m->lang, ts_node_named_child(d, 0));
+    if (an_sym(m->lang, e) == AN_SYM_call) e = an_field(m->lang, e, AN_FIELD_function);
+    const char *dotted = an_dotted(m, e, f->parent);
+    if (dotted && (strcmp(dotted, "pytest.fixture") == 0 || strcmp(dotted, "pytest_asyncio.fixture") == 0)) return true;
+  }
+  return false;
+}
+
+bool an_test_code(AnModel *m, const AnCtx *ctx) {
+  if (an_test_file(m->path)) return true;
+  if (ctx->cls >= 0 && an_test_class(m, ctx->cls)) return true;
+  for (int f = ctx->func; f >= 0; f = AN_FUNC(m, f)->parent) {
+    if (an_pytest_fixture(m, f)) return true;
+    if (AN_FUNC(m, f)->cls >= 0 && an_test_class(m, AN_FUNC(m, f)->cls)) return true;
+  }
+  return false;
+}

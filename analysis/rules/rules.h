@@ -49,6 +49,18 @@ TSNode an_enclosing_if(AnModel *m, TSNode node, int func);
 void an_remove_statement_fix(AnModel *m, AnFinding *f, TSNode call, const char *title, bool safe);
 /* True for calls that are the expression of a decorator. */
 bool an_is_decorator_call(AnModel *m, TSNode call);
+/* True for test files by name: test_*.py, *_test.py, conftest.py. */
+bool an_test_file(const char *path);
+/* True when class `cls` is a unittest-style test case: a base spelled
+ * `...TestCase` (unittest, tf.test, absltest, parameterized) or a class of
+ * this module that is one. */
+bool an_test_class(AnModel *m, int cls);
+/* True for a function decorated @pytest.fixture (with or without call). */
+bool an_pytest_fixture(AnModel *m, int func);
+/* True for code that belongs to tests: anything in a test file, and code
+ * of test-case classes and pytest fixtures elsewhere (HY701 reports the
+ * eager switch there, HY501 does not). */
+bool an_test_code(AnModel *m, const AnCtx *ctx);
 
 /* rules/tf_args.c: true when a literal input_signature list/tuple has
  * entries TensorFlow rejects before it compares the count with the

@@ -358,6 +358,17 @@ TEST(fix_hy502_remove_breakpoint) {
              "import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    return x\n");
 }
 
+TEST(fix_hy701_add_cleanup) {
+  expect_fix("import tensorflow as tf\n\n\nclass StepTest(tf.test.TestCase):\n    def setUp(self):\n"
+             "        super().setUp()\n        tf.config.run_functions_eagerly(True)\n\n"
+             "    def test_step(self):\n        self.assertAllClose(tf.ones([2]), [1.0, 1.0])\n",
+             AN_RULE_EAGER_SWITCH_LEAKS_IN_TESTS, "Switch it back after the test (self.addCleanup)", true,
+             "import tensorflow as tf\n\n\nclass StepTest(tf.test.TestCase):\n    def setUp(self):\n"
+             "        super().setUp()\n        tf.config.run_functions_eagerly(True)\n"
+             "        self.addCleanup(tf.config.run_functions_eagerly, False)\n\n"
+             "    def test_step(self):\n        self.assertAllClose(tf.ones([2]), [1.0, 1.0])\n");
+}
+
 /* Several safe fixes in one module, two of them adding the same definition:
  * fix-all shares it, and a second run has nothing to do. */
 TEST(fix_all_combined) {
@@ -677,7 +688,8 @@ TEST_MAIN(fix_hy101_tf_constant, fix_hy105_hoist, fix_hy107_wrap_once, fix_hy201
           fix_hy307_rename_keyword, fix_hy307_list_as_signature, fix_hy307_spec_as_signature,
           fix_hy307_deprecated_target_offered, fix_hy306_rename, fix_hy308_call_model,
           fix_hy401_guard, fix_hy111_remove_inner_decorator, fix_hy112_hybridize,
-          fix_hy113_remove_step_decorator, fix_hy502_remove_breakpoint, fix_all_combined, fix_all_skips_unsafe, suppress_adds_comment,
+          fix_hy113_remove_step_decorator, fix_hy502_remove_breakpoint, fix_hy701_add_cleanup, fix_all_combined,
+          fix_all_skips_unsafe, suppress_adds_comment,
           suppress_extends_directive, suppress_after_other_comment, suppress_multiline_string, refactor_hybridize,
           refactor_hybridize_keeps_outer_decorator, refactor_hybridize_module_alias, refactor_dehybridize_side_effects,
           refactor_dehybridize_keeps_comment, refactor_dehybridize_unwraps_call, refactor_add_signature,
