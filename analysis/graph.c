@@ -144,6 +144,20 @@ static int graph__instance_class(AnModel *m, const char *name, uint32_t len, int
   }
 }
 
+/* `h = tf.function(h, ...)`: the binding wraps the name it rebinds.
+ * Resolving the argument through the binding again would never end. */
+static bool graph__rewraps(AnModel *m, TSNode value, int scope_func, const char *name, uint32_t len) {
+  if (ts_node_is_null(value) || !graph__is_tf_function_call(m, value, scope_func)) return false;
+  TSNode call = an_unparen(m->lang, value);
+  TSNode arg = an_call_arg(m->lang, call, 0);
+  if (ts_node_is_null(arg)) arg = an_call_kwarg(m->lang, m->src, call, "func");
+  arg = an_unparen(m->lang, arg);
+  if (an_sym(m->lang, arg) != AN_SYM_identifier) return false;
+  uint32_t alen;
+  const char *t = an_text(m->src, arg, &alen);
+  return alen == len && memcmp(t, name, len) == 0;
+}
+
 static int graph__resolve_name(AnModel *m, const char *name, uint32_t len, int func) {
   for (int f = func;; f = AN_FUNC(m, f)->parent) {
     int scope = f; /* -1 is the module scope */
@@ -152,6 +166,11 @@ static int graph__resolve_name(AnModel *m, const char *name, uint32_t len, int f
       /* Any wrapper binding wins; another binding hides outer functions. */
       for (int k = b; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
         AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, k);
+        if (graph__rewraps(m, bd->value, f, name, len)) {
+          int def = an_hash_get(&m->func_map, scope, name, len);
+          if (def >= 0) return def;
+          continue;
+        }
         int t = graph__binding_target(m, bd->value, f, 0);
         if (t >= 0) return t;
       }

@@ -199,28 +199,37 @@ uint32_t an_trace_only_items(AnModel *m, int func, AnTraceOnly *out, uint32_t ca
 
 /* --- tensor specs from call sites ------------------------------------------ */
 
-#define SPEC_MAX_RANK 8
-
-typedef struct Spec {
-  const char *dtype; /* "float32", or NULL when unknown */
-  int rank;          /* -1 unknown */
-  int dims[SPEC_MAX_RANK]; /* -1 for None */
-} Spec;
+/* AnTensorSpec (rules.h): the rules that compare call sites with a
+ * declared input_signature (HY303) read the same facts as the refactoring. */
+#define SPEC_MAX_RANK AN_SPEC_MAX_RANK
+typedef AnTensorSpec Spec;
 
 static void spec__unknown(Spec *s) {
   s->dtype = NULL;
   s->rank = -1;
 }
 
-/* dtype name of `tf.float32` / `tf.dtypes.int64` / "float32". */
+static const char *const spec__known_dtypes[] = {"float16", "bfloat16", "float32", "float64", "int8", "int16",
+                                                  "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool",
+                                                  "string", "complex64", "complex128", NULL};
+
+static const char *spec__known_dtype(const char *name, size_t len) {
+  for (int i = 0; spec__known_dtypes[i]; i++)
+    if (strlen(spec__known_dtypes[i]) == len && memcmp(spec__known_dtypes[i], name, len) == 0)
+      return spec__known_dtypes[i];
+  return NULL;
+}
+
+/* dtype name of `tf.float32` / `tf.dtypes.int64` / "float32". Aliases such
+ * as "float" or tf.half are left unknown rather than guessed. */
 static const char *spec__dtype_of(AnModel *m, TSNode e, int func) {
   e = an_unparen(m->lang, e);
   if (ts_node_is_null(e)) return NULL;
   if (an_sym(m->lang, e) == AN_SYM_string) {
     uint32_t len;
     const char *t = an_text(m->src, e, &len);
-    if (len < 3) return NULL;
-    return an_arena_strndup(&m->arena, t + 1, len - 2);
+    if (len < 3 || (t[0] != '"' && t[0] != '\'')) return NULL;
+    return spec__known_dtype(t + 1, len - 2);
   }
   const char *d = an_dotted(m, e, func);
   if (!d) return NULL;
@@ -228,12 +237,7 @@ static const char *spec__dtype_of(AnModel *m, TSNode e, int func) {
   if (!last) return NULL;
   if (!(an_dotted_has_prefix(d, "tensorflow") || an_dotted_has_prefix(d, "numpy"))) return NULL;
   last++;
-  static const char *const known[] = {"float16", "bfloat16", "float32", "float64", "int8", "int16", "int32",
-                                      "int64", "uint8", "uint16", "uint32", "uint64", "bool", "string",
-                                      "complex64", "complex128", NULL};
-  for (int i = 0; known[i]; i++)
-    if (strcmp(last, known[i]) == 0) return known[i];
-  return NULL;
+  return spec__known_dtype(last, strlen(last));
 }
 
 typedef struct LeafScan {
@@ -369,7 +373,7 @@ static bool spec__dataset_element(AnModel *m, TSNode iter, int pos, int func, Sp
       int b = refactor__single_binding(m, iter, func, &scope);
       if (b < 0) return false;
       AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-      if (bd->from_for || ts_node_is_null(bd->value)) return false;
+      if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value)) return false;
       iter = bd->value;
       func = scope;
       continue;
@@ -445,7 +449,9 @@ static bool spec__of(AnModel *m, TSNode e, int func, Spec *out) {
       int b = refactor__single_binding(m, e, func, &scope);
       if (b < 0) return false;
       AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-      if (ts_node_is_null(bd->value) || an_sym(l, bd->value) == AN_SYM_augmented_assignment) return false;
+      /* `a, b = value` binds an element of value, not value itself. */
+      if (ts_node_is_null(bd->value) || an_sym(l, bd->value) == AN_SYM_augmented_assignment || bd->from_unpack)
+        return false;
       if (bd->from_for) {
         if (!spec__dataset_element(m, bd->value, bd->pos, scope, out)) return false;
         break;
@@ -680,6 +686,17 @@ static void refactor__declared(AnModel *m, TSNode spec, int func, Spec *out) {
   if (!ts_node_is_null(shape) && !spec__shape_arg(m, shape, out)) out->rank = -1;
   out->dtype = ts_node_is_null(dt) ? "float32" : spec__dtype_of(m, dt, func);
 }
+
+bool an_tensor_spec_of(AnModel *m, TSNode e, int func, AnTensorSpec *out) { return spec__of(m, e, func, out); }
+
+bool an_literal_spec(AnModel *m, TSNode lit, AnTensorSpec *out) {
+  spec__unknown(out);
+  return spec__literal(m, lit, out);
+}
+
+void an_declared_spec(AnModel *m, TSNode spec, int func, AnTensorSpec *out) { refactor__declared(m, spec, func, out); }
+
+int an_signature_entries(AnModel *m, TSNode sig, TSNode *out, int cap) { return refactor__sig_specs(m, sig, out, cap); }
 
 /* The first Python side effect of `fi` (or of a function it calls); in an
  * eager function it is what would run only while tracing. */

@@ -94,4 +94,31 @@ bool an_keras_model_class(AnModel *m, int cls);
  * `self.attr` bound only to `Cls(...)`, or `Cls(...)` itself), or -1. */
 int an_keras_instance_class(AnModel *m, TSNode obj, int func);
 
+/* What the analysis knows statically about a tensor value or a declared
+ * tf.TensorSpec (analysis/refactor.c, shared with the input_signature
+ * refactorings). */
+#define AN_SPEC_MAX_RANK 8
+typedef struct AnTensorSpec {
+  const char *dtype;          /* "float32", or NULL when unknown */
+  int rank;                   /* -1 unknown */
+  int dims[AN_SPEC_MAX_RANK]; /* -1 for None or unknown */
+} AnTensorSpec;
+/* dtype and shape of a tensor expression (tf.constant of literals or with
+ * shape=, tf.zeros/ones, tf.random.*, cast/identity/zeros_like of those,
+ * names bound once to them, elements of a dataset built in view); false
+ * unless both dtype and rank are known. */
+bool an_tensor_spec_of(AnModel *m, TSNode e, int func, AnTensorSpec *out);
+/* Shape of a Python literal (a number, bool, string or nested lists and
+ * tuples of them) and the dtype tf.constant infers for it: "string",
+ * "float32" when any leaf is a float, "int32", "bool", NULL for mixed
+ * strings and numbers or no leaves. False for anything else. */
+bool an_literal_spec(AnModel *m, TSNode lit, AnTensorSpec *out);
+/* dtype (float32 when omitted) and shape a `TensorSpec(shape, dtype)` call
+ * declares; rank -1 when the shape is not a literal. The caller checks the
+ * call is a TensorSpec. */
+void an_declared_spec(AnModel *m, TSNode spec, int func, AnTensorSpec *out);
+/* The entries of a literal input_signature list/tuple (at most `cap` into
+ * out), or -1 when it is not a literal or is unpacked. */
+int an_signature_entries(AnModel *m, TSNode sig, TSNode *out, int cap);
+
 #endif
