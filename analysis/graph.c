@@ -648,4 +648,5 @@ void an_graph_reset(AnModel *m) {
   m->fix_all = NULL;
   m->fix_all_count = 0;
   m->fix_all_built = false;
+  m->retrace = NULL;
 }

@@ -237,6 +237,15 @@ struct AnModel {
    * a module asks, and finding it scans the top-level statements. */
   uint32_t import_anchor;
   bool import_anchor_known;
+  /* The root's children in document order (rules/common.c): ts_node_parent
+   * scans them from the first on every call, a binary search does not.
+   * Depends on the tree only, so an_graph_reset keeps it. */
+  const TSNode *top_nodes;
+  uint32_t top_count;
+  bool top_built;
+  /* What HY101-HY103 share about calls of tf.functions (rules/retrace.c),
+   * NULL until asked. */
+  struct AnRetraceCache *retrace;
 };
 
 #define AN_FUNC(m, i) (&AN_VEC_AT((m)->funcs, AnFunc, (i)))

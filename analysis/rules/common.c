@@ -47,6 +47,109 @@ bool an_node_within(TSNode inner, TSNode outer) {
   return ts_node_start_byte(outer) <= ts_node_start_byte(inner) && ts_node_end_byte(inner) <= ts_node_end_byte(outer);
 }
 
+/* --- ancestors ------------------------------------------------------------
+ * ts_node_parent descends from the root every time, scanning the module's
+ * statements from the first: thousands of steps per call in a long module,
+ * and a chain of parents pays it once per level. The helpers below descend
+ * once, from the top-level statement (found by binary search) or from the
+ * node of the enclosing function. */
+
+static const TSNode *common__top_nodes(AnModel *m, uint32_t *count) {
+  if (!m->top_built) {
+    uint32_t n = ts_node_child_count(m->root), k = 0;
+    TSNode *out = an_arena_alloc(&m->arena, sizeof *out * (n ? n : 1));
+    TSTreeCursor c = ts_tree_cursor_new(m->root);
+    if (out && ts_tree_cursor_goto_first_child(&c)) {
+      do out[k++] = ts_tree_cursor_current_node(&c);
+      while (k < n && ts_tree_cursor_goto_next_sibling(&c));
+    }
+    ts_tree_cursor_delete(&c);
+    m->top_nodes = out;
+    m->top_count = out ? k : 0;
+    m->top_built = true;
+  }
+  *count = m->top_count;
+  return m->top_nodes;
+}
+
+static bool common__covers(TSNode outer, uint32_t start, uint32_t end) {
+  return ts_node_start_byte(outer) <= start && end <= ts_node_end_byte(outer);
+}
+
+/* The top-level node containing [start, end), or null. */
+static TSNode common__top_of(AnModel *m, uint32_t start, uint32_t end) {
+  uint32_t n;
+  const TSNode *top = common__top_nodes(m, &n);
+  uint32_t lo = 0, hi = n; /* the first node starting after `start` */
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ts_node_start_byte(top[mid]) <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  /* Zero-width nodes may share a start with the one that covers. */
+  for (uint32_t i = lo; i-- > 0;) {
+    if (common__covers(top[i], start, end)) return top[i];
+    if (ts_node_end_byte(top[i]) < start) break;
+  }
+  TSNode none = {{0}, NULL, NULL};
+  return none;
+}
+
+/* Descends from `top` to `node`, storing the nodes passed (top first, the
+ * parent of node last); -1 when node is not below top or the path is
+ * longer than cap. ts_node_first_child_for_byte steps through the hidden
+ * nodes of long statement lists in logarithmic time, where a tree cursor
+ * visits every sibling. */
+static int common__descend(TSNode top, TSNode node, TSNode *out, uint32_t cap) {
+  uint32_t ns = ts_node_start_byte(node), ne = ts_node_end_byte(node);
+  if (ne == ns) return -1; /* zero width: several children may reach it */
+  TSNode cur = top;
+  for (uint32_t k = 0; !ts_node_eq(cur, node); k++) {
+    if (k == cap) return -1;
+    out[k] = cur;
+    cur = ts_node_first_child_for_byte(cur, ns);
+    if (ts_node_is_null(cur) || !common__covers(cur, ns, ne)) return -1;
+    if (ts_node_eq(cur, node)) return (int)k + 1;
+  }
+  return 0;
+}
+
+/* The ancestors of `node` by ts_node_parent (the slow way, for the odd node
+ * the descent misses), top first, below the module. */
+static int common__climb(AnModel *m, TSNode node, TSNode *out, uint32_t cap) {
+  uint32_t n = 0;
+  for (TSNode p = ts_node_parent(node); !ts_node_is_null(p) && !ts_node_eq(p, m->root); p = ts_node_parent(p)) {
+    if (n == cap) return -1;
+    out[n++] = p;
+  }
+  for (uint32_t i = 0; i < n / 2; i++) {
+    TSNode t = out[i];
+    out[i] = out[n - 1 - i];
+    out[n - 1 - i] = t;
+  }
+  return (int)n;
+}
+
+int an_ancestors(AnModel *m, TSNode node, int func, TSNode *out, uint32_t cap) {
+  uint32_t ns = ts_node_start_byte(node), ne = ts_node_end_byte(node);
+  int n = -1;
+  if (func >= 0) {
+    TSNode fn = AN_FUNC(m, func)->node;
+    if (common__covers(fn, ns, ne) && !ts_node_eq(fn, node)) n = common__descend(fn, node, out, cap);
+    if (n > 0) return n;
+  }
+  TSNode top = common__top_of(m, ns, ne);
+  if (!ts_node_is_null(top) && !ts_node_eq(top, node)) n = common__descend(top, node, out, cap);
+  if (n > 0) return n;
+  return common__climb(m, node, out, cap);
+}
+
+TSNode an_parent(AnModel *m, TSNode node, int func) {
+  TSNode path[AN_MAX_ANCESTORS];
+  int n = an_ancestors(m, node, func, path, AN_MAX_ANCESTORS);
+  return n > 0 ? path[n - 1] : ts_node_parent(node);
+}
+
 static bool common__is_statement(AnSym s) {
   switch (s) {
   case AN_SYM_expression_statement:

@@ -8,8 +8,30 @@
 
 static bool retrace__hybrid(const AnFunc *f) { return f->via == AN_VIA_DECORATOR || f->via == AN_VIA_CALL; }
 
+static uint32_t retrace__loops_slow(AnModel *m, TSNode node, int func, TSNode *out, uint32_t cap);
+
 /* The loops around `node` inside function `func` (innermost first). */
 uint32_t an_retrace_loops(AnModel *m, TSNode node, int func, TSNode *out, uint32_t cap) {
+  TSNode path[AN_MAX_ANCESTORS];
+  int depth = an_ancestors(m, node, func, path, AN_MAX_ANCESTORS);
+  if (depth < 0) return retrace__loops_slow(m, node, func, out, cap);
+  uint32_t n = 0;
+  TSNode child = node;
+  for (int i = depth - 1; i >= 0 && n < cap; child = path[i--]) {
+    TSNode p = path[i];
+    AnSym s = an_sym(m->lang, p);
+    if (s == AN_SYM_function_definition || s == AN_SYM_lambda || s == AN_SYM_class_definition) break;
+    /* The body of a for/while is its only block child (else bodies sit in
+     * an else_clause): the field lookup is only needed to confirm. */
+    if ((s == AN_SYM_for_statement || s == AN_SYM_while_statement) && an_sym(m->lang, child) == AN_SYM_block &&
+        ts_node_eq(an_field(m->lang, p, AN_FIELD_body), child))
+      out[n++] = p;
+  }
+  return n;
+}
+
+/* an_retrace_loops by ts_node_parent, for paths too deep to store. */
+static uint32_t retrace__loops_slow(AnModel *m, TSNode node, int func, TSNode *out, uint32_t cap) {
   uint32_t n = 0;
   TSNode child = node;
   TSNode fn = func >= 0 ? AN_FUNC(m, func)->node : m->root;
@@ -74,23 +96,123 @@ const char *an_retrace_varying_name(AnModel *m, TSNode arg, TSNode loop, int fun
   return name;
 }
 
-/* The callee uses the parameter to choose graph structure (`if p:`,
- * `range(p)`): retracing per value is then intended. */
-bool an_retrace_structural_param(AnModel *m, int callee, const char *name) {
-  uint32_t len = (uint32_t)strlen(name);
+/* --- what HY101-HY103 share, computed once per model ------------------- */
+
+/* The expressions of a function that choose its graph structure: `if`
+ * conditions, range() arguments, dtype= and shape= values. */
+typedef struct Structure {
+  TSNode *nodes;
+  uint32_t count;
+  bool built;
+} Structure;
+
+typedef struct AnRetraceCache {
+  AnRetraceCall *calls;
+  uint32_t call_count;
+  Structure *structure; /* per function */
+} AnRetraceCache;
+
+static AnRetraceCache *retrace__cache(AnModel *m) {
+  if (!m->retrace) {
+    m->retrace = an_arena_alloc(&m->arena, sizeof *m->retrace);
+    if (m->retrace) m->retrace->structure = an_arena_alloc(&m->arena, sizeof(Structure) * (m->funcs.count + 1));
+    if (m->retrace && !m->retrace->structure) m->retrace = NULL;
+  }
+  return m->retrace;
+}
+
+static void retrace__push(AnModel *m, AnVec *v, TSNode n) {
+  TSNode *slot = an_vec_push(&m->arena, v, sizeof n);
+  if (slot) *slot = n;
+}
+
+static void retrace__structure_build(AnModel *m, int callee, Structure *st) {
+  AnVec v = {0};
   AN_FOR_SITES_OF(m, callee, s) {
-    if (s->kind == AN_SITE_IF && an_mentions(m, an_field(m->lang, s->node, AN_FIELD_condition), name, len)) return true;
+    if (s->kind == AN_SITE_IF) retrace__push(m, &v, an_field(m->lang, s->node, AN_FIELD_condition));
   }
   AN_FOR_CALLS_OF(m, callee, c) {
     if (!c->dotted) continue;
-    if (strcmp(c->dotted, "builtins.range") == 0 && an_mentions(m, an_field(m->lang, c->node, AN_FIELD_arguments), name, len))
-      return true;
-    TSNode dt = an_call_kwarg(m->lang, m->src, c->node, "dtype");
-    TSNode shape = an_call_kwarg(m->lang, m->src, c->node, "shape");
-    if ((!ts_node_is_null(dt) && an_mentions(m, dt, name, len)) || (!ts_node_is_null(shape) && an_mentions(m, shape, name, len)))
-      return true;
+    if (strcmp(c->dotted, "builtins.range") == 0) retrace__push(m, &v, an_field(m->lang, c->node, AN_FIELD_arguments));
+    TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
+    if (an_sym(m->lang, args) != AN_SYM_argument_list) continue;
+    /* dtype= and shape= in one pass over the arguments (an_call_kwarg
+     * would make one per name). */
+    uint32_t n = ts_node_named_child_count(args);
+    bool dtype = false, shape = false; /* the first of each, as an_call_kwarg */
+    for (uint32_t i = 0; i < n && !(dtype && shape); i++) {
+      TSNode a = ts_node_named_child(args, i);
+      if (an_sym(m->lang, a) != AN_SYM_keyword_argument) continue;
+      TSNode k = an_field(m->lang, a, AN_FIELD_name);
+      if (ts_node_is_null(k)) continue;
+      bool is_dtype = !dtype && an_text_eq(m->src, k, "dtype"), is_shape = !shape && an_text_eq(m->src, k, "shape");
+      if (!is_dtype && !is_shape) continue;
+      dtype |= is_dtype;
+      shape |= is_shape;
+      retrace__push(m, &v, an_field(m->lang, a, AN_FIELD_value));
+    }
   }
+  st->nodes = v.items;
+  st->count = v.count;
+  st->built = true;
+}
+
+/* The callee uses the parameter to choose graph structure (`if p:`,
+ * `range(p)`): retracing per value is then intended. */
+bool an_retrace_structural_param(AnModel *m, int callee, const char *name) {
+  AnRetraceCache *cache = retrace__cache(m);
+  if (!cache) return false;
+  Structure *st = &cache->structure[callee];
+  if (!st->built) retrace__structure_build(m, callee, st);
+  uint32_t len = (uint32_t)strlen(name);
+  for (uint32_t i = 0; i < st->count; i++)
+    if (an_mentions(m, st->nodes[i], name, len)) return true;
   return false;
+}
+
+/* The arguments of a call with the parameters they bind to. */
+static void retrace__args(AnModel *m, AnRetraceCall *rc) {
+  const AnCall *c = rc->call;
+  TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args), pos = 0;
+  rc->args = n ? an_arena_alloc(&m->arena, sizeof *rc->args * n) : NULL;
+  if (!rc->args) return;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    AnSym s = an_sym(m->lang, a);
+    if (s == AN_SYM_comment || s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) continue;
+    bool kw = s == AN_SYM_keyword_argument;
+    AnRetraceArg *ra = &rc->args[rc->arg_count++];
+    ra->arg = a;
+    ra->param = an_retrace_param_name(m, &rc->callee, c, a, kw ? 0 : pos);
+    if (!kw) pos++;
+    ra->value = kw ? an_field(m->lang, a, AN_FIELD_value) : a;
+  }
+}
+
+const AnRetraceCall *an_retrace_calls(AnModel *m, uint32_t *count) {
+  *count = 0;
+  AnRetraceCache *cache = retrace__cache(m);
+  if (!cache) return NULL;
+  if (!cache->calls) {
+    AnVec v = {0};
+    for (uint32_t i = 0; i < m->calls.count; i++) {
+      AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+      AnHybridCallee h;
+      if (an_in_graph(m, c->ctx.func) || !an_retrace_callee(m, c, &h) || h.has_signature) continue;
+      AnRetraceCall *rc = an_vec_push(&m->arena, &v, sizeof *rc);
+      if (!rc) return NULL;
+      rc->call = c;
+      rc->callee = h;
+      retrace__args(m, rc);
+      if (c->ctx.loop_depth) rc->loop_count = an_retrace_loops(m, c->node, c->ctx.func, rc->loops, AN_RETRACE_MAX_LOOPS);
+    }
+    /* Never NULL once built, even without calls. */
+    cache->calls = v.items ? v.items : (AnRetraceCall *)cache;
+    cache->call_count = v.count;
+  }
+  *count = cache->call_count;
+  return cache->calls;
 }
 
 bool an_retrace_callee(AnModel *m, const AnCall *c, AnHybridCallee *out) {
@@ -183,19 +305,15 @@ bool an_retrace_bool_valued(AnModel *m, TSNode n, int depth) {
   }
 }
 
-static void retrace__scalar_args(AnModel *m, const AnCall *c, const AnHybridCallee *h) {
-  TSNode loops[8];
-  uint32_t nloops = an_retrace_loops(m, c->node, c->ctx.func, loops, 8);
+static void retrace__scalar_args(AnModel *m, const AnRetraceCall *rc) {
+  const AnCall *c = rc->call;
+  const AnHybridCallee *h = &rc->callee;
+  const TSNode *loops = rc->loops;
+  uint32_t nloops = rc->loop_count;
   if (!nloops) return;
-  TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
-  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args), pos = 0;
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode a = ts_node_named_child(args, i);
-    AnSym s = an_sym(m->lang, a);
-    if (s == AN_SYM_comment || s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) continue;
-    const char *param = an_retrace_param_name(m, h, c, a, s == AN_SYM_keyword_argument ? 0 : pos);
-    if (s != AN_SYM_keyword_argument) pos++;
-    TSNode value = s == AN_SYM_keyword_argument ? an_field(m->lang, a, AN_FIELD_value) : a;
+  for (uint32_t i = 0; i < rc->arg_count; i++) {
+    TSNode value = rc->args[i].value;
+    const char *param = rc->args[i].param;
     AnKind k = an_kind_of(m, value, c->ctx.func);
     if ((k != AN_KIND_PY_SCALAR && k != AN_KIND_PY_STR) || an_retrace_bool_valued(m, value, 0)) continue;
     if (!param) continue;
@@ -278,13 +396,9 @@ static void retrace__literal_variety(AnModel *m) {
 }
 
 void an_check_HY101(AnModel *m) {
-  for (uint32_t i = 0; i < m->calls.count; i++) {
-    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    if (an_in_graph(m, c->ctx.func) || !c->ctx.loop_depth) continue;
-    AnHybridCallee h;
-    if (!an_retrace_callee(m, c, &h) || h.has_signature) continue;
-    retrace__scalar_args(m, c, &h);
-  }
+  uint32_t n;
+  const AnRetraceCall *calls = an_retrace_calls(m, &n);
+  for (uint32_t i = 0; i < n; i++) retrace__scalar_args(m, &calls[i]);
   retrace__literal_variety(m);
 }
 

@@ -15,6 +15,31 @@ typedef struct AnHybridCallee {
   bool has_signature;
 } AnHybridCallee;
 
+#define AN_RETRACE_MAX_LOOPS 8
+
+/* An argument of a call (splats and comments left out). */
+typedef struct AnRetraceArg {
+  TSNode arg;        /* as written: a keyword_argument for `p=v` */
+  TSNode value;      /* v for `p=v` (null when missing), else arg */
+  const char *param; /* the parameter it binds to, or NULL */
+} AnRetraceArg;
+
+/* An eager call of a tf.function without input_signature: the calls whose
+ * Python arguments are traced by value, which HY101-HY103 all examine. */
+typedef struct AnRetraceCall {
+  const AnCall *call;
+  AnHybridCallee callee;
+  AnRetraceArg *args;
+  uint32_t arg_count;
+  /* The for/while loops around the call within its function, innermost
+   * first (an_retrace_loops); none when the call is in no loop. */
+  TSNode loops[AN_RETRACE_MAX_LOOPS];
+  uint32_t loop_count;
+} AnRetraceCall;
+
+/* Those calls in document order, found once per model. */
+const AnRetraceCall *an_retrace_calls(AnModel *m, uint32_t *count);
+
 /* True when the call calls a tf.function of this module or the workspace;
  * fills *out. */
 bool an_retrace_callee(AnModel *m, const AnCall *c, AnHybridCallee *out);

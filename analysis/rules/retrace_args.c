@@ -17,32 +17,21 @@
 
 #include "analysis/rules/retrace.h"
 
-#define ARGS_MAX_LOOPS 8
 #define ARGS_MAX_DEPTH 4
 
 /* --- shared -------------------------------------------------------------- */
 
-typedef void (*ArgsVisitFn)(AnModel *m, const AnCall *c, const AnHybridCallee *h, TSNode value, const char *param);
+typedef void (*ArgsVisitFn)(AnModel *m, const AnRetraceCall *rc, TSNode value, const char *param);
 
 /* Calls fn for every argument of every eager call of a hybrid function
  * without input_signature. */
 static void args__each_call_arg(AnModel *m, ArgsVisitFn fn) {
-  for (uint32_t i = 0; i < m->calls.count; i++) {
-    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    if (an_in_graph(m, c->ctx.func)) continue;
-    AnHybridCallee h;
-    if (!an_retrace_callee(m, c, &h) || h.has_signature) continue;
-    TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
-    uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args), pos = 0;
-    for (uint32_t k = 0; k < n; k++) {
-      TSNode a = ts_node_named_child(args, k);
-      AnSym s = an_sym(m->lang, a);
-      if (s == AN_SYM_comment || s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) continue;
-      bool kw = s == AN_SYM_keyword_argument;
-      const char *param = an_retrace_param_name(m, &h, c, a, kw ? 0 : pos);
-      if (!kw) pos++;
-      TSNode value = kw ? an_field(m->lang, a, AN_FIELD_value) : a;
-      if (!ts_node_is_null(value)) fn(m, c, &h, value, param);
+  uint32_t n;
+  const AnRetraceCall *calls = an_retrace_calls(m, &n);
+  for (uint32_t i = 0; i < n; i++) {
+    const AnRetraceCall *rc = &calls[i];
+    for (uint32_t k = 0; k < rc->arg_count; k++) {
+      if (!ts_node_is_null(rc->args[k].value)) fn(m, rc, rc->args[k].value, rc->args[k].param);
       if (m->arena.failed) return;
     }
   }
@@ -320,12 +309,13 @@ static void args__fresh_value(AnModel *m, const AnCall *c, const AnHybridCallee 
   if (k != FRESH_NONE) args__report_fresh(m, c, h, param, v, k, made, r);
 }
 
-static void args__fresh_arg(AnModel *m, const AnCall *c, const AnHybridCallee *h, TSNode value, const char *param) {
+static void args__fresh_arg(AnModel *m, const AnRetraceCall *rc, TSNode value, const char *param) {
+  const AnCall *c = rc->call;
+  const AnHybridCallee *h = &rc->callee;
   Repeat r = {{{0}, NULL, NULL}, false, -1, {{0}, NULL, NULL}};
   if (c->ctx.loop_depth) {
-    TSNode loops[1];
     r.in_loop = true;
-    if (an_retrace_loops(m, c->node, c->ctx.func, loops, 1)) r.loop = loops[0];
+    if (rc->loop_count) r.loop = rc->loops[0];
   } else {
     if (c->ctx.func < 0 || AN_FUNC(m, c->ctx.func)->is_lambda) return;
     r.outer = c->ctx.func;
@@ -677,13 +667,15 @@ static void args__report_change(AnModel *m, const AnCall *c, const AnHybridCalle
   if (f && param && h->local >= 0 && an_retrace_structural_param(m, h->local, param)) f->severity = AN_SEV_HINT;
 }
 
-static void args__container_arg(AnModel *m, const AnCall *c, const AnHybridCallee *h, TSNode value, const char *param) {
+static void args__container_arg(AnModel *m, const AnRetraceCall *rc, TSNode value, const char *param) {
+  const AnCall *c = rc->call;
+  const AnHybridCallee *h = &rc->callee;
   if (!c->ctx.loop_depth) return;
   /* Python numbers and strings themselves are HY101's. */
   AnKind k = an_kind_of(m, value, c->ctx.func);
   if (k == AN_KIND_PY_SCALAR || k == AN_KIND_PY_STR) return;
-  TSNode loops[ARGS_MAX_LOOPS];
-  uint32_t nloops = an_retrace_loops(m, c->node, c->ctx.func, loops, ARGS_MAX_LOOPS);
+  const TSNode *loops = rc->loops;
+  uint32_t nloops = rc->loop_count;
   TSNode v = an_unparen(m->lang, value), none = {{0}, NULL, NULL};
   for (uint32_t l = 0; l < nloops; l++) {
     TSNode expr = v, built = none;

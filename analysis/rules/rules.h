@@ -23,6 +23,16 @@ bool an_graph_code(AnModel *m, const AnCtx *ctx);
 /* A short, single-line quotation of a node for messages ("x.numpy()"),
  * shortened with "..." past 60 characters. */
 const char *an_snippet(AnModel *m, TSNode node);
+/* Ancestors of `node`, outermost first and its parent last, at least up
+ * to the node of `func`, the function it lies in (for module level, up to
+ * its top-level statement); at most `cap`, -1 when there are more, 0 for a
+ * top-level statement. The search starts at that function, so it costs one
+ * walk down the function instead of one down the module per level, as
+ * ts_node_parent does. */
+int an_ancestors(AnModel *m, TSNode node, int func, TSNode *out, uint32_t cap);
+#define AN_MAX_ANCESTORS 64
+/* ts_node_parent(node) the fast way, for a node in function `func`. */
+TSNode an_parent(AnModel *m, TSNode node, int func);
 /* True when `inner` lies within `outer` (byte ranges). */
 bool an_node_within(TSNode inner, TSNode outer);
 /* Nearest ancestor that is a statement (or the node itself); null at the

@@ -291,12 +291,22 @@ static void ttext__examine(AnModel *m, const TtextSink *sink, TSNode e, int dept
   }
 }
 
+/* False when the text before `node` is not the keyword `raise` (only
+ * blanks and line continuations may sit between them when node is the
+ * exception of a raise statement: a comment would be a named child of its
+ * own), which spares most calls the costly parent lookup. */
+static bool ttext__after_raise(AnModel *m, TSNode node) {
+  uint32_t at = ts_node_start_byte(node);
+  while (at > 0 && m->src[at - 1] != '\0' && strchr(" \t\n\r\f\\", m->src[at - 1])) at--;
+  return at >= 5 && memcmp(m->src + at - 5, "raise", 5) == 0;
+}
+
 /* The sink a call in graph code is, or NULL: its label for messages. */
 static const char *ttext__call_sink(AnModel *m, const AnCall *c, bool *message_kwarg) {
   *message_kwarg = false;
   if (an_call_is(c, "builtins.print")) return "print shows";
   if (an_call_is(c, "tensorflow.print")) return "tf.print shows, on every call,";
-  TSNode parent = ts_node_parent(c->node);
+  TSNode parent = ttext__after_raise(m, c->node) ? an_parent(m, c->node, c->ctx.func) : (TSNode){{0}, NULL, NULL};
   if (an_sym(m->lang, parent) == AN_SYM_raise_statement && ts_node_named_child_count(parent) &&
       ts_node_start_byte(ts_node_named_child(parent, 0)) == ts_node_start_byte(c->node))
     return "the exception message holds";
