@@ -638,6 +638,7 @@ void an_graph_reset(AnModel *m) {
     a->kind = AN_KIND_UNKNOWN;
   }
   m->call_offsets = m->call_order = m->site_offsets = m->site_order = NULL;
+  m->callee_offsets = m->callee_order = NULL;
   m->findings.count = 0;
   m->infos = NULL;
   m->info_count = 0;

@@ -223,6 +223,8 @@ struct AnModel {
   uint32_t *call_order;
   uint32_t *site_offsets; /* sites of function f, the same way */
   uint32_t *site_order;
+  uint32_t *callee_offsets; /* calls OF function f, the same way (rules/common.c, on demand) */
+  uint32_t *callee_order;
   AnFunctionInfo *infos;
   uint32_t info_count;
   bool infos_built;

@@ -47,6 +47,34 @@ bool an_node_within(TSNode inner, TSNode outer) {
   return ts_node_start_byte(outer) <= ts_node_start_byte(inner) && ts_node_end_byte(inner) <= ts_node_end_byte(outer);
 }
 
+/* A counting sort of the calls by callee, built on first use. */
+static void common__callee_index(AnModel *m) {
+  uint32_t nf = m->funcs.count, nc = m->calls.count;
+  uint32_t *first = an_arena_alloc(&m->arena, sizeof *first * (nf + 2));
+  uint32_t *order = an_arena_alloc(&m->arena, sizeof *order * (nc + 1));
+  if (!first || !order) return;
+  for (uint32_t i = 0; i < nc; i++) {
+    int callee = AN_VEC_AT(m->calls, AnCall, i).callee;
+    if (callee >= 0 && (uint32_t)callee < nf) first[callee + 2]++;
+  }
+  for (uint32_t f = 2; f < nf + 2; f++) first[f] += first[f - 1];
+  for (uint32_t i = 0; i < nc; i++) {
+    int callee = AN_VEC_AT(m->calls, AnCall, i).callee;
+    if (callee >= 0 && (uint32_t)callee < nf) order[first[callee + 1]++] = i;
+  }
+  m->callee_offsets = first;
+  m->callee_order = order;
+}
+
+AnCallIds an_calls_to(AnModel *m, int f) {
+  AnCallIds r = {NULL, 0};
+  if (!m->callee_offsets) common__callee_index(m);
+  if (!m->callee_offsets || f < 0 || (uint32_t)f >= m->funcs.count) return r;
+  r.ids = m->callee_order + m->callee_offsets[f];
+  r.count = m->callee_offsets[f + 1] - m->callee_offsets[f];
+  return r;
+}
+
 /* --- ancestors ------------------------------------------------------------
  * ts_node_parent descends from the root every time, scanning the module's
  * statements from the first: thousands of steps per call in a long module,

@@ -340,22 +340,6 @@ static void retrace__scalar_args(AnModel *m, const AnRetraceCall *rc) {
 /* >= 3 eager call sites of one hybrid function passing different literals
  * for the same parameter. */
 static void retrace__literal_variety(AnModel *m) {
-  /* The calls grouped by callee (a counting sort), so each function visits
-   * its own call sites instead of every call of the module:
-   * order[first[f] .. first[f + 1]) index m->calls. */
-  uint32_t nf = m->funcs.count;
-  uint32_t *first = an_arena_alloc(&m->arena, sizeof *first * (nf + 2));
-  uint32_t *order = an_arena_alloc(&m->arena, sizeof *order * (m->calls.count + 1));
-  if (!first || !order) return;
-  for (uint32_t i = 0; i < m->calls.count; i++) {
-    int callee = AN_VEC_AT(m->calls, AnCall, i).callee;
-    if (callee >= 0 && (uint32_t)callee < nf) first[callee + 2]++;
-  }
-  for (uint32_t f = 2; f < nf + 2; f++) first[f] += first[f - 1];
-  for (uint32_t i = 0; i < m->calls.count; i++) {
-    int callee = AN_VEC_AT(m->calls, AnCall, i).callee;
-    if (callee >= 0 && (uint32_t)callee < nf) order[first[callee + 1]++] = i;
-  }
   for (uint32_t fi = 0; fi < m->funcs.count; fi++) {
     AnFunc *f = AN_FUNC(m, fi);
     if (!retrace__hybrid(f) || !ts_node_is_null(f->tf.input_signature)) continue;
@@ -365,8 +349,9 @@ static void retrace__literal_variety(AnModel *m) {
       const char *vals[3] = {NULL, NULL, NULL};
       uint32_t distinct = 0;
       for (int pass = 0; pass < 2; pass++) {
-        for (uint32_t ci = first[fi]; ci < first[fi + 1]; ci++) {
-          AnCall *c = &AN_VEC_AT(m->calls, AnCall, order[ci]);
+        AnCallIds to = an_calls_to(m, (int)fi);
+        for (uint32_t ci = 0; ci < to.count; ci++) {
+          AnCall *c = AN_CALL_AT(m, to, ci);
           if (an_in_graph(m, c->ctx.func)) continue;
           bool bound = an_sym(m->lang, an_field(m->lang, c->node, AN_FIELD_function)) == AN_SYM_attribute;
           uint32_t skip = (f->params[0].is_self && bound) ? 1 : 0;
@@ -538,9 +523,9 @@ static bool retrace__kept(AnModel *m, int outer, const char *name, TSNode call) 
 TSNode an_retrace_repeated_call(AnModel *m, int outer) {
   TSNode none = {{0}, NULL, NULL}, first = none;
   uint32_t count = 0;
-  for (uint32_t i = 0; i < m->calls.count; i++) {
-    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    if (c->callee != outer) continue;
+  AnCallIds to = an_calls_to(m, outer);
+  for (uint32_t i = 0; i < to.count; i++) {
+    AnCall *c = AN_CALL_AT(m, to, i);
     if (c->ctx.loop_depth) return c->node;
     if (!count++) first = c->node;
   }
@@ -647,9 +632,10 @@ void an_check_HY114(AnModel *m) {
     /* Repeated calls from at least two call sites (call patterns). */
     TSNode loop_call = {{0}, NULL, NULL};
     uint32_t sites = 0;
-    for (uint32_t k = 0; k < m->calls.count; k++) {
-      AnCall *c = &AN_VEC_AT(m->calls, AnCall, k);
-      if (c->callee != (int)i || an_in_graph(m, c->ctx.func)) continue;
+    AnCallIds to = an_calls_to(m, (int)i);
+    for (uint32_t k = 0; k < to.count; k++) {
+      AnCall *c = AN_CALL_AT(m, to, k);
+      if (an_in_graph(m, c->ctx.func)) continue;
       sites++;
       if (c->ctx.loop_depth && ts_node_is_null(loop_call)) loop_call = c->node;
     }

@@ -33,6 +33,15 @@ int an_ancestors(AnModel *m, TSNode node, int func, TSNode *out, uint32_t cap);
 #define AN_MAX_ANCESTORS 64
 /* ts_node_parent(node) the fast way, for a node in function `func`. */
 TSNode an_parent(AnModel *m, TSNode node, int func);
+/* The calls whose callee is function `f` (indices into m->calls, in
+ * document order), so a rule asking about the callers of each function
+ * does not scan every call of the module per function. */
+typedef struct AnCallIds {
+  const uint32_t *ids;
+  uint32_t count;
+} AnCallIds;
+AnCallIds an_calls_to(AnModel *m, int f);
+#define AN_CALL_AT(m, list, k) (&AN_VEC_AT((m)->calls, AnCall, (list).ids[(k)]))
 /* True when `inner` lies within `outer` (byte ranges). */
 bool an_node_within(TSNode inner, TSNode outer);
 /* Nearest ancestor that is a statement (or the node itself); null at the

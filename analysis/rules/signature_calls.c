@@ -293,9 +293,10 @@ void an_check_HY302(AnModel *m) {
     SigFn s;
     if (!sig__prepare(m, (int)i, &s)) continue;
     AnFunc *f = AN_FUNC(m, i);
-    for (uint32_t k = 0; k < m->calls.count; k++) {
-      AnCall *c = &AN_VEC_AT(m->calls, AnCall, k);
-      if (c->callee != (int)i || !sig__through_wrapper(m, f, c) || sig__call_splats(m, c)) continue;
+    AnCallIds to = an_calls_to(m, (int)i);
+    for (uint32_t k = 0; k < to.count; k++) {
+      AnCall *c = AN_CALL_AT(m, to, k);
+      if (!sig__through_wrapper(m, f, c) || sig__call_splats(m, c)) continue;
       sig__frozen_call(m, &s, c);
     }
   }
@@ -458,9 +459,10 @@ void an_check_HY303(AnModel *m) {
     SigFn s;
     if (!sig__prepare(m, (int)i, &s)) continue;
     AnFunc *f = AN_FUNC(m, i);
-    for (uint32_t k = 0; k < m->calls.count; k++) {
-      AnCall *c = &AN_VEC_AT(m->calls, AnCall, k);
-      if (c->callee != (int)i || !sig__through_wrapper(m, f, c) || sig__call_splats(m, c)) continue;
+    AnCallIds to = an_calls_to(m, (int)i);
+    for (uint32_t k = 0; k < to.count; k++) {
+      AnCall *c = AN_CALL_AT(m, to, k);
+      if (!sig__through_wrapper(m, f, c) || sig__call_splats(m, c)) continue;
       sig__incompatible_call(m, &s, c);
     }
   }

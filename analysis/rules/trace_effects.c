@@ -200,7 +200,6 @@ static void effects__assignments(AnModel *m) {
     AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
     if (s->kind != AN_SITE_ASSIGN || !an_graph_code(m, &s->ctx) || s->ctx.init_scope) continue;
     TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
-    TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
     AnSym ls = an_sym(m->lang, left);
     int func = s->ctx.func;
     const char *what = NULL;
@@ -209,6 +208,7 @@ static void effects__assignments(AnModel *m) {
       if (an_sym(m->lang, base) == AN_SYM_identifier && !an_text_eq(m->src, base, "self") &&
           effects__local(m, base, func))
         continue;
+      TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
       if (!ts_node_is_null(right) && effects__guarded_creation(m, s, right)) continue;
       what = "attribute";
     } else if (ls == AN_SYM_subscript) {
@@ -541,19 +541,27 @@ static const char *const effects__io_calls[] = {
     "tensorflow.io.gfile.GFile", "shutil", "os.makedirs", "os.remove", NULL,
 };
 
+/* The methods effects__is_io may report: the others need not look for the
+ * origin of the object (the costly part). */
+static bool effects__io_method(const char *m) {
+  static const char *const names[] = {"write", "writelines", "write_text", "write_bytes", "mkdir", "touch", "unlink",
+                                      "rename", "update", "set_description", "set_postfix", "refresh", NULL};
+  for (int i = 0; names[i]; i++)
+    if (strcmp(m, names[i]) == 0) return true;
+  return effects__log_method(m);
+}
+
 static bool effects__is_io(AnModel *m, const AnCall *c) {
   if (c->dotted) {
     if (an_dotted_has_prefix(c->dotted, "logging")) return true;
     for (int i = 0; effects__io_calls[i]; i++)
       if (an_dotted_has_prefix(c->dotted, effects__io_calls[i])) return true;
   }
-  if (c->method && effects__log_method(c->method) && !ts_node_is_null(c->object)) {
-    const char *origin = effects__value_origin(m, c->object, c->ctx.func);
-    if (origin && an_dotted_has_prefix(origin, "logging")) return true;
-  }
-  if (!c->method || ts_node_is_null(c->object)) return false;
+  if (!c->method || ts_node_is_null(c->object) || !effects__io_method(c->method)) return false;
   const char *origin = effects__value_origin(m, c->object, c->ctx.func);
   if (!origin) return false;
+  /* The logging methods are in none of the lists below. */
+  if (effects__log_method(c->method)) return an_dotted_has_prefix(origin, "logging");
   if ((strcmp(c->method, "write") == 0 || strcmp(c->method, "writelines") == 0) &&
       (strcmp(origin, "builtins.open") == 0 || strcmp(origin, "tensorflow.io.gfile.GFile") == 0))
     return true;
