@@ -93,6 +93,23 @@ static void esc__container(AnModel *m, AnVec *out, TSNode target, int func, TSNo
   }
 }
 
+/* What esc__container checks before the kind of the target: most stores
+ * go to locals, and their values need no kind. */
+static bool esc__container_target(AnModel *m, TSNode target, int func) {
+  target = an_unparen(m->lang, target);
+  if (an_sym(m->lang, target) == AN_SYM_identifier) return esc__module_name(m, target, func, false);
+  return esc__self_attr(m, target, func);
+}
+
+/* The stores of a tf.function whose target can hold the tensor beyond the
+ * trace: a global, a module-level container, an attribute of self. */
+static bool esc__outliving_target(AnModel *m, TSNode left, int func) {
+  AnSym ls = an_sym(m->lang, left);
+  if (ls == AN_SYM_identifier) return esc__module_name(m, left, func, true);
+  if (ls == AN_SYM_attribute) return esc__self_attr(m, left, func);
+  return ls == AN_SYM_subscript && esc__container_target(m, an_field(m->lang, left, AN_FIELD_value), func);
+}
+
 static void esc__stores_of(AnModel *m, int func, AnVec *out) {
   AN_FOR_SITES_OF(m, func, s) {
     /* Plain assignment only: `self.total += t` on a Python number is
@@ -100,6 +117,7 @@ static void esc__stores_of(AnModel *m, int func, AnVec *out) {
     if (s->kind != AN_SITE_ASSIGN || an_sym(m->lang, s->node) != AN_SYM_assignment) continue;
     if (!an_graph_code(m, &s->ctx) || s->ctx.init_scope) continue;
     TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
+    if (!esc__outliving_target(m, left, func)) continue;
     TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
     if (!esc__symbolic(m, right, func)) continue;
     AnSym ls = an_sym(m->lang, left);
@@ -116,6 +134,7 @@ static void esc__stores_of(AnModel *m, int func, AnVec *out) {
     if (strcmp(c->method, "append") == 0) pos = 0;
     else if (strcmp(c->method, "insert") == 0) pos = 1;
     else continue;
+    if (!esc__container_target(m, c->object, func)) continue;
     if (!esc__symbolic(m, an_call_arg(m->lang, c->node, pos), func)) continue;
     esc__container(m, out, c->object, func, c->node);
   }
@@ -321,6 +340,10 @@ static void esc__report(AnModel *m, const Escape *e, TSNode at, int func, const 
  * another graph: TensorFlow calls (`.numpy()` and NumPy there are
  * HY207's and HY208's). */
 static TSNode esc__failing_use(AnModel *m, const AnCall *c, const Escape *e, bool eager, const char **why) {
+  /* Every use below names the storage inside the call's text. */
+  uint32_t len;
+  const char *t = an_text(m->src, c->node, &len);
+  if (!memmem(t, len, e->name, e->len)) return (TSNode){{0}, NULL, NULL};
   if (eager && c->method && strcmp(c->method, "numpy") == 0 && an_call_argc(m->lang, c->node) == 0 &&
       esc__value(m, c->object, e, c->ctx.func, false)) {
     *why = "AttributeError: 'SymbolicTensor' object has no attribute 'numpy'";
