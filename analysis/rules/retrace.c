@@ -245,7 +245,7 @@ const char *an_retrace_param_name(AnModel *m, const AnHybridCallee *h, const AnC
   }
   if (h->local >= 0) {
     AnFunc *f = AN_FUNC(m, h->local);
-    bool bound = an_sym(m->lang, an_field(m->lang, c->node, AN_FIELD_function)) == AN_SYM_attribute;
+    bool bound = an_sym(m->lang, c->fn) == AN_SYM_attribute;
     uint32_t skip = (f->param_count && f->params[0].is_self && bound) ? 1 : 0;
     uint32_t i = skip + pos;
     if (i < f->param_count && !f->params[i].star && !f->params[i].dstar && !f->params[i].kwonly) return f->params[i].name;
@@ -348,12 +348,13 @@ static void retrace__literal_variety(AnModel *m) {
       if (an_retrace_structural_param(m, (int)fi, f->params[p].name)) continue;
       const char *vals[3] = {NULL, NULL, NULL};
       uint32_t distinct = 0;
-      for (int pass = 0; pass < 2; pass++) {
+      /* Pass 0 collects distinct values, pass 1 reports, given three. */
+      for (int pass = 0; pass < 2 && (pass == 0 || distinct >= 3); pass++) {
         AnCallIds to = an_calls_to(m, (int)fi);
         for (uint32_t ci = 0; ci < to.count; ci++) {
           AnCall *c = AN_CALL_AT(m, to, ci);
           if (an_in_graph(m, c->ctx.func)) continue;
-          bool bound = an_sym(m->lang, an_field(m->lang, c->node, AN_FIELD_function)) == AN_SYM_attribute;
+          bool bound = an_sym(m->lang, c->fn) == AN_SYM_attribute;
           uint32_t skip = (f->params[0].is_self && bound) ? 1 : 0;
           if (p < skip) continue;
           TSNode a = an_call_arg(m->lang, c->node, p - skip);
@@ -584,7 +585,7 @@ static void retrace__invoke_fix(AnModel *m, AnFinding *fd, TSNode inner, int fun
 void an_check_HY107(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    TSNode inner = an_unparen(m->lang, an_field(m->lang, c->node, AN_FIELD_function));
+    TSNode inner = an_unparen(m->lang, c->fn);
     if (an_sym(m->lang, inner) != AN_SYM_call || an_in_graph(m, c->ctx.func)) continue;
     const char *d = an_dotted(m, an_field(m->lang, inner, AN_FIELD_function), c->ctx.func);
     if (!d || strcmp(d, "tensorflow.function") != 0) continue;

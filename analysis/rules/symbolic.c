@@ -199,6 +199,7 @@ static void symbolic__bool_site(AnModel *m, const AnSite *s) {
 
 /* `any(...)`/`all(...)` over Python lists of tensors, and `bool(t)`. */
 static void symbolic__bool_call(AnModel *m, const AnCall *c) {
+  if (!an_call_is(c, "builtins.bool") && !an_call_is(c, "builtins.any") && !an_call_is(c, "builtins.all")) return;
   int func = c->ctx.func;
   TSNode a = an_call_arg(m->lang, c->node, 0);
   TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
@@ -258,9 +259,10 @@ static bool symbolic__data_param(AnModel *m, TSNode node, int func) {
 static void symbolic__iter_site(AnModel *m, const AnSite *s) {
   int func = s->ctx.func;
   if (s->kind == AN_SITE_ASSIGN && an_sym(m->lang, s->node) == AN_SYM_assignment) {
-    TSNode left = an_field(m->lang, s->node, AN_FIELD_left), right = an_field(m->lang, s->node, AN_FIELD_right);
+    TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
     AnSym ls = an_sym(m->lang, left);
     if (ls != AN_SYM_pattern_list && ls != AN_SYM_tuple_pattern && ls != AN_SYM_list_pattern) return;
+    TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
     if (ts_node_is_null(right) || !an_kind_is_tensor(an_kind_of(m, right, func))) return;
     if (symbolic__data_param(m, right, func)) return;
     symbolic__iter_finding(m, right, func, "unpacking", an_snippet(m, right));
