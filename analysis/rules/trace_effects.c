@@ -496,7 +496,7 @@ void an_check_HY205(AnModel *m) {
 static bool effects__log_method(const char *m) {
   static const char *const names[] = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", NULL};
   for (int i = 0; names[i]; i++)
-    if (strcmp(m, names[i]) == 0) return true;
+    if (names[i][0] == m[0] && strcmp(m, names[i]) == 0) return true;
   return false;
 }
 
@@ -547,7 +547,7 @@ static bool effects__io_method(const char *m) {
   static const char *const names[] = {"write", "writelines", "write_text", "write_bytes", "mkdir", "touch", "unlink",
                                       "rename", "update", "set_description", "set_postfix", "refresh", NULL};
   for (int i = 0; names[i]; i++)
-    if (strcmp(m, names[i]) == 0) return true;
+    if (names[i][0] == m[0] && strcmp(m, names[i]) == 0) return true;
   return effects__log_method(m);
 }
 
@@ -555,7 +555,7 @@ static bool effects__is_io(AnModel *m, const AnCall *c) {
   if (c->dotted) {
     if (an_dotted_has_prefix(c->dotted, "logging")) return true;
     for (int i = 0; effects__io_calls[i]; i++)
-      if (an_dotted_has_prefix(c->dotted, effects__io_calls[i])) return true;
+      if (effects__io_calls[i][0] == c->dotted[0] && an_dotted_has_prefix(c->dotted, effects__io_calls[i])) return true;
   }
   if (!c->method || ts_node_is_null(c->object) || !effects__io_method(c->method)) return false;
   const char *origin = effects__value_origin(m, c->object, c->ctx.func);
