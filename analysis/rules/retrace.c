@@ -109,6 +109,7 @@ typedef struct Structure {
 typedef struct AnRetraceCache {
   AnRetraceCall *calls;
   uint32_t call_count;
+  bool calls_built;
   Structure *structure; /* per function */
 } AnRetraceCache;
 
@@ -194,7 +195,7 @@ const AnRetraceCall *an_retrace_calls(AnModel *m, uint32_t *count) {
   *count = 0;
   AnRetraceCache *cache = retrace__cache(m);
   if (!cache) return NULL;
-  if (!cache->calls) {
+  if (!cache->calls_built) {
     AnVec v = {0};
     for (uint32_t i = 0; i < m->calls.count; i++) {
       AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
@@ -207,9 +208,9 @@ const AnRetraceCall *an_retrace_calls(AnModel *m, uint32_t *count) {
       retrace__args(m, rc);
       if (c->ctx.loop_depth) rc->loop_count = an_retrace_loops(m, c->node, c->ctx.func, rc->loops, AN_RETRACE_MAX_LOOPS);
     }
-    /* Never NULL once built, even without calls. */
-    cache->calls = v.items ? v.items : (AnRetraceCall *)cache;
+    cache->calls = v.items;
     cache->call_count = v.count;
+    cache->calls_built = true;
   }
   *count = cache->call_count;
   return cache->calls;
