@@ -40,6 +40,7 @@
 
 #define DOCSTORE__BUCKETS 128u
 #define DOCSTORE__WARM_MAX 8u
+#define DOCSTORE__TRIM_MS 200u
 #define DOCSTORE__WARM_BYTES (2u * 1024u * 1024u)
 
 typedef enum DocPublish {
@@ -72,6 +73,7 @@ typedef struct DocEntry {
 
 struct DocStore {
   uv_prepare_t prepare;
+  uv_timer_t trim_timer; /* gives memory back once the last document closed */
   uv_loop_t *loop;
   Server *srv;
   TSParser *parser;
@@ -304,6 +306,17 @@ static void docstore__schedule(DocEntry *e, uint64_t delay_ms, DocPublish publis
  * Entries.
  */
 
+/* glibc keeps freed chunks in its arenas: 60 MB stayed after closing the
+ * 1,000 documents of tests/reliability's load test without this. */
+static void docstore__on_trim(uv_timer_t *timer) {
+#ifdef __GLIBC__
+  DocStore *ds = timer->data;
+  if (ds->open_handles == 2 && !ds->closing) malloc_trim(0);
+#else
+  (void)timer;
+#endif
+}
+
 static void docstore__entry_closed(uv_handle_t *handle) {
   DocEntry *e = handle->data;
   DocStore *ds = e->store;
@@ -312,13 +325,10 @@ static void docstore__entry_closed(uv_handle_t *handle) {
   hl_free(e->items_text);
   hl_free(e->path);
   hl_free(e);
-#ifdef __GLIBC__
-  /* The last document is gone: hand the freed heap back to the system, so
-   * memory returns to its baseline once the client closes everything
-   * (glibc keeps freed chunks in its arenas otherwise: 60 MB stayed after
-   * closing the 1,000 documents of tests/reliability's load test). */
-  if (ds->open_handles == 2 && !ds->closing) malloc_trim(0);
-#endif
+  /* The last document is gone: hand the freed heap back to the system a
+   * little later (reopening a document right away would otherwise pay for
+   * faulting its memory in again). */
+  if (ds->open_handles == 3 && !ds->closing) uv_timer_start(&ds->trim_timer, docstore__on_trim, DOCSTORE__TRIM_MS, 0);
   docstore__release(ds);
 }
 
@@ -464,12 +474,14 @@ DocStore *docstore_new(uv_loop_t *loop, Server *srv) {
   ds->parser = ts_parser_new();
   ts_parser_set_language(ds->parser, hl_python_language());
   uv_prepare_init(loop, &ds->prepare);
+  uv_timer_init(loop, &ds->trim_timer);
+  ds->trim_timer.data = ds;
   ds->prepare.data = ds;
-  ds->open_handles = 1;
+  ds->open_handles = 2; /* the prepare and trim handles */
   return ds;
 }
 
-static void docstore__prepare_closed(uv_handle_t *handle) { docstore__release(handle->data); }
+static void docstore__handle_closed(uv_handle_t *handle) { docstore__release(handle->data); }
 
 void docstore_close(DocStore *ds) {
   if (!ds || ds->closing) return;
@@ -486,5 +498,6 @@ void docstore_close(DocStore *ds) {
       e = next;
     }
   }
-  uv_close((uv_handle_t *)&ds->prepare, docstore__prepare_closed);
+  uv_close((uv_handle_t *)&ds->prepare, docstore__handle_closed);
+  uv_close((uv_handle_t *)&ds->trim_timer, docstore__handle_closed);
 }
