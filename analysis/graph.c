@@ -91,6 +91,30 @@ static int graph__binding_target(AnModel *m, TSNode value, int scope_func, int d
   return -1;
 }
 
+int an_class_next_base(AnModel *m, int cls, uint32_t *at) {
+  AnClass *k = AN_CLASS(m, cls);
+  uint32_t n = ts_node_is_null(k->superclasses) ? 0 : ts_node_named_child_count(k->superclasses);
+  while (*at < n) {
+    TSNode b = ts_node_named_child(k->superclasses, (*at)++);
+    if (an_sym(m->lang, b) != AN_SYM_identifier) continue;
+    uint32_t len;
+    const char *t = an_text(m->src, b, &len);
+    int base = an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len);
+    if (base >= 0 && base != cls) return base;
+  }
+  return -1;
+}
+
+int an_constructed_class(AnModel *m, TSNode value) {
+  TSNode v = an_unparen(m->lang, value);
+  if (an_sym(m->lang, v) != AN_SYM_call) return -1;
+  TSNode fn = an_field(m->lang, v, AN_FIELD_function);
+  if (an_sym(m->lang, fn) != AN_SYM_identifier) return -1;
+  uint32_t len;
+  const char *t = an_text(m->src, fn, &len);
+  return an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len);
+}
+
 static int graph__method(AnModel *m, int cls, const char *name, uint32_t len, int depth) {
   if (cls < 0 || depth > 8) return -1;
   int f = an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), name, len);
@@ -103,19 +127,10 @@ static int graph__method(AnModel *m, int cls, const char *name, uint32_t len, in
     if (t >= 0) return t;
   }
   /* Base classes defined in this module. */
-  AnClass *k = AN_CLASS(m, cls);
-  if (ts_node_is_null(k->superclasses)) return -1;
-  uint32_t n = ts_node_named_child_count(k->superclasses);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode b = ts_node_named_child(k->superclasses, i);
-    if (an_sym(m->lang, b) != AN_SYM_identifier) continue;
-    uint32_t blen;
-    const char *bt = an_text(m->src, b, &blen);
-    int base = an_hash_get(&m->class_map, AN_SCOPE_MODULE, bt, blen);
-    if (base >= 0 && base != cls) {
-      int r = graph__method(m, base, name, len, depth + 1);
-      if (r >= 0) return r;
-    }
+  uint32_t at = 0;
+  for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;) {
+    int r = graph__method(m, base, name, len, depth + 1);
+    if (r >= 0) return r;
   }
   return -1;
 }
@@ -128,13 +143,7 @@ static int graph__instance_class(AnModel *m, const char *name, uint32_t len, int
     if (b >= 0) {
       int cls = -1;
       for (int k = b; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
-        TSNode v = an_unparen(m->lang, AN_VEC_AT(m->bindings, AnBinding, k).value);
-        if (an_sym(m->lang, v) != AN_SYM_call) return -1;
-        TSNode fn = an_field(m->lang, v, AN_FIELD_function);
-        if (an_sym(m->lang, fn) != AN_SYM_identifier) return -1;
-        uint32_t flen;
-        const char *ft = an_text(m->src, fn, &flen);
-        int c = an_hash_get(&m->class_map, AN_SCOPE_MODULE, ft, flen);
+        int c = an_constructed_class(m, AN_VEC_AT(m->bindings, AnBinding, k).value);
         if (c < 0 || (cls >= 0 && c != cls)) return -1;
         cls = c;
       }

@@ -276,6 +276,11 @@ bool an_dotted_has_prefix(const char *dotted, const char *prefix);
 
 /* graph.c */
 int an_graph_build(AnModel *m);
+/* The next superclass of class `cls` from position *at on that is a class
+ * of this module other than `cls`; -1 after the last. Start with *at = 0. */
+int an_class_next_base(AnModel *m, int cls, uint32_t *at);
+/* The class of this module a value constructs (`Trainer(...)`), else -1. */
+int an_constructed_class(AnModel *m, TSNode value);
 /* Forgets everything an_graph_build, the kinds, the rules and the editor
  * features derived, leaving the records of the walk as an_collect made them. */
 void an_graph_reset(AnModel *m);

@@ -433,6 +433,17 @@ static void ws__pump(Workspace *ws) {
   }
 }
 
+/* A new work item for `f`, replacing (and cancelling) the one it had. */
+static WsJob *ws__new_job(Workspace *ws, const char *path, WsFile *f) {
+  if (f->job) uv_cancel((uv_req_t *)&f->job->req);
+  WsJob *job = hl_calloc(1, sizeof *job);
+  job->ws = ws;
+  job->path = hl_strdup(path);
+  job->gen = f->gen;
+  f->job = job;
+  return job;
+}
+
 /* Schedules a read of `path` from disk, superseding earlier ones. */
 static void ws__request_read(Workspace *ws, const char *path, bool scan) {
   WsFile *f = ws__file(ws, path);
@@ -442,14 +453,9 @@ static void ws__request_read(Workspace *ws, const char *path, bool scan) {
     f->job->gen = f->gen;
     return;
   }
-  if (f->job) uv_cancel((uv_req_t *)&f->job->req);
-  WsJob *job = hl_calloc(1, sizeof *job);
-  job->ws = ws;
-  job->path = hl_strdup(path);
-  job->gen = f->gen;
+  WsJob *job = ws__new_job(ws, path, f);
   job->scan = scan;
   if (scan) ws->scan_total++;
-  f->job = job;
   if (ws->pending_tail) ws->pending_tail->next = job;
   else ws->pending = job;
   ws->pending_tail = job;
@@ -470,16 +476,11 @@ static void ws__request_open_summary(Workspace *ws, const char *path, WsFile *f,
     f->job->gen = f->gen;
     return;
   }
-  if (f->job) uv_cancel((uv_req_t *)&f->job->req);
-  WsJob *job = hl_calloc(1, sizeof *job);
-  job->ws = ws;
-  job->path = hl_strdup(path);
-  job->gen = f->gen;
+  WsJob *job = ws__new_job(ws, path, f);
   job->open = true;
   job->text = hl_malloc((size_t)len + 1);
   memcpy(job->text, text, len);
   job->text_len = len;
-  f->job = job;
   job->next = ws->pending;
   ws->pending = job;
   if (!ws->pending_tail) ws->pending_tail = job;

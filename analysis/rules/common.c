@@ -285,6 +285,35 @@ TSNode an_enclosing_if(AnModel *m, TSNode node, int func) {
   return none;
 }
 
+TSNode an_decorator_named(AnModel *m, int func, const char *const *names) {
+  TSNode none = {{0}, NULL, NULL};
+  AnFunc *f = AN_FUNC(m, func);
+  if (an_sym(m->lang, f->outer) != AN_SYM_decorated_definition) return none;
+  uint32_t n = ts_node_named_child_count(f->outer);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode d = ts_node_named_child(f->outer, i);
+    if (an_sym(m->lang, d) != AN_SYM_decorator || !ts_node_named_child_count(d)) continue;
+    TSNode e = an_unparen(m->lang, ts_node_named_child(d, 0));
+    if (an_sym(m->lang, e) == AN_SYM_call) e = an_field(m->lang, e, AN_FIELD_function);
+    const char *dotted = an_dotted(m, e, f->parent);
+    for (const char *const *p = names; dotted && *p; p++)
+      if (strcmp(dotted, *p) == 0) return d;
+  }
+  return none;
+}
+
+void an_each_keyword(AnModel *m, const AnCall *c, void (*fn)(AnModel *m, const AnCall *c, TSNode kw)) {
+  TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
+  if (ts_node_is_null(args)) return;
+  /* A cursor: ts_node_named_child(args, i) would rescan the list each time. */
+  TSTreeCursor cur = ts_tree_cursor_new(args);
+  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok; ok = ts_tree_cursor_goto_next_sibling(&cur)) {
+    TSNode kw = ts_tree_cursor_current_node(&cur);
+    if (an_sym(m->lang, kw) == AN_SYM_keyword_argument) fn(m, c, kw);
+  }
+  ts_tree_cursor_delete(&cur);
+}
+
 bool an_is_decorator_call(AnModel *m, TSNode call) {
   TSNode p = ts_node_parent(call);
   return an_sym(m->lang, p) == AN_SYM_decorator;
@@ -338,17 +367,8 @@ TSNode an_autograph_off_node(AnModel *m, int source, AnAutographOff why) {
     TSNode v = ts_node_is_null(f->tf.call) ? none : an_call_kwarg(m->lang, m->src, f->tf.call, "autograph");
     return ts_node_is_null(v) ? none : ts_node_parent(v);
   }
-  if (why != AN_AG_OFF_DO_NOT_CONVERT || an_sym(m->lang, f->outer) != AN_SYM_decorated_definition) return none;
-  uint32_t n = ts_node_named_child_count(f->outer);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode d = ts_node_named_child(f->outer, i);
-    if (an_sym(m->lang, d) != AN_SYM_decorator || !ts_node_named_child_count(d)) continue;
-    TSNode e = an_unparen(m->lang, ts_node_named_child(d, 0));
-    if (an_sym(m->lang, e) == AN_SYM_call) e = an_field(m->lang, e, AN_FIELD_function);
-    const char *dotted = an_dotted(m, e, f->parent);
-    if (dotted && strcmp(dotted, "tensorflow.autograph.experimental.do_not_convert") == 0) return d;
-  }
-  return none;
+  static const char *const do_not_convert[] = {"tensorflow.autograph.experimental.do_not_convert", NULL};
+  return why == AN_AG_OFF_DO_NOT_CONVERT ? an_decorator_named(m, source, do_not_convert) : none;
 }
 
 bool an_autograph_opted_out(const AnModel *m, int func) {
@@ -390,18 +410,8 @@ static bool common__test_class(AnModel *m, int cls, int depth) {
 bool an_test_class(AnModel *m, int cls) { return cls >= 0 && common__test_class(m, cls, 0); }
 
 bool an_pytest_fixture(AnModel *m, int func) {
-  AnFunc *f = AN_FUNC(m, func);
-  if (an_sym(m->lang, f->outer) != AN_SYM_decorated_definition) return false;
-  uint32_t n = ts_node_named_child_count(f->outer);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode d = ts_node_named_child(f->outer, i);
-    if (an_sym(m->lang, d) != AN_SYM_decorator || !ts_node_named_child_count(d)) continue;
-    TSNode e = an_unparen(m->lang, ts_node_named_child(d, 0));
-    if (an_sym(m->lang, e) == AN_SYM_call) e = an_field(m->lang, e, AN_FIELD_function);
-    const char *dotted = an_dotted(m, e, f->parent);
-    if (dotted && (strcmp(dotted, "pytest.fixture") == 0 || strcmp(dotted, "pytest_asyncio.fixture") == 0)) return true;
-  }
-  return false;
+  static const char *const fixture[] = {"pytest.fixture", "pytest_asyncio.fixture", NULL};
+  return !ts_node_is_null(an_decorator_named(m, func, fixture));
 }
 
 bool an_test_code(AnModel *m, const AnCtx *ctx) {

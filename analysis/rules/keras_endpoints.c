@@ -46,16 +46,9 @@ static bool kend__class_defines(AnModel *m, int cls, const char *name, int depth
   uint32_t len = (uint32_t)strlen(name);
   if (an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), name, len) >= 0) return true;
   if (an_hash_get(&m->attr_map, cls, name, len) >= 0) return true;
-  AnClass *k = AN_CLASS(m, cls);
-  uint32_t n = ts_node_is_null(k->superclasses) ? 0 : ts_node_named_child_count(k->superclasses);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode b = ts_node_named_child(k->superclasses, i);
-    if (an_sym(m->lang, b) != AN_SYM_identifier) continue;
-    uint32_t blen;
-    const char *bt = an_text(m->src, b, &blen);
-    int base = an_hash_get(&m->class_map, AN_SCOPE_MODULE, bt, blen);
-    if (base >= 0 && base != cls && kend__class_defines(m, base, name, depth + 1)) return true;
-  }
+  uint32_t at = 0;
+  for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;)
+    if (kend__class_defines(m, base, name, depth + 1)) return true;
   return false;
 }
 

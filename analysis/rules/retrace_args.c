@@ -152,18 +152,10 @@ static int args__plain_method(AnModel *m, int cls, const char *name, uint32_t le
     return !decorated && fn->param_count && fn->params[0].is_self ? f : -1;
   }
   if (an_hash_get(&m->binding_map, AN_SCOPE_CLASS(cls), name, len) >= 0) return -1;
-  AnClass *k = AN_CLASS(m, cls);
-  uint32_t n = ts_node_is_null(k->superclasses) ? 0 : ts_node_named_child_count(k->superclasses);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode b = ts_node_named_child(k->superclasses, i);
-    if (an_sym(m->lang, b) != AN_SYM_identifier) continue;
-    uint32_t blen;
-    const char *bt = an_text(m->src, b, &blen);
-    int base = an_hash_get(&m->class_map, AN_SCOPE_MODULE, bt, blen);
-    if (base >= 0 && base != cls) {
-      int r = args__plain_method(m, base, name, len, depth + 1);
-      if (r >= 0) return r;
-    }
+  uint32_t at = 0;
+  for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;) {
+    int r = args__plain_method(m, base, name, len, depth + 1);
+    if (r >= 0) return r;
   }
   return -1;
 }

@@ -66,6 +66,11 @@ TSNode an_enclosing_if(AnModel *m, TSNode node, int func);
  * lines, or `pass` when it is the only statement of its block. Offered only
  * when the statement stands alone on its lines. */
 void an_remove_statement_fix(AnModel *m, AnFinding *f, TSNode call, const char *title, bool safe);
+/* The decorator of function `func` whose expression (called or not) has
+ * one of the canonical dotted `names` (NULL-terminated); null when none. */
+TSNode an_decorator_named(AnModel *m, int func, const char *const *names);
+/* Calls fn(m, c, kw) for every keyword argument of call `c`, in order. */
+void an_each_keyword(AnModel *m, const AnCall *c, void (*fn)(AnModel *m, const AnCall *c, TSNode kw));
 /* True for calls that are the expression of a decorator. */
 bool an_is_decorator_call(AnModel *m, TSNode call);
 /* True for test files by name: test_*.py, *_test.py, conftest.py. */

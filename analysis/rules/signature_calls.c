@@ -288,7 +288,9 @@ static void sig__frozen_call(AnModel *m, const SigFn *s, const AnCall *c) {
   if (s->kwargs) sig__kwargs_keywords(m, s, c);
 }
 
-void an_check_HY302(AnModel *m) {
+/* Runs `check` on every call that binds its arguments to the
+ * input_signature of a function (HY302, HY303). */
+static void sig__each_call(AnModel *m, void (*check)(AnModel *m, const SigFn *s, const AnCall *c)) {
   for (uint32_t i = 0; i < m->funcs.count; i++) {
     SigFn s;
     if (!sig__prepare(m, (int)i, &s)) continue;
@@ -297,10 +299,12 @@ void an_check_HY302(AnModel *m) {
     for (uint32_t k = 0; k < to.count; k++) {
       AnCall *c = AN_CALL_AT(m, to, k);
       if (!sig__through_wrapper(m, f, c) || sig__call_splats(m, c)) continue;
-      sig__frozen_call(m, &s, c);
+      check(m, &s, c);
     }
   }
 }
+
+void an_check_HY302(AnModel *m) { sig__each_call(m, sig__frozen_call); }
 
 /* --- HY303 input-signature-call-incompatible ------------------------------ */
 
@@ -454,16 +458,4 @@ static void sig__incompatible_call(AnModel *m, const SigFn *s, const AnCall *c) 
   }
 }
 
-void an_check_HY303(AnModel *m) {
-  for (uint32_t i = 0; i < m->funcs.count; i++) {
-    SigFn s;
-    if (!sig__prepare(m, (int)i, &s)) continue;
-    AnFunc *f = AN_FUNC(m, i);
-    AnCallIds to = an_calls_to(m, (int)i);
-    for (uint32_t k = 0; k < to.count; k++) {
-      AnCall *c = AN_CALL_AT(m, to, k);
-      if (!sig__through_wrapper(m, f, c) || sig__call_splats(m, c)) continue;
-      sig__incompatible_call(m, &s, c);
-    }
-  }
-}
+void an_check_HY303(AnModel *m) { sig__each_call(m, sig__incompatible_call); }

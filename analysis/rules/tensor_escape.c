@@ -160,13 +160,7 @@ static int esc__instance_class(AnModel *m, TSNode obj, int func) {
   for (; b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
     AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
     if (bd->from_for || bd->from_unpack) return -1;
-    TSNode v = an_unparen(m->lang, bd->value);
-    if (an_sym(m->lang, v) != AN_SYM_call) return -1;
-    TSNode fn = an_field(m->lang, v, AN_FIELD_function);
-    if (an_sym(m->lang, fn) != AN_SYM_identifier) return -1;
-    uint32_t flen;
-    const char *ft = an_text(m->src, fn, &flen);
-    int c = an_hash_get(&m->class_map, AN_SCOPE_MODULE, ft, flen);
+    int c = an_constructed_class(m, bd->value);
     if (c < 0 || (cls >= 0 && c != cls)) return -1;
     cls = c;
   }

@@ -298,12 +298,7 @@ void an_check_HY307(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     if (!an_call_is(c, "tensorflow.function")) continue;
-    TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
-    uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
-    for (uint32_t a = 0; a < n; a++) {
-      TSNode kw = ts_node_named_child(args, a);
-      if (an_sym(m->lang, kw) == AN_SYM_keyword_argument) tfargs__unknown_keyword(m, c, kw);
-    }
+    an_each_keyword(m, c, tfargs__unknown_keyword);
     tfargs__func_not_callable(m, c);
     /* A class decorated with `@tf.function(...)` is reported below. */
     TSNode d = ts_node_parent(c->node);
