@@ -309,14 +309,18 @@ static AnKind kinds__attr_binding(AnModel *m, int index, int depth) {
   return k;
 }
 
-/* Kind of `self.attr`: the join over every `self.attr = value` of the class. */
-static AnKind kinds__self_attr(AnModel *m, TSNode attr_node, int func, int depth) {
+int an_self_attr_binding(AnModel *m, TSNode attr, int func) {
   int cls = -1;
   for (int f = func; f >= 0 && cls < 0; f = AN_FUNC(m, f)->parent) cls = AN_FUNC(m, f)->cls;
-  if (cls < 0) return AN_KIND_UNKNOWN;
+  if (cls < 0) return -1;
   uint32_t len;
-  const char *t = an_text(m->src, attr_node, &len);
-  int a = an_hash_get(&m->attr_map, cls, t, len);
+  const char *t = an_text(m->src, attr, &len);
+  return an_hash_get(&m->attr_map, cls, t, len);
+}
+
+/* Kind of `self.attr`: the join over every `self.attr = value` of the class. */
+static AnKind kinds__self_attr(AnModel *m, TSNode attr_node, int func, int depth) {
+  int a = an_self_attr_binding(m, attr_node, func);
   if (a < 0) return AN_KIND_UNKNOWN;
   bool first = true;
   AnKind acc = AN_KIND_UNKNOWN;

@@ -313,6 +313,10 @@ int an_func_at(const AnModel *m, TSNode node);
 /* kinds.c */
 AnKind an_kind_of(AnModel *m, TSNode expr, int func);
 AnKind an_kind_join(AnKind a, AnKind b);
+/* The last `self.<attr> = ...` binding (AnAttrBinding index) of the class
+ * whose method encloses `func`, -1 when none; `attr` is the attribute's
+ * name node. */
+int an_self_attr_binding(AnModel *m, TSNode attr, int func);
 static inline bool an_kind_is_tensor(AnKind k) { return k == AN_KIND_TENSOR || k == AN_KIND_VARIABLE; }
 /* Kind of the value a TensorFlow / NumPy / builtin API returns, by canonical
  * dotted name. */

@@ -130,12 +130,7 @@ static bool pyiter__name(AnModel *m, TSNode id, int func, PyiterOrigin *o) {
 /* `self.it`: every `self.it = ...` of the class creates a Python iterator
  * in eager code (typically __init__). */
 static bool pyiter__self_attr(AnModel *m, TSNode attr, int func, PyiterOrigin *o) {
-  int cls = -1;
-  for (int f = func; f >= 0 && cls < 0; f = AN_FUNC(m, f)->parent) cls = AN_FUNC(m, f)->cls;
-  if (cls < 0) return false;
-  uint32_t len;
-  const char *t = an_text(m->src, attr, &len);
-  int a = an_hash_get(&m->attr_map, cls, t, len);
+  int a = an_self_attr_binding(m, attr, func);
   if (a < 0) return false;
   for (int k = a; k >= 0; k = AN_VEC_AT(m->attrs, AnAttrBinding, k).next) {
     AnAttrBinding *ab = &AN_VEC_AT(m->attrs, AnAttrBinding, k);

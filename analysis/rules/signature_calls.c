@@ -89,12 +89,7 @@ static bool sig__name_bound_to(AnModel *m, TSNode id, int func, TSNode value) {
 static bool sig__attr_bound_to(AnModel *m, TSNode callee, int func, TSNode value) {
   TSNode obj = an_field(m->lang, callee, AN_FIELD_object), attr = an_field(m->lang, callee, AN_FIELD_attribute);
   if (!an_text_eq(m->src, obj, "self")) return false;
-  int cls = -1;
-  for (int f = func; f >= 0 && cls < 0; f = AN_FUNC(m, f)->parent) cls = AN_FUNC(m, f)->cls;
-  if (cls < 0) return false;
-  uint32_t len;
-  const char *t = an_text(m->src, attr, &len);
-  int a = an_hash_get(&m->attr_map, cls, t, len);
+  int a = an_self_attr_binding(m, attr, func);
   if (a < 0) return false;
   AnAttrBinding *ab = &AN_VEC_AT(m->attrs, AnAttrBinding, a);
   return ab->next < 0 && ts_node_eq(an_unparen(m->lang, ab->value), value);

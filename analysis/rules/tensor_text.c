@@ -47,12 +47,7 @@ static AnKind ttext__symbolic(AnModel *m, TSNode e, int func, int depth) {
     /* `self.x`: symbolic only when every assignment happens in graph code. */
     TSNode obj = an_field(l, e, AN_FIELD_object), attr = an_field(l, e, AN_FIELD_attribute);
     if (!an_text_eq(m->src, obj, "self")) return AN_KIND_UNKNOWN;
-    int cls = -1;
-    for (int f = func; f >= 0 && cls < 0; f = AN_FUNC(m, f)->parent) cls = AN_FUNC(m, f)->cls;
-    if (cls < 0) return AN_KIND_UNKNOWN;
-    uint32_t len;
-    const char *t = an_text(m->src, attr, &len);
-    int a = an_hash_get(&m->attr_map, cls, t, len);
+    int a = an_self_attr_binding(m, attr, func);
     if (a < 0) return AN_KIND_UNKNOWN;
     for (; a >= 0; a = AN_VEC_AT(m->attrs, AnAttrBinding, a).next)
       if (!an_in_graph(m, AN_VEC_AT(m->attrs, AnAttrBinding, a).func)) return AN_KIND_UNKNOWN;
