@@ -169,6 +169,19 @@ TEST(fix_hy101_tf_constant) {
              "def train(x):\n    for i in range(10):\n        step(x, tf.constant(i, dtype=tf.int64))\n");
 }
 
+TEST(fix_hy104_reduce_retracing) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    return x\n\n\n"
+             "def run(x):\n    for i in range(1, 10):\n        f(x[:i])\n\n\nrun(tf.range(10))\n",
+             AN_RULE_VARYING_SHAPE_WITHOUT_RELAXATION, "Add reduce_retracing=True to the tf.function", false,
+             "import tensorflow as tf\n\n\n@tf.function(reduce_retracing=True)\ndef f(x):\n    return x\n\n\n"
+             "def run(x):\n    for i in range(1, 10):\n        f(x[:i])\n\n\nrun(tf.range(10))\n");
+  expect_fix("import tensorflow as tf\n\n\n@tf.function(jit_compile=True)\ndef f(x):\n    return x\n\n\n"
+             "def run():\n    for n in range(1, 10):\n        f(tf.zeros([n]))\n",
+             AN_RULE_VARYING_SHAPE_WITHOUT_RELAXATION, "Add reduce_retracing=True to the tf.function", false,
+             "import tensorflow as tf\n\n\n@tf.function(jit_compile=True, reduce_retracing=True)\ndef f(x):\n    return x\n\n\n"
+             "def run():\n    for n in range(1, 10):\n        f(tf.zeros([n]))\n");
+}
+
 TEST(fix_hy105_hoist) {
   expect_fix("import tensorflow as tf\n\nfor k in range(3):\n    step = tf.function(lambda v: v * 2)\n    step(k)\n",
              AN_RULE_TF_FUNCTION_CREATED_IN_LOOP, "Create the tf.function once, before the loop", true,
@@ -311,6 +324,27 @@ TEST(fix_hy308_call_model) {
              AN_RULE_KERAS_ENDPOINT_IN_GRAPH, "Call the model directly: model(x, training=False)", false,
              "import tensorflow as tf\n\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n\n\n"
              "@tf.function\ndef serve(x):\n    return model(x, training=False)\n");
+}
+
+TEST(fix_hy311_weakref_slot) {
+  expect_fix("import tensorflow as tf\n\n\nclass S:\n    __slots__ = (\"w\",)\n\n    @tf.function\n"
+             "    def f(self, x):\n        return x * self.w\n",
+             AN_RULE_METHOD_SELF_NOT_HASHABLE, "Add \"__weakref__\" to __slots__", true,
+             "import tensorflow as tf\n\n\nclass S:\n    __slots__ = (\"w\", \"__weakref__\",)\n\n    @tf.function\n"
+             "    def f(self, x):\n        return x * self.w\n");
+}
+
+TEST(fix_hy311_dataclass_eq_false) {
+  expect_fix("from dataclasses import dataclass\n\nimport tensorflow as tf\n\n\n@dataclass\nclass S:\n    w: float\n\n"
+             "    @tf.function\n    def f(self, x):\n        return x * self.w\n",
+             AN_RULE_METHOD_SELF_NOT_HASHABLE, "Use @dataclass(eq=False) (instances then compare by identity)", false,
+             "from dataclasses import dataclass\n\nimport tensorflow as tf\n\n\n@dataclass(eq=False)\nclass S:\n    w: float\n\n"
+             "    @tf.function\n    def f(self, x):\n        return x * self.w\n");
+  expect_fix("import dataclasses\n\nimport tensorflow as tf\n\n\n@dataclasses.dataclass(order=False)\nclass S:\n    w: float\n\n"
+             "    @tf.function\n    def f(self, x):\n        return x * self.w\n",
+             AN_RULE_METHOD_SELF_NOT_HASHABLE, "Use @dataclass(eq=False) (instances then compare by identity)", false,
+             "import dataclasses\n\nimport tensorflow as tf\n\n\n@dataclasses.dataclass(order=False, eq=False)\nclass S:\n    w: float\n\n"
+             "    @tf.function\n    def f(self, x):\n        return x * self.w\n");
 }
 
 TEST(fix_hy401_guard) {
@@ -682,12 +716,12 @@ TEST(graph_spans) {
   fx_close(&fx);
 }
 
-TEST_MAIN(fix_hy101_tf_constant, fix_hy105_hoist, fix_hy107_wrap_once, fix_hy201_tf_print, fix_hy207_drop_numpy,
+TEST_MAIN(fix_hy101_tf_constant, fix_hy104_reduce_retracing, fix_hy105_hoist, fix_hy107_wrap_once, fix_hy201_tf_print, fix_hy207_drop_numpy,
           fix_hy208_tf_math, fix_hy209_graph_assert, fix_hy210_unstack, fix_hy212_tf_range, fix_hy213_remove_autograph_false,
           fix_hy213_remove_do_not_convert, fix_hy304_wrap_spec, fix_hy305_rename,
           fix_hy307_rename_keyword, fix_hy307_list_as_signature, fix_hy307_spec_as_signature,
           fix_hy307_deprecated_target_offered, fix_hy306_rename, fix_hy308_call_model,
-          fix_hy401_guard, fix_hy111_remove_inner_decorator, fix_hy112_hybridize,
+          fix_hy311_weakref_slot, fix_hy311_dataclass_eq_false, fix_hy401_guard, fix_hy111_remove_inner_decorator, fix_hy112_hybridize,
           fix_hy113_remove_step_decorator, fix_hy502_remove_breakpoint, fix_hy701_add_cleanup, fix_all_combined,
           fix_all_skips_unsafe, suppress_adds_comment,
           suppress_extends_directive, suppress_after_other_comment, suppress_multiline_string, refactor_hybridize,
