@@ -136,18 +136,6 @@ static bool agloop__exit_visit(TSNode n, void *ctx) {
   }
 }
 
-/* The loop statement's header for messages: "for i in range(n)". */
-static const char *agloop__header(AnModel *m, TSNode loop, TSNode body) {
-  uint32_t s = ts_node_start_byte(loop), e = ts_node_start_byte(body);
-  while (e > s && (m->src[e - 1] == ' ' || m->src[e - 1] == '\t' || m->src[e - 1] == '\n' ||
-                   m->src[e - 1] == '\r' || m->src[e - 1] == ':'))
-    e--;
-  uint32_t len = e - s;
-  const char *nl = memchr(m->src + s, '\n', len);
-  if (nl || len > 60) len = nl && (uint32_t)(nl - (m->src + s)) < 57 ? (uint32_t)(nl - (m->src + s)) : 57;
-  return an_arena_printf(&m->arena, "%.*s%s", (int)len, m->src + s, len < e - s ? "..." : "");
-}
-
 /* `while True:` (or a nonzero integer literal). */
 static bool agloop__while_true(AnModel *m, TSNode loop) {
   TSNode c = an_unparen(m->lang, an_field(m->lang, loop, AN_FIELD_condition));
@@ -175,7 +163,7 @@ void an_check_HY212(AnModel *m) {
     } else if (sym != AN_SYM_while_statement || !agloop__while_true(m, s->node)) {
       continue;
     }
-    w.loop_text = agloop__header(m, s->node, w.body);
+    w.loop_text = an_loop_header(m, s->node, w.body);
     an_walk_named(w.body, agloop__exit_visit, &w);
   }
 }

@@ -43,6 +43,17 @@ const char *an_snippet(AnModel *m, TSNode node) {
   return an_arena_printf(&m->arena, "%.*s%s", (int)len, t, cut ? "..." : "");
 }
 
+const char *an_loop_header(AnModel *m, TSNode loop, TSNode body) {
+  uint32_t s = ts_node_start_byte(loop), e = ts_node_start_byte(body);
+  while (e > s && (m->src[e - 1] == ' ' || m->src[e - 1] == '\t' || m->src[e - 1] == '\n' ||
+                   m->src[e - 1] == '\r' || m->src[e - 1] == ':'))
+    e--;
+  uint32_t len = e - s;
+  const char *nl = memchr(m->src + s, '\n', len);
+  if (nl || len > 60) len = nl && (uint32_t)(nl - (m->src + s)) < 57 ? (uint32_t)(nl - (m->src + s)) : 57;
+  return an_arena_printf(&m->arena, "%.*s%s", (int)len, m->src + s, len < e - s ? "..." : "");
+}
+
 bool an_node_within(TSNode inner, TSNode outer) {
   return ts_node_start_byte(outer) <= ts_node_start_byte(inner) && ts_node_end_byte(inner) <= ts_node_end_byte(outer);
 }

@@ -23,6 +23,9 @@ bool an_graph_code(AnModel *m, const AnCtx *ctx);
 /* A short, single-line quotation of a node for messages ("x.numpy()"),
  * shortened with "..." past 60 characters. */
 const char *an_snippet(AnModel *m, TSNode node);
+/* The header of a for/while statement for messages ("for i in range(n)"),
+ * up to its body: one line, shortened with "..." past 60 characters. */
+const char *an_loop_header(AnModel *m, TSNode loop, TSNode body);
 /* Ancestors of `node`, outermost first and its parent last, at least up
  * to the node of `func`, the function it lies in (for module level, up to
  * its top-level statement); at most `cap`, -1 when there are more, 0 for a

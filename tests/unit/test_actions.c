@@ -257,6 +257,14 @@ TEST(fix_hy213_remove_do_not_convert) {
              "@tf.function\ndef f(x):\n    return g(x)\n");
 }
 
+TEST(fix_hy109_tf_range) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    for i in range(1000):\n"
+             "        x = tf.sin(x)\n    return x\n",
+             AN_RULE_PYTHON_LOOP_UNROLLED, "Iterate over tf.range (a TensorFlow loop)", false,
+             "import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    for i in tf.range(1000):\n"
+             "        x = tf.sin(x)\n    return x\n");
+}
+
 TEST(fix_hy212_tf_range) {
   expect_fix("import tensorflow as tf\n\n\n@tf.function\ndef f(x, tol):\n    for i in range(100):\n"
              "        x = x * 0.5\n        if tf.norm(x) < tol:\n            break\n    return x\n",
@@ -716,8 +724,9 @@ TEST(graph_spans) {
   fx_close(&fx);
 }
 
-TEST_MAIN(fix_hy101_tf_constant, fix_hy104_reduce_retracing, fix_hy105_hoist, fix_hy107_wrap_once, fix_hy201_tf_print, fix_hy207_drop_numpy,
-          fix_hy208_tf_math, fix_hy209_graph_assert, fix_hy210_unstack, fix_hy212_tf_range, fix_hy213_remove_autograph_false,
+TEST_MAIN(fix_hy101_tf_constant, fix_hy104_reduce_retracing, fix_hy105_hoist, fix_hy107_wrap_once, fix_hy201_tf_print,
+          fix_hy207_drop_numpy, fix_hy208_tf_math, fix_hy209_graph_assert, fix_hy210_unstack, fix_hy109_tf_range,
+          fix_hy212_tf_range, fix_hy213_remove_autograph_false,
           fix_hy213_remove_do_not_convert, fix_hy304_wrap_spec, fix_hy305_rename,
           fix_hy307_rename_keyword, fix_hy307_list_as_signature, fix_hy307_spec_as_signature,
           fix_hy307_deprecated_target_offered, fix_hy306_rename, fix_hy308_call_model,
