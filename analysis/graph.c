@@ -659,4 +659,5 @@ void an_graph_reset(AnModel *m) {
   m->fix_all_count = 0;
   m->fix_all_built = false;
   m->retrace = NULL;
+  m->lazy_uses = NULL;
 }

@@ -248,6 +248,9 @@ struct AnModel {
   /* What HY101-HY103 share about calls of tf.functions (rules/retrace.c),
    * NULL until asked. */
   struct AnRetraceCache *retrace;
+  /* Which calls and assignments use each name (rules/lazy_vars.c, HY402
+   * and HY403), NULL until asked. */
+  struct AnLazyUses *lazy_uses;
 };
 
 #define AN_FUNC(m, i) (&AN_VEC_AT((m)->funcs, AnFunc, (i)))

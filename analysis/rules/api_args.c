@@ -260,6 +260,8 @@ static const char *args__creator(const char *d) {
   return NULL;
 }
 
+const char *an_variable_creator(const char *dotted) { return dotted ? args__creator(dotted) : NULL; }
+
 /* `self.x = tf.Variable(...)` -> guarded by `if not hasattr(self, "x"):`;
  * safe because the unguarded code raised on its first call. */
 static void args__guard_fix(AnModel *m, AnFinding *f, const AnCall *c) {

@@ -434,3 +434,71 @@ bool an_test_code(AnModel *m, const AnCtx *ctx) {
   }
   return false;
 }
+
+/* --- straight-line code (HY108, HY402, HY403) ----------------------------- */
+
+/* Nodes between a body and an expression in it that never skip the
+ * expression: statements that always run their parts, and expressions
+ * that always evaluate their operands. */
+static bool common__always_runs(AnSym s) {
+  switch (s) {
+  case AN_SYM_block:
+  case AN_SYM_expression_statement:
+  case AN_SYM_assignment:
+  case AN_SYM_augmented_assignment:
+  case AN_SYM_with_statement:
+  case AN_SYM_with_clause:
+  case AN_SYM_with_item:
+  case AN_SYM_return_statement:
+  case AN_SYM_argument_list:
+  case AN_SYM_keyword_argument:
+  case AN_SYM_call:
+  case AN_SYM_parenthesized_expression:
+  case AN_SYM_tuple:
+  case AN_SYM_list:
+  case AN_SYM_expression_list:
+  case AN_SYM_attribute:
+  case AN_SYM_subscript:
+  case AN_SYM_binary_operator:
+  case AN_SYM_unary_operator:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* `if __name__ == "__main__":` around a script's code: it always runs when
+ * the module is the program. */
+static bool common__main_guard(AnModel *m, TSNode iff, TSNode child) {
+  if (!ts_node_eq(an_field(m->lang, iff, AN_FIELD_consequence), child)) return false;
+  TSNode cond = an_unparen(m->lang, an_field(m->lang, iff, AN_FIELD_condition));
+  if (an_sym(m->lang, cond) != AN_SYM_comparison_operator) return false;
+  uint32_t len;
+  const char *t = an_text(m->src, cond, &len);
+  return an_mentions(m, cond, "__name__", 8) && memmem(t, len, "__main__", 8) && !memmem(t, len, "!=", 2);
+}
+
+bool an_runs_unconditionally(AnModel *m, TSNode node, TSNode stop, int func) {
+  TSNode path[AN_MAX_ANCESTORS];
+  int depth = an_ancestors(m, node, func, path, AN_MAX_ANCESTORS);
+  if (depth < 0) return false;
+  int i = 0;
+  if (!ts_node_is_null(stop)) {
+    while (i < depth && !ts_node_eq(path[i], stop)) i++;
+    if (i == depth) return false;
+    i++;
+    /* The loop's or function's own body block. */
+    if (i < depth && an_sym(m->lang, path[i]) == AN_SYM_block) i++;
+  } else if (func >= 0) {
+    return false;
+  }
+  for (; i < depth; i++) {
+    AnSym s = an_sym(m->lang, path[i]);
+    if (s == AN_SYM_if_statement && i + 1 < depth && common__main_guard(m, path[i], path[i + 1])) {
+      i++;
+      continue;
+    }
+    if (!common__always_runs(s)) return false;
+  }
+  return true;
+}

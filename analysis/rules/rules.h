@@ -89,6 +89,18 @@ bool an_pytest_fixture(AnModel *m, int func);
  * eager switch there, HY501 does not). */
 bool an_test_code(AnModel *m, const AnCtx *ctx);
 
+/* True when `node` runs every time the body of `stop` runs: `stop` is a
+ * loop or the function node of `func` that encloses it, or null for a
+ * top-level statement of the module (func -1). Between them only blocks,
+ * expression statements, assignments, with statements, returns and
+ * expressions that always evaluate their operands (no if, try, loop,
+ * conditional expression, and/or, comprehension or lambda). */
+bool an_runs_unconditionally(AnModel *m, TSNode node, TSNode stop, int func);
+/* What a constructor call creates lazily or at once that holds variables
+ * ("tf.Variable", "an optimizer", "a metric", "a Keras layer", ...), by
+ * canonical dotted name; NULL for anything else (rules/api_args.c). */
+const char *an_variable_creator(const char *dotted);
+
 /* rules/tf_args.c: true when a literal input_signature list/tuple has
  * entries TensorFlow rejects before it compares the count with the
  * parameters (HY304 reports them, HY301 then stays quiet). */
