@@ -295,6 +295,48 @@ static bool unroll__static_dim(AnModel *m, TSNode e, int func) {
   return an_sym(l, v) == AN_SYM_attribute && an_text_eq(m->src, an_field(l, v, AN_FIELD_attribute), "shape");
 }
 
+/* The spec entry of the input_signature of `f` for parameter `param`. */
+static TSNode unroll__spec_entry(AnModel *m, const AnFunc *f, TSNode param) {
+  TSNode none = {{0}, NULL, NULL}, entries[AN_SPEC_MAX_RANK * 4];
+  int n = an_signature_entries(m, f->tf.input_signature, entries, (int)(sizeof entries / sizeof entries[0]));
+  int index = 0;
+  for (uint32_t p = 0; p < f->param_count; p++) {
+    if (f->params[p].is_self) continue;
+    if (an_text_eq(m->src, param, f->params[p].name)) return index < n ? entries[index] : none;
+    index++;
+  }
+  return none;
+}
+
+/* True unless `stop` reads an axis that the function's own input_signature
+ * fixes: under a signature an open (or undescribed) axis is None while
+ * tracing, which HY310 reports, not a Python int. */
+static bool unroll__open_dim(AnModel *m, TSNode stop, int func) {
+  const AnLang *l = m->lang;
+  AnFunc *f = AN_FUNC(m, func);
+  if (ts_node_is_null(f->tf.input_signature)) return false;
+  TSNode e = an_unparen(l, stop);
+  if (an_sym(l, e) != AN_SYM_subscript) return true;
+  TSNode v = an_unparen(l, an_field(l, e, AN_FIELD_value)), k = an_unparen(l, an_field(l, e, AN_FIELD_subscript));
+  if (an_sym(l, v) != AN_SYM_attribute || an_sym(l, k) != AN_SYM_integer ||
+      !an_text_eq(m->src, an_field(l, v, AN_FIELD_attribute), "shape"))
+    return true;
+  TSNode entry = unroll__spec_entry(m, f, an_unparen(l, an_field(l, v, AN_FIELD_object)));
+  if (ts_node_is_null(entry) || an_sym(l, entry) != AN_SYM_call) return true;
+  const char *d = an_dotted(m, an_field(l, entry, AN_FIELD_function), f->parent);
+  if (!d || strcmp(d, "tensorflow.TensorSpec") != 0) return true;
+  AnTensorSpec spec;
+  an_declared_spec(m, entry, f->parent, &spec);
+  uint32_t len;
+  const char *t = an_text(m->src, k, &len);
+  int axis = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    if (t[i] < '0' || t[i] > '9' || axis > AN_SPEC_MAX_RANK) return true;
+    axis = axis * 10 + (t[i] - '0');
+  }
+  return spec.rank < 0 || axis >= spec.rank || spec.dims[axis] < 0;
+}
+
 /* `range(...)` of Python ints (positional arguments only), else null. */
 static TSNode unroll__python_range(AnModel *m, TSNode it, int func) {
   const AnLang *l = m->lang;
@@ -359,6 +401,7 @@ void an_check_HY109(AnModel *m) {
       /* Other unknown bounds (num_layers, n) are as often small structure
        * as long loops: only a static dimension is reported, as info. */
       if (!large && !unroll__static_dim(m, stop, func)) continue;
+      if (unroll__open_dim(m, stop, func)) continue;
       bound_text = an_snippet(m, stop);
       n = -1;
     }

@@ -355,6 +355,16 @@ TEST(fix_hy311_dataclass_eq_false) {
              "    @tf.function\n    def f(self, x):\n        return x * self.w\n");
 }
 
+TEST(fix_hy310_tf_shape) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])\n"
+             "def f(x):\n    total = tf.zeros([3])\n    for i in range(x.shape[0]):\n        total += x[i]\n"
+             "    return total\n",
+             AN_RULE_STATIC_SHAPE_READ_ON_DYNAMIC_AXIS, "Use tf.shape(x)[0] (the size at run time)", false,
+             "import tensorflow as tf\n\n\n@tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])\n"
+             "def f(x):\n    total = tf.zeros([3])\n    for i in range(tf.shape(x)[0]):\n        total += x[i]\n"
+             "    return total\n");
+}
+
 TEST(fix_hy401_guard) {
   expect_fix("import tensorflow as tf\n\n\nclass Scaler(tf.Module):\n    @tf.function\n    def __call__(self, x):\n"
              "        self.scale = tf.Variable(tf.ones([3]))\n        return x * self.scale\n",
@@ -730,7 +740,8 @@ TEST_MAIN(fix_hy101_tf_constant, fix_hy104_reduce_retracing, fix_hy105_hoist, fi
           fix_hy213_remove_do_not_convert, fix_hy304_wrap_spec, fix_hy305_rename,
           fix_hy307_rename_keyword, fix_hy307_list_as_signature, fix_hy307_spec_as_signature,
           fix_hy307_deprecated_target_offered, fix_hy306_rename, fix_hy308_call_model,
-          fix_hy311_weakref_slot, fix_hy311_dataclass_eq_false, fix_hy401_guard, fix_hy111_remove_inner_decorator, fix_hy112_hybridize,
+          fix_hy310_tf_shape, fix_hy311_weakref_slot, fix_hy311_dataclass_eq_false, fix_hy401_guard,
+          fix_hy111_remove_inner_decorator, fix_hy112_hybridize,
           fix_hy113_remove_step_decorator, fix_hy502_remove_breakpoint, fix_hy701_add_cleanup, fix_all_combined,
           fix_all_skips_unsafe, suppress_adds_comment,
           suppress_extends_directive, suppress_after_other_comment, suppress_multiline_string, refactor_hybridize,
