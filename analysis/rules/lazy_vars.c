@@ -52,25 +52,30 @@ typedef void (*LazyNameFn)(AnModel *m, TSNode id, uint32_t owner, int kind);
 #define LAZY_BY_CALL 0
 #define LAZY_BY_SITE 1
 
-static void lazy__call_names(AnModel *m, const AnCall *c, uint32_t id, LazyNameFn fn) {
+/* `cur` is a cursor reused across calls (creating one allocates). */
+static void lazy__call_names(AnModel *m, const AnCall *c, uint32_t id, LazyNameFn fn, TSTreeCursor *cur) {
   TSNode callee = an_unparen(m->lang, c->fn);
   if (an_sym(m->lang, callee) == AN_SYM_identifier) fn(m, callee, id, LAZY_BY_CALL);
   if (!ts_node_is_null(c->object) && !(c->method && strcmp(c->method, "compile") == 0)) {
     TSNode o = an_unparen(m->lang, c->object);
     if (an_sym(m->lang, o) == AN_SYM_identifier) fn(m, o, id, LAZY_BY_CALL);
   }
-  TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
-  if (an_sym(m->lang, args) != AN_SYM_argument_list) return;
-  TSTreeCursor cur = ts_tree_cursor_new(args);
-  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok; ok = ts_tree_cursor_goto_next_sibling(&cur)) {
-    TSNode a = ts_tree_cursor_current_node(&cur);
+  /* The arguments are normally the call's last named child, found much
+   * more cheaply than by a field lookup. */
+  uint32_t n = ts_node_named_child_count(c->node);
+  TSNode args = n ? ts_node_named_child(c->node, n - 1) : c->node;
+  if (an_sym(m->lang, args) != AN_SYM_argument_list) args = an_field(m->lang, c->node, AN_FIELD_arguments);
+  if (an_sym(m->lang, args) != AN_SYM_argument_list || ts_node_named_child_count(args) == 0) return;
+  ts_tree_cursor_reset(cur, args);
+  for (bool ok = ts_tree_cursor_goto_first_child(cur); ok; ok = ts_tree_cursor_goto_next_sibling(cur)) {
+    TSNode a = ts_tree_cursor_current_node(cur);
     AnSym s = an_sym(m->lang, a);
     if (s == AN_SYM_keyword_argument) a = an_field(m->lang, a, AN_FIELD_value);
     else if (s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) a = ts_node_named_child(a, 0);
+    else if (s != AN_SYM_identifier && s != AN_SYM_parenthesized_expression) continue;
     a = an_unparen(m->lang, a);
     if (!ts_node_is_null(a) && an_sym(m->lang, a) == AN_SYM_identifier) fn(m, a, id, LAZY_BY_CALL);
   }
-  ts_tree_cursor_delete(&cur);
 }
 
 /* The names an assignment or return hands on (`m2 = model`, `models =
@@ -125,7 +130,10 @@ static AnLazyUses *lazy__uses(AnModel *m) {
   m->lazy_uses = an_arena_alloc(&m->arena, sizeof *m->lazy_uses);
   if (!m->lazy_uses) return NULL;
   memset(m->lazy_uses, 0, sizeof *m->lazy_uses);
-  for (uint32_t i = 0; i < m->calls.count; i++) lazy__call_names(m, &AN_VEC_AT(m->calls, AnCall, i), i, lazy__index_name);
+  TSTreeCursor cur = ts_tree_cursor_new(m->root);
+  for (uint32_t i = 0; i < m->calls.count; i++)
+    lazy__call_names(m, &AN_VEC_AT(m->calls, AnCall, i), i, lazy__index_name, &cur);
+  ts_tree_cursor_delete(&cur);
   for (uint32_t i = 0; i < m->sites.count; i++) {
     AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
     TSNode v = {{0}, NULL, NULL};
