@@ -99,23 +99,28 @@ static void lazy__held_names(AnModel *m, TSNode v, uint32_t id, LazyNameFn fn) {
   }
 }
 
-/* Per name, the calls that use it and the sites that hand it on, built in
- * one pass over the module's calls and sites so that each question about a
- * name costs only its own uses. */
+/* Per name, the calls that use it and the sites that hand it on. A name is
+ * indexed the first time a question is asked about it: only calls and
+ * sites whose text contains the name are looked at closely, so the cost
+ * follows the few names asked about, not every argument of the module. */
 typedef struct LazyEntry {
   uint32_t id;  /* call or site index */
   int32_t next; /* the previous entry of the same name and kind, -1 */
 } LazyEntry;
 
 typedef struct AnLazyUses {
-  AnHash heads; /* (LAZY_BY_CALL or LAZY_BY_SITE, name) -> last entry */
+  AnHash heads;   /* (LAZY_BY_CALL or LAZY_BY_SITE, name) -> last entry */
+  AnHash indexed; /* (0, name) -> 1 once the name is indexed */
   AnVec entries;
+  const char *want; /* the name being indexed */
+  uint32_t want_len;
 } AnLazyUses;
 
 static void lazy__index_name(AnModel *m, TSNode id, uint32_t owner, int kind) {
   AnLazyUses *u = m->lazy_uses;
   uint32_t len;
   const char *t = an_text(m->src, id, &len);
+  if (len != u->want_len || memcmp(t, u->want, len) != 0) return;
   int prev = an_hash_get(&u->heads, kind, t, len);
   if (prev >= 0 && AN_VEC_AT(u->entries, LazyEntry, prev).id == owner) return; /* `f(x, x)` */
   LazyEntry *e = an_vec_push(&m->arena, &u->entries, sizeof *e);
@@ -125,28 +130,44 @@ static void lazy__index_name(AnModel *m, TSNode id, uint32_t owner, int kind) {
   an_hash_put(&m->arena, &u->heads, kind, t, len, (int)(u->entries.count - 1));
 }
 
-static AnLazyUses *lazy__uses(AnModel *m) {
-  if (m->lazy_uses) return m->lazy_uses;
-  m->lazy_uses = an_arena_alloc(&m->arena, sizeof *m->lazy_uses);
-  if (!m->lazy_uses) return NULL;
-  memset(m->lazy_uses, 0, sizeof *m->lazy_uses);
+/* True when the text of `n` contains `name` (a cheap filter). */
+static bool lazy__mentions(AnModel *m, TSNode n, const char *name, uint32_t len) {
+  uint32_t tlen;
+  const char *t = an_text(m->src, n, &tlen);
+  return memmem(t, tlen, name, len) != NULL;
+}
+
+static AnLazyUses *lazy__uses(AnModel *m, const char *name, uint32_t len) {
+  if (!m->lazy_uses) {
+    m->lazy_uses = an_arena_alloc(&m->arena, sizeof *m->lazy_uses);
+    if (!m->lazy_uses) return NULL;
+    memset(m->lazy_uses, 0, sizeof *m->lazy_uses);
+  }
+  AnLazyUses *u = m->lazy_uses;
+  if (an_hash_get(&u->indexed, 0, name, len) >= 0) return u;
+  an_hash_put(&m->arena, &u->indexed, 0, name, len, 1);
+  u->want = name;
+  u->want_len = len;
   TSTreeCursor cur = ts_tree_cursor_new(m->root);
-  for (uint32_t i = 0; i < m->calls.count; i++)
-    lazy__call_names(m, &AN_VEC_AT(m->calls, AnCall, i), i, lazy__index_name, &cur);
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (lazy__mentions(m, c->node, name, len)) lazy__call_names(m, c, i, lazy__index_name, &cur);
+  }
   ts_tree_cursor_delete(&cur);
   for (uint32_t i = 0; i < m->sites.count; i++) {
     AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+    if ((s->kind != AN_SITE_ASSIGN && s->kind != AN_SITE_RETURN) || !lazy__mentions(m, s->node, name, len)) continue;
     TSNode v = {{0}, NULL, NULL};
     if (s->kind == AN_SITE_ASSIGN) v = an_field(m->lang, s->node, AN_FIELD_right);
-    else if (s->kind == AN_SITE_RETURN && ts_node_named_child_count(s->node)) v = ts_node_named_child(s->node, 0);
+    else if (ts_node_named_child_count(s->node)) v = ts_node_named_child(s->node, 0);
     if (!ts_node_is_null(v)) lazy__held_names(m, v, i, lazy__index_name);
   }
-  return m->lazy_uses;
+  return u;
 }
 
 /* The last entry of `name` of one kind (iterate with .next), -1. */
 static int lazy__first_use(AnModel *m, const char *name, uint32_t len, int kind) {
-  AnLazyUses *u = lazy__uses(m);
+  AnLazyUses *u = lazy__uses(m, name, len);
   return u ? an_hash_get(&u->heads, kind, name, len) : -1;
 }
 
