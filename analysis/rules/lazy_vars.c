@@ -8,6 +8,7 @@
  * method on it, passes it on) where that could happen first, and that no
  * assignment or return hands it elsewhere. A name is matched by spelling
  * in every scope, which can only make the rules quieter. */
+#include <stdint.h>
 #include <string.h>
 
 #include "analysis/rules/rules.h"
@@ -99,10 +100,10 @@ static void lazy__held_names(AnModel *m, TSNode v, uint32_t id, LazyNameFn fn) {
   }
 }
 
-/* Per name, the calls that use it and the sites that hand it on. A name is
- * indexed the first time a question is asked about it: only calls and
- * sites whose text contains the name are looked at closely, so the cost
- * follows the few names asked about, not every argument of the module. */
+/* Per name, the calls that use it and the sites that hand it on. The first
+ * few names asked about are indexed one at a time, looking closely only at
+ * calls and sites whose text contains the name (most modules ask about one
+ * or two); after that every name is indexed in one pass. */
 typedef struct LazyEntry {
   uint32_t id;  /* call or site index */
   int32_t next; /* the previous entry of the same name and kind, -1 */
@@ -112,15 +113,25 @@ typedef struct AnLazyUses {
   AnHash heads;   /* (LAZY_BY_CALL or LAZY_BY_SITE, name) -> last entry */
   AnHash indexed; /* (0, name) -> 1 once the name is indexed */
   AnVec entries;
-  const char *want; /* the name being indexed */
+  const char *want; /* the name being indexed, NULL for every name */
   uint32_t want_len;
+  uint32_t names; /* indexed one by one so far */
+  bool all;       /* every name is indexed */
+  int32_t *fresh_callee; /* per binding: the callee lazy__fresh_name last answered for */
+  bool *fresh;           /* and its answer */
 } AnLazyUses;
+
+/* Past this many names, one pass over every argument is cheaper than a
+ * filtered pass per name. */
+#define LAZY_NAMES_ONE_BY_ONE 4u
 
 static void lazy__index_name(AnModel *m, TSNode id, uint32_t owner, int kind) {
   AnLazyUses *u = m->lazy_uses;
   uint32_t len;
   const char *t = an_text(m->src, id, &len);
-  if (len != u->want_len || memcmp(t, u->want, len) != 0) return;
+  if (u->want ? len != u->want_len || memcmp(t, u->want, len) != 0
+             : an_hash_get(&u->indexed, 0, t, len) >= 0) /* indexed on its own before */
+    return;
   int prev = an_hash_get(&u->heads, kind, t, len);
   if (prev >= 0 && AN_VEC_AT(u->entries, LazyEntry, prev).id == owner) return; /* `f(x, x)` */
   LazyEntry *e = an_vec_push(&m->arena, &u->entries, sizeof *e);
@@ -144,19 +155,26 @@ static AnLazyUses *lazy__uses(AnModel *m, const char *name, uint32_t len) {
     memset(m->lazy_uses, 0, sizeof *m->lazy_uses);
   }
   AnLazyUses *u = m->lazy_uses;
-  if (an_hash_get(&u->indexed, 0, name, len) >= 0) return u;
-  an_hash_put(&m->arena, &u->indexed, 0, name, len, 1);
-  u->want = name;
-  u->want_len = len;
+  if (u->all || an_hash_get(&u->indexed, 0, name, len) >= 0) return u;
+  if (u->names < LAZY_NAMES_ONE_BY_ONE) {
+    u->names++;
+    an_hash_put(&m->arena, &u->indexed, 0, name, len, 1);
+    u->want = name;
+    u->want_len = len;
+  } else {
+    u->all = true;
+    u->want = NULL;
+  }
   TSTreeCursor cur = ts_tree_cursor_new(m->root);
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    if (lazy__mentions(m, c->node, name, len)) lazy__call_names(m, c, i, lazy__index_name, &cur);
+    if (!u->want || lazy__mentions(m, c->node, name, len)) lazy__call_names(m, c, i, lazy__index_name, &cur);
   }
   ts_tree_cursor_delete(&cur);
   for (uint32_t i = 0; i < m->sites.count; i++) {
     AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
-    if ((s->kind != AN_SITE_ASSIGN && s->kind != AN_SITE_RETURN) || !lazy__mentions(m, s->node, name, len)) continue;
+    if (s->kind != AN_SITE_ASSIGN && s->kind != AN_SITE_RETURN) continue;
+    if (u->want && !lazy__mentions(m, s->node, name, len)) continue;
     TSNode v = {{0}, NULL, NULL};
     if (s->kind == AN_SITE_ASSIGN) v = an_field(m->lang, s->node, AN_FIELD_right);
     else if (ts_node_named_child_count(s->node)) v = ts_node_named_child(s->node, 0);
@@ -487,13 +505,42 @@ static bool lazy__may_be(AnModel *m, const char *name, uint32_t len, int func, i
 
 /* No call of the module except the calls of `callee` uses the object of
  * binding `b`. */
-static bool lazy__fresh_name(AnModel *m, const char *name, uint32_t len, int callee, int b) {
+static bool lazy__fresh_name_uncached(AnModel *m, const char *name, uint32_t len, int callee, int b) {
   if (lazy__escapes(m, name, len)) return false;
+  /* A local of function F is seen only by code inside F's text. */
+  int scope = AN_VEC_AT(m->bindings, AnBinding, b).scope;
+  uint32_t lo = 0, hi = UINT32_MAX;
+  if (scope >= 0) {
+    lo = ts_node_start_byte(AN_FUNC(m, scope)->node);
+    hi = ts_node_end_byte(AN_FUNC(m, scope)->node);
+  }
   for (int k = lazy__first_use(m, name, len, LAZY_BY_CALL); k >= 0; k = LAZY_ENTRY(m, k)->next) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, LAZY_ENTRY(m, k)->id);
+    uint32_t at = ts_node_start_byte(c->node);
+    if (at < lo || at >= hi) continue;
     if (c->callee != callee && lazy__may_be(m, name, len, c->ctx.func, b)) return false;
   }
   return true;
+}
+
+/* The answer depends only on the binding and the callee, and one object
+ * is typically passed at many call sites of one function: remembered per
+ * binding (for its last callee), or the uses of a name used everywhere
+ * (`model`) would be read once per call site. */
+static bool lazy__fresh_name(AnModel *m, const char *name, uint32_t len, int callee, int b) {
+  AnLazyUses *u = m->lazy_uses ? m->lazy_uses : lazy__uses(m, name, len);
+  if (u && !u->fresh_callee && m->bindings.count) {
+    u->fresh_callee = an_arena_alloc(&m->arena, sizeof *u->fresh_callee * m->bindings.count);
+    u->fresh = an_arena_alloc(&m->arena, sizeof *u->fresh * m->bindings.count);
+    if (u->fresh_callee)
+      for (uint32_t i = 0; i < m->bindings.count; i++) u->fresh_callee[i] = INT32_MIN;
+  }
+  if (!u || !u->fresh_callee || !u->fresh) return lazy__fresh_name_uncached(m, name, len, callee, b);
+  if (u->fresh_callee[b] != callee) {
+    u->fresh[b] = lazy__fresh_name_uncached(m, name, len, callee, b);
+    u->fresh_callee[b] = callee;
+  }
+  return u->fresh[b];
 }
 
 static bool lazy__object(AnModel *m, const AnCall *c, TSNode arg, LazyUse use, int callee, LazyObject *out) {
