@@ -296,6 +296,32 @@ TSNode an_enclosing_if(AnModel *m, TSNode node, int func) {
   return none;
 }
 
+bool an_param_declared_spec(AnModel *m, int fi, uint32_t pi, AnTensorSpec *out) {
+  AnFunc *f = AN_FUNC(m, fi);
+  if ((f->via != AN_VIA_DECORATOR && f->via != AN_VIA_CALL) || ts_node_is_null(f->tf.input_signature)) return false;
+  TSNode sig = an_unparen(m->lang, f->tf.input_signature), entries[16];
+  int scope = an_func_at(m, sig);
+  int n = an_signature_entries(m, sig, entries, 16);
+  if (n <= 0 || n > 16) return false;
+  int k = 0;
+  for (uint32_t i = 0; i < f->param_count && i <= pi; i++) {
+    AnParam *p = &f->params[i];
+    if (p->is_self) continue;
+    if (p->star || p->dstar || p->kwonly || k >= n) return false;
+    if (i < pi) {
+      k++;
+      continue;
+    }
+    TSNode e = an_unparen(m->lang, entries[k]);
+    if (an_sym(m->lang, e) != AN_SYM_call) return false;
+    const char *d = an_dotted(m, an_field(m->lang, e, AN_FIELD_function), scope);
+    if (!d || strcmp(d, "tensorflow.TensorSpec") != 0 || an_signature_malformed(m, sig, scope)) return false;
+    an_declared_spec(m, e, scope, out);
+    return true;
+  }
+  return false;
+}
+
 TSNode an_decorator_named(AnModel *m, int func, const char *const *names) {
   TSNode none = {{0}, NULL, NULL};
   AnFunc *f = AN_FUNC(m, func);

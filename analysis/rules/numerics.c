@@ -247,31 +247,8 @@ static const char *num__dtype_name(AnModel *m, TSNode e, int func) {
 /* The dtype a parameter of a tf.function gets from a literal
  * input_signature entry tf.TensorSpec(...); NULL otherwise. */
 static const char *num__param_dtype(AnModel *m, int fi, uint32_t pi) {
-  AnFunc *f = AN_FUNC(m, fi);
-  if ((f->via != AN_VIA_DECORATOR && f->via != AN_VIA_CALL) || ts_node_is_null(f->tf.input_signature))
-    return NULL;
-  TSNode sig = an_unparen(m->lang, f->tf.input_signature);
-  TSNode entries[16];
-  int scope = an_func_at(m, sig);
-  int n = an_signature_entries(m, sig, entries, 16);
-  if (n <= 0 || n > 16) return NULL;
-  int k = 0;
-  for (uint32_t i = 0; i < f->param_count; i++) {
-    AnParam *p = &f->params[i];
-    if (p->is_self) continue;
-    if (p->star || p->dstar || p->kwonly || k >= n) return NULL;
-    if (i == pi) {
-      TSNode e = an_unparen(m->lang, entries[k]);
-      if (an_sym(m->lang, e) != AN_SYM_call) return NULL;
-      const char *d = an_dotted(m, an_field(m->lang, e, AN_FIELD_function), scope);
-      if (!d || strcmp(d, "tensorflow.TensorSpec") != 0 || an_signature_malformed(m, sig, scope)) return NULL;
-      AnTensorSpec s;
-      an_declared_spec(m, e, scope, &s);
-      return s.dtype;
-    }
-    k++;
-  }
-  return NULL;
+  AnTensorSpec s;
+  return an_param_declared_spec(m, fi, pi, &s) ? s.dtype : NULL;
 }
 
 /* dtype of tensor expression `e` in `func` when proven: tf.cast and

@@ -159,5 +159,9 @@ void an_declared_spec(AnModel *m, TSNode spec, int func, AnTensorSpec *out);
 /* The entries of a literal input_signature list/tuple (at most `cap` into
  * out), or -1 when it is not a literal or is unpacked. */
 int an_signature_entries(AnModel *m, TSNode sig, TSNode *out, int cap);
+/* The spec a literal, well-formed input_signature of tf.function `fi` gives
+ * its parameter `pi` (positional, not self) when that entry is a literal
+ * tf.TensorSpec(...); false otherwise (rules/common.c). */
+bool an_param_declared_spec(AnModel *m, int fi, uint32_t pi, AnTensorSpec *out);
 
 #endif

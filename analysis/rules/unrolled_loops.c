@@ -295,19 +295,6 @@ static bool unroll__static_dim(AnModel *m, TSNode e, int func) {
   return an_sym(l, v) == AN_SYM_attribute && an_text_eq(m->src, an_field(l, v, AN_FIELD_attribute), "shape");
 }
 
-/* The spec entry of the input_signature of `f` for parameter `param`. */
-static TSNode unroll__spec_entry(AnModel *m, const AnFunc *f, TSNode param) {
-  TSNode none = {{0}, NULL, NULL}, entries[AN_SPEC_MAX_RANK * 4];
-  int n = an_signature_entries(m, f->tf.input_signature, entries, (int)(sizeof entries / sizeof entries[0]));
-  int index = 0;
-  for (uint32_t p = 0; p < f->param_count; p++) {
-    if (f->params[p].is_self) continue;
-    if (an_text_eq(m->src, param, f->params[p].name)) return index < n ? entries[index] : none;
-    index++;
-  }
-  return none;
-}
-
 /* True unless `stop` reads an axis that the function's own input_signature
  * fixes: under a signature an open (or undescribed) axis is None while
  * tracing, which HY310 reports, not a Python int. */
@@ -321,12 +308,11 @@ static bool unroll__open_dim(AnModel *m, TSNode stop, int func) {
   if (an_sym(l, v) != AN_SYM_attribute || an_sym(l, k) != AN_SYM_integer ||
       !an_text_eq(m->src, an_field(l, v, AN_FIELD_attribute), "shape"))
     return true;
-  TSNode entry = unroll__spec_entry(m, f, an_unparen(l, an_field(l, v, AN_FIELD_object)));
-  if (ts_node_is_null(entry) || an_sym(l, entry) != AN_SYM_call) return true;
-  const char *d = an_dotted(m, an_field(l, entry, AN_FIELD_function), f->parent);
-  if (!d || strcmp(d, "tensorflow.TensorSpec") != 0) return true;
+  TSNode obj = an_unparen(l, an_field(l, v, AN_FIELD_object));
+  uint32_t pi = 0;
+  while (pi < f->param_count && !an_text_eq(m->src, obj, f->params[pi].name)) pi++;
   AnTensorSpec spec;
-  an_declared_spec(m, entry, f->parent, &spec);
+  if (pi == f->param_count || !an_param_declared_spec(m, func, pi, &spec)) return true;
   uint32_t len;
   const char *t = an_text(m->src, k, &len);
   int axis = 0;
