@@ -237,6 +237,41 @@ const AnFinding *an_model_findings(const AnModel *model, uint32_t *count);
 /* True when the module imports TensorFlow (or Keras) at all. */
 bool an_model_uses_tensorflow(const AnModel *model);
 
+/* --- reuse of findings across edits (inert.c, finding_set.c) -------------- */
+
+/* True when replacing bytes [start, end) of `text` (parsed as `tree`), or
+ * bytes that replaced them, cannot change any finding of the module: the
+ * span lies after the `#` of a comment that stands alone on its line and
+ * mentions no suppression ("hybridls", "noqa"), or inside the contents of a
+ * plain string statement (a docstring) that has its lines to itself. Check
+ * the old text before an edit and the new text after it. On success
+ * *node_start and *node_end (either may be NULL) are the bytes of the
+ * comment or of the docstring's statement. */
+bool an_inert_span(const AnLang *lang, const TSTree *tree, const char *text, uint32_t len, uint32_t start,
+                   uint32_t end, uint32_t *node_start, uint32_t *node_end);
+
+/* A copy of a module's findings that outlives the model, and moves with the
+ * text. */
+typedef struct AnFindingSet AnFindingSet;
+
+/* Deep copy of `count` findings (messages, related locations, fixes). NULL
+ * only when out of memory. */
+AnFindingSet *an_finding_set_new(const AnFinding *findings, uint32_t count);
+void an_finding_set_free(AnFindingSet *set);
+const AnFinding *an_finding_set_items(const AnFindingSet *set, uint32_t *count);
+
+/* The findings of `set` after bytes [pre, old_end) of its text became
+ * [pre, new_end) in a change that an_inert_span() allowed, which added
+ * `rows` lines (negative: removed). Returns a new set, or NULL (also when
+ * out of memory) when a range, related location or fix edit of this file
+ * starts or ends strictly inside [pre, old_end), or touches
+ * [guard_start, guard_end] of the new text: pass the lines of the change,
+ * because a fix that moves those lines would carry their old text, and
+ * because a location after the change keeps its column only on a later
+ * line. */
+AnFindingSet *an_finding_set_moved(const AnFindingSet *set, uint32_t pre, uint32_t old_end, uint32_t new_end,
+                                   int32_t rows, uint32_t guard_start, uint32_t guard_end);
+
 /* --- per-function facts (`hybridls inspect`, hovers, refactorings) --- */
 typedef enum AnKind {
   AN_KIND_UNKNOWN = 0,

@@ -33,7 +33,7 @@
   X(dictionary_splat_pattern) X(keyword_separator) X(positional_separator) X(type)           \
   X(expression_list) X(named_expression) X(await) X(pair) X(raise_statement)                 \
   X(delete_statement) X(pass_statement) X(break_statement) X(continue_statement)             \
-  X(except_clause) X(finally_clause) X(match_statement) X(interpolation) X(ERROR)
+  X(except_clause) X(finally_clause) X(match_statement) X(interpolation) X(string_content) X(ERROR)
 
 typedef enum AnSym {
   AN_SYM_NONE = 0,
@@ -69,7 +69,10 @@ static inline AnSym an_sym(const AnLang *l, TSNode n) {
   return s < l->symbol_count ? (AnSym)l->sym_map[s] : AN_SYM_NONE;
 }
 
+/* The field's child; null for a null node (which tree-sitter would
+ * dereference: a decorator under an ERROR node has no definition). */
 static inline TSNode an_field(const AnLang *l, TSNode n, AnField f) {
+  if (ts_node_is_null(n)) return n;
   return ts_node_child_by_field_id(n, l->field[f]);
 }
 

@@ -92,9 +92,14 @@ json_t *diagnostics_from_finding(const AnFinding *f, const Doc *doc, LiEncoding 
 }
 
 json_t *diagnostics_from_model(const AnModel *model, const Doc *doc, LiEncoding enc, bool related) {
-  json_t *items = json_array();
   uint32_t count = 0;
   const AnFinding *findings = model ? an_model_findings(model, &count) : NULL;
+  return diagnostics_from_findings(findings, count, doc, enc, related);
+}
+
+json_t *diagnostics_from_findings(const AnFinding *findings, uint32_t count, const Doc *doc, LiEncoding enc,
+                                  bool related) {
+  json_t *items = json_array();
   for (uint32_t i = 0; i < count; i++) {
     if (findings[i].severity == AN_SEV_OFF) continue;
     json_array_append_new(items, diagnostics__one(&findings[i], doc, enc, related));

@@ -28,6 +28,11 @@
  * has related locations. New reference. */
 json_t *diagnostics_from_model(const AnModel *model, const Doc *doc, LiEncoding enc, bool related);
 
+/* The same for findings kept apart from their model (an AnFindingSet),
+ * whose offsets are in the current text of `doc`. New reference. */
+json_t *diagnostics_from_findings(const AnFinding *findings, uint32_t count, const Doc *doc, LiEncoding enc,
+                                  bool related);
+
 /* The Diagnostic of one finding of `model` (as diagnostics_from_model
  * writes it), for code actions that carry the diagnostic they fix. New
  * reference. */

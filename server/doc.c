@@ -33,8 +33,18 @@ struct Doc {
   TSTree *tree;    /* NULL only when a parse failed */
   LineIndex *lines;
   bool dirty;      /* no tree for the current text (changed, or trimmed) */
+  bool well_formed; /* hl_text_well_formed(text, len), kept up to date */
   void *model;
   void (*model_free)(void *);
+  /* Changes since doc_mark_base(): bytes [edit_pre, base_len - edit_suf) of
+   * the base text are [edit_pre, len - edit_suf) now. `inert` while each
+   * change passed the check; `pending` bytes [pend_start, pend_end) still
+   * need it on the next tree. */
+  bool base_set, inert, pending;
+  uint32_t base_len, edit_pre, edit_suf, pend_start, pend_end;
+  int64_t edit_rows; /* rows ("\n") the changes added, negative when removed */
+  DocInertFn inert_fn;
+  void *inert_ctx;
 };
 
 static void doc__drop_model(Doc *doc) {
@@ -63,6 +73,7 @@ static void doc__set_text(Doc *doc, const char *text, uint32_t len) {
 static void doc__reindex(Doc *doc) {
   line_index_free(doc->lines);
   doc->lines = line_index_new(doc->text, doc->len);
+  doc->well_formed = hl_text_well_formed(doc->text, doc->len);
 }
 
 /* The point reached from `p` after the bytes s[0..n), in tree-sitter's model:
@@ -91,6 +102,7 @@ Doc *doc_new(const char *uri, const char *text, uint32_t len, int64_t version, T
   doc__set_text(doc, text, len);
   doc->version = version;
   doc->lines = line_index_new(doc->text, doc->len);
+  doc->well_formed = hl_text_well_formed(doc->text, doc->len);
   doc->dirty = true;
   doc_reparse(doc, parser);
   return doc;
@@ -106,10 +118,26 @@ void doc_free(Doc *doc) {
   hl_free(doc);
 }
 
+/* Before the change of bytes [start, end) into `len` bytes: the envelope
+ * grows over it, and the change is inert only as the first of its batch on
+ * a current tree (a later one would be checked against a stale tree). */
+static void doc__track(Doc *doc, uint32_t start, uint32_t end, uint32_t len) {
+  if (!doc->base_set) return;
+  bool inert = doc->inert && !doc->dirty && doc->tree && doc->inert_fn &&
+               doc->inert_fn(doc->inert_ctx, doc->tree, doc->text, doc->len, start, end, NULL, NULL);
+  if (start < doc->edit_pre) doc->edit_pre = start;
+  if (doc->len - end < doc->edit_suf) doc->edit_suf = doc->len - end;
+  doc->inert = inert;
+  doc->pending = inert;
+  doc->pend_start = start;
+  doc->pend_end = start + len;
+}
+
 void doc_apply_change(Doc *doc, const DocRange *range, const char *text, uint32_t len, LiEncoding enc) {
+  if (!range) doc->inert = doc->pending = false;
   doc__drop_model(doc);
-  doc->dirty = true;
   if (!range) {
+    doc->dirty = true;
     /* A new text shares nothing with the old tree: parse from scratch. */
     if (doc->tree) ts_tree_delete(doc->tree);
     doc->tree = NULL;
@@ -132,11 +160,14 @@ void doc_apply_change(Doc *doc, const DocRange *range, const char *text, uint32_
     exit(70);
   }
   uint32_t new_len = doc->len - removed + len;
+  doc__track(doc, start, end, len);
+  doc->dirty = true;
 
   /* Points come from the old text, before the splice. */
   TSPoint start_point = doc__advance((TSPoint){0, 0}, doc->text, start);
   TSPoint old_end_point = doc__advance(start_point, doc->text + start, removed);
   TSPoint new_end_point = doc__advance(start_point, text, len);
+  doc->edit_rows += (int64_t)new_end_point.row - (int64_t)old_end_point.row;
 
   doc__reserve(doc, new_len);
   memmove(doc->text + start + len, doc->text + end, doc->len - end);
@@ -155,18 +186,39 @@ void doc_apply_change(Doc *doc, const DocRange *range, const char *text, uint32_
     };
     ts_tree_edit(doc->tree, &edit);
   }
-  doc__reindex(doc);
+  /* Both follow the change instead of scanning the whole text: typing in a
+   * large file must not cost its size. */
+  line_index_edit(doc->lines, doc->text, doc->len, start, end, start + len);
+  doc->well_formed = doc->well_formed ? hl_text_well_formed_span(doc->text, doc->len, start, start + len)
+                                      : hl_text_well_formed(doc->text, doc->len);
+}
+
+/* The pending change in the new tree: inert there too, and the trees
+ * differ nowhere outside the comment or docstring that holds it (a typed
+ * quote or backslash can end a string elsewhere). */
+static bool doc__inert_after(Doc *doc, const TSTree *old, const TSTree *tree) {
+  uint32_t ns, ne;
+  if (!doc->inert_fn(doc->inert_ctx, tree, doc->text, doc->len, doc->pend_start, doc->pend_end, &ns, &ne))
+    return false;
+  uint32_t n = 0;
+  TSRange *changed = ts_tree_get_changed_ranges(old, tree, &n);
+  bool inside = true;
+  for (uint32_t i = 0; i < n && inside; i++) inside = changed[i].start_byte >= ns && changed[i].end_byte <= ne;
+  hl_free(changed); /* tree-sitter allocates with hl_malloc (server/alloc.c) */
+  return inside;
 }
 
 void doc_reparse(Doc *doc, TSParser *parser) {
   if (!doc->dirty) return;
   /* Incremental only for well-formed text: around other bytes the runtime's
    * incremental reparse can disagree with a fresh parse (lang.h). */
-  const TSTree *old = doc->tree && hl_text_well_formed(doc->text, doc->len) ? doc->tree : NULL;
+  const TSTree *old = doc->tree && doc->well_formed ? doc->tree : NULL;
   TSTree *tree = hl_parse(parser, old, doc->text, doc->len);
   /* NULL means the parser has no language (or was cancelled): keep the
    * edited old tree and stay dirty, so the next call tries again. */
   if (!tree) return;
+  if (doc->pending) doc->inert = old && doc__inert_after(doc, old, tree);
+  doc->pending = false;
   if (doc->tree) ts_tree_delete(doc->tree);
   doc->tree = tree;
   doc->dirty = false;
@@ -174,6 +226,7 @@ void doc_reparse(Doc *doc, TSParser *parser) {
 
 void doc_trim(Doc *doc) {
   doc__drop_model(doc);
+  doc->inert = doc->pending = false;
   if (doc->tree) ts_tree_delete(doc->tree);
   doc->tree = NULL;
   doc->dirty = true;
@@ -210,3 +263,31 @@ void doc_set_model(Doc *doc, void *model, void (*free_fn)(void *)) {
 }
 
 void *doc_model(const Doc *doc) { return doc->model; }
+
+void doc_set_inert_check(Doc *doc, DocInertFn fn, void *ctx) {
+  doc->inert_fn = fn;
+  doc->inert_ctx = ctx;
+}
+
+void doc_mark_base(Doc *doc) {
+  doc->base_set = true;
+  doc->inert = !doc->dirty && doc->tree;
+  doc->pending = false;
+  doc->base_len = doc->len;
+  doc->edit_pre = doc->edit_suf = doc->len;
+  doc->edit_rows = 0;
+}
+
+bool doc_inert_since_base(const Doc *doc, uint32_t *pre, uint32_t *old_end, uint32_t *new_end, int32_t *rows) {
+  if (!doc->base_set || !doc->inert || doc->dirty || doc->pending) return false;
+  if (doc->edit_rows < INT32_MIN || doc->edit_rows > INT32_MAX) return false;
+  *rows = (int32_t)doc->edit_rows;
+  if (doc->edit_pre == doc->base_len && doc->edit_suf == doc->base_len) { /* nothing changed */
+    *pre = *old_end = *new_end = doc->len;
+    return doc->len == doc->base_len;
+  }
+  *pre = doc->edit_pre;
+  *old_end = doc->base_len - doc->edit_suf;
+  *new_end = doc->len - doc->edit_suf;
+  return *old_end >= *pre && *new_end >= *pre;
+}

@@ -57,6 +57,26 @@ int64_t doc_version(const Doc *doc);
 TSTree *doc_tree(const Doc *doc);                   /* borrowed; NULL after doc_trim */
 const LineIndex *doc_lines(const Doc *doc);         /* borrowed */
 
+/* Edits that cannot change the findings. The server's check (an
+ * an_inert_span() bound to its grammar) is asked about a change's bytes in
+ * the old text before the change, and about the bytes that replaced them in
+ * the new text after the reparse; `node_*` are the bytes of the comment or
+ * docstring statement holding them. */
+typedef bool (*DocInertFn)(void *ctx, const TSTree *tree, const char *text, uint32_t len, uint32_t start,
+                           uint32_t end, uint32_t *node_start, uint32_t *node_end);
+void doc_set_inert_check(Doc *doc, DocInertFn fn, void *ctx);
+
+/* Takes the current text as the base later changes are measured from (after
+ * its findings were computed). */
+void doc_mark_base(Doc *doc);
+
+/* True when every change since doc_mark_base() passed the inert check, each
+ * as the only change of its batch and against a current tree, and the tree
+ * is current again: then bytes [*pre, *old_end) of the base text are
+ * [*pre, *new_end) now, all else is unchanged, and the lines after them
+ * moved by *rows (tree-sitter rows: "\n" alone). False without a base. */
+bool doc_inert_since_base(const Doc *doc, uint32_t *pre, uint32_t *old_end, uint32_t *new_end, int32_t *rows);
+
 /* Attached per-version data (the analysis model), with its destructor.
  * Replaced or dropped (destructor called) on every change and on doc_free. */
 void doc_set_model(Doc *doc, void *model, void (*free_fn)(void *));

@@ -36,6 +36,7 @@
 #include "server/docstore.h"
 #include "server/lang.h"
 #include "server/log.h"
+#include "server/reuse.h"
 #include "server/workspace.h"
 
 #define DOCSTORE__BUCKETS 128u
@@ -66,8 +67,15 @@ typedef struct DocEntry {
   bool changed_since_publish; /* the list changed since it was last published */
   DocPublish publish;
   uint64_t index_fp; /* the index facts the last analysis read (an_index_module_fingerprint) */
-  json_t *items;    /* Diagnostic[] of the last analysis */
-  char *items_text; /* items serialised, to detect changes */
+  /* The findings of the last analysis, kept apart from its model so that
+   * inert edits (comments, docstrings) move them instead of analysing again
+   * (server/reuse.h); NULL when the next analysis must be a full one. */
+  AnFindingSet *base;
+  bool reused; /* the items came from moving `base` */
+  /* The Diagnostic[] of the last analysis: as values, or serialised while
+   * the document is trimmed (the text is a third of the values' size). */
+  json_t *items;
+  char *items_text; /* NULL unless items is */
   uint64_t result_id;
 } DocEntry;
 
@@ -129,6 +137,13 @@ static void docstore__unlink_warm(DocStore *ds, DocEntry *e) {
 
 static void docstore__on_prepare(uv_prepare_t *handle);
 
+/* The next analysis of `e` is a full one (its text, configuration or
+ * cross-file facts changed in a way findings may follow). */
+static void docstore__drop_base(DocEntry *e) {
+  an_finding_set_free(e->base);
+  e->base = NULL;
+}
+
 /* `e` was just used: it becomes the most recent warm document. The least
  * recent ones beyond the budget are trimmed at the end of the loop turn,
  * after publishing, so freeing a large tree never delays diagnostics. Call
@@ -155,15 +170,27 @@ static void docstore__trim_cold(DocStore *ds) {
     DocEntry *cold = ds->warm_tail;
     docstore__unlink_warm(ds, cold);
     doc_trim(cold->doc);
-    /* The serialised list stays; the JSON values are rebuilt from it. */
-    json_decref(cold->items);
-    cold->items = NULL;
+    docstore__drop_base(cold);
+    /* The list is kept serialised; the values are rebuilt when asked for. */
+    if (cold->items) {
+      cold->items_text = json_dumps(cold->items, JSON_COMPACT);
+      if (!cold->items_text) {
+        fputs("hybridls: out of memory\n", stderr);
+        exit(70);
+      }
+      json_decref(cold->items);
+      cold->items = NULL;
+    }
   }
 }
 
 /* The Diagnostic[] of the last analysis (borrowed). */
 static json_t *docstore__items(DocEntry *e) {
-  if (!e->items) e->items = json_loads(e->items_text, 0, NULL);
+  if (!e->items) {
+    e->items = json_loads(e->items_text, 0, NULL);
+    hl_free(e->items_text);
+    e->items_text = NULL;
+  }
   if (!e->items) {
     fputs("hybridls: out of memory\n", stderr);
     exit(70);
@@ -177,23 +204,32 @@ static json_t *docstore__items(DocEntry *e) {
 
 static void docstore__model_free(void *model) { an_model_free(model); }
 
+/* Replaces the list; a new resultId exactly when it changed. Compared as
+ * values: serialising a large file's diagnostics costs more than the rest
+ * of an inert edit. */
 static void docstore__set_items(DocStore *ds, DocEntry *e, json_t *items) {
-  char *text = json_dumps(items, JSON_COMPACT | JSON_SORT_KEYS);
-  if (!text) {
-    fputs("hybridls: out of memory\n", stderr);
-    exit(70);
-  }
-  if (strcmp(text, e->items_text) != 0) {
+  if (!json_equal(docstore__items(e), items)) {
     e->result_id = json_array_size(items) == 0 ? 0 : ++ds->last_result_id;
     e->changed_since_publish = true;
   }
-  hl_free(e->items_text);
-  e->items_text = text;
   json_decref(e->items);
   e->items = items;
 }
 
-static json_t *docstore__findings(DocStore *ds, DocEntry *e) {
+/* The findings of an inert edit: the last ones moved (server/reuse.h). */
+static json_t *docstore__reused(DocStore *ds, DocEntry *e) {
+  AnFindingSet *moved = reuse_findings(e->base, e->doc);
+  if (!moved) return NULL;
+  an_finding_set_free(e->base);
+  e->base = moved;
+  doc_mark_base(e->doc);
+  uint32_t count;
+  const AnFinding *items = an_finding_set_items(moved, &count);
+  const ServerClient *client = server_client(ds->srv);
+  return diagnostics_from_findings(items, count, e->doc, client->encoding, client->related_information);
+}
+
+static json_t *docstore__findings(DocStore *ds, DocEntry *e, bool reuse) {
   uint32_t len;
   const char *text = doc_text(e->doc, &len);
   if (len > DOCSTORE_MAX_ANALYSED) {
@@ -203,6 +239,9 @@ static json_t *docstore__findings(DocStore *ds, DocEntry *e) {
     return json_array();
   }
   doc_reparse(e->doc, ds->parser); /* a trimmed document has no tree */
+  json_t *reused = reuse && e->base ? docstore__reused(ds, e) : NULL;
+  e->reused = reused != NULL;
+  if (reused) return reused;
   AnConfig cfg;
   AnSource src = {
       .lang = server_lang(ds->srv),
@@ -221,16 +260,28 @@ static json_t *docstore__findings(DocStore *ds, DocEntry *e) {
   }
   e->index_fp = index ? an_index_module_fingerprint(index, e->path) : 0;
   doc_set_model(e->doc, model, docstore__model_free);
+  uint32_t count;
+  const AnFinding *findings = an_model_findings(model, &count);
+  docstore__drop_base(e);
+  e->base = an_finding_set_new(findings, count);
+  if (!e->base) {
+    fputs("hybridls: out of memory\n", stderr);
+    exit(70);
+  }
+  doc_mark_base(e->doc);
   const ServerClient *client = server_client(ds->srv);
   return diagnostics_from_model(model, e->doc, client->encoding, client->related_information);
 }
 
-static void docstore__analyse(DocStore *ds, DocEntry *e) {
+/* Analyses the current text; `reuse` allows answering an inert edit from
+ * the last findings, without a model. */
+static void docstore__analyse(DocStore *ds, DocEntry *e, bool reuse) {
   docstore__touch(ds, e);
-  docstore__set_items(ds, e, docstore__findings(ds, e));
+  docstore__set_items(ds, e, docstore__findings(ds, e, reuse));
   e->current = true;
-  hl_log(HL_LOG_DEBUG, "analysed %s version %lld: %zu diagnostics", doc_uri(e->doc),
-         (long long)doc_version(e->doc), json_array_size(docstore__items(e)));
+  hl_log(HL_LOG_DEBUG, "analysed %s version %lld: %zu diagnostics%s", doc_uri(e->doc),
+         (long long)doc_version(e->doc), json_array_size(docstore__items(e)),
+         e->reused ? " (moved across an edit in a comment or docstring)" : "");
 }
 
 /* ------------------------------------------------------------------------
@@ -289,7 +340,7 @@ static void docstore__unmark_dirty(DocStore *ds, DocEntry *e) {
 static void docstore__on_timer(uv_timer_t *timer) {
   DocEntry *e = timer->data;
   DocStore *ds = e->store;
-  if (!e->current) docstore__analyse(ds, e);
+  if (!e->current) docstore__analyse(ds, e, true);
   DocPublish publish = e->publish;
   e->publish = DOC_PUBLISH_NONE;
   if (publish == DOC_PUBLISH_ALWAYS || (publish == DOC_PUBLISH_IF_CHANGED && e->changed_since_publish))
@@ -321,6 +372,7 @@ static void docstore__entry_closed(uv_handle_t *handle) {
   DocEntry *e = handle->data;
   DocStore *ds = e->store;
   doc_free(e->doc);
+  docstore__drop_base(e);
   json_decref(e->items);
   hl_free(e->items_text);
   hl_free(e->path);
@@ -355,12 +407,12 @@ void docstore_open(DocStore *ds, const char *uri, const char *language_id, int64
     hl_log(HL_LOG_INFO, "didOpen of %s, which is already open: replaced", uri);
     docstore__unlink_warm(ds, e);
     doc_free(e->doc);
+    docstore__drop_base(e);
   } else {
     unsigned h = docstore__hash(uri);
     e = hl_calloc(1, sizeof *e);
     e->store = ds;
     e->items = json_array();
-    e->items_text = hl_strdup("[]");
     e->path = docstore__path(uri);
     uv_timer_init(ds->loop, &e->timer);
     e->timer.data = e;
@@ -369,6 +421,7 @@ void docstore_open(DocStore *ds, const char *uri, const char *language_id, int64
     ds->buckets[h] = e;
   }
   e->doc = doc;
+  doc_set_inert_check(doc, reuse_inert_check, (void *)server_lang(ds->srv));
   e->analysable = docstore__is_python(uri, language_id);
   e->current = false;
   docstore__touch(ds, e);
@@ -416,6 +469,7 @@ void docstore_settings_changed(DocStore *ds) {
   for (unsigned h = 0; h < DOCSTORE__BUCKETS; h++) {
     for (DocEntry *e = ds->buckets[h]; e; e = e->next) {
       e->current = false;
+      docstore__drop_base(e);
       if (on_type) docstore__schedule(e, 0, DOC_PUBLISH_IF_CHANGED);
     }
   }
@@ -430,6 +484,7 @@ void docstore_index_changed(DocStore *ds, const char *except_uri, const AnIndex 
        * must not re-analyse every open document N times. */
       if (e->current && index && an_index_module_fingerprint(index, e->path) == e->index_fp) continue;
       e->current = false;
+      docstore__drop_base(e);
       if (on_type) docstore__schedule(e, 0, DOC_PUBLISH_IF_CHANGED);
     }
   }
@@ -438,9 +493,16 @@ void docstore_index_changed(DocStore *ds, const char *except_uri, const AnIndex 
 const AnModel *docstore_model(DocStore *ds, const char *uri) {
   DocEntry *e = docstore__find(ds, uri);
   if (!e || !e->analysable) return NULL;
-  /* A trimmed document is analysed again: same text, same diagnostics. */
-  if (!e->current || !doc_model(e->doc)) docstore__analyse(ds, e);
+  /* A trimmed document is analysed again: same text, same diagnostics; so
+   * is one whose diagnostics were moved across an inert edit, which checks
+   * that they were right. */
+  bool reused = e->current && e->reused;
+  if (!e->current || !doc_model(e->doc)) docstore__analyse(ds, e, false);
   else docstore__touch(ds, e);
+  if (reused && e->changed_since_publish) {
+    hl_log(HL_LOG_WARN, "%s: diagnostics moved across an inert edit differed from a full analysis", uri);
+    docstore__mark_dirty(ds, e);
+  }
   return doc_model(e->doc);
 }
 
@@ -455,7 +517,7 @@ Doc *docstore_parsed_doc(DocStore *ds, const char *uri) {
 json_t *docstore_pull(DocStore *ds, const char *uri, const char *previous_result_id) {
   DocEntry *e = docstore__find(ds, uri);
   if (!e || !e->analysable) return json_pack("{s:s, s:s, s:[]}", "kind", "full", "resultId", "0", "items");
-  if (!e->current) docstore__analyse(ds, e);
+  if (!e->current) docstore__analyse(ds, e, true);
   char rid[32];
   snprintf(rid, sizeof rid, "%llu", (unsigned long long)e->result_id);
   if (previous_result_id && strcmp(previous_result_id, rid) == 0)

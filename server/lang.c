@@ -152,6 +152,26 @@ bool hl_text_well_formed(const char *text, uint32_t len) {
   return true;
 }
 
+bool hl_text_well_formed_span(const char *text, uint32_t len, uint32_t start, uint32_t end) {
+  const unsigned char *p = (const unsigned char *)text;
+  /* Back to the lead byte of the sequence the change may have cut. */
+  uint32_t i = start < len ? start : len;
+  while (i > 0 && start - i < 3 && (p[i - 1] & 0xC0) == 0x80) i--;
+  if (i > 0) i--;
+  /* Forward over the new bytes, then over any continuation bytes the old
+   * tail starts with: they must complete a sequence begun before. */
+  while (i < len && (i < end || (p[i] & 0xC0) == 0x80)) {
+    if (p[i] < 0x80 && p[i] != 0) {
+      i++;
+      continue;
+    }
+    uint32_t k = hl__utf8_len(p + i, len - i);
+    if (!k) return false;
+    i += k;
+  }
+  return true;
+}
+
 TSTree *hl_parse(TSParser *parser, const TSTree *old, const char *text, uint32_t len) {
   HlParseInput in = {text, len};
   TSInput input = {&in, hl__parse_read, TSInputEncodingUTF8};

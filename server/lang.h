@@ -30,5 +30,9 @@ TSTree *hl_parse(TSParser *parser, const TSTree *old, const char *text, uint32_t
  * bytes (found by the edit fuzzer), so documents holding any are reparsed
  * from scratch. */
 bool hl_text_well_formed(const char *text, uint32_t len);
+/* The same for a text whose bytes outside [start, end) were well-formed
+ * before those bytes replaced others: checks only the change and the
+ * sequences it may have cut, a few bytes either side. */
+bool hl_text_well_formed_span(const char *text, uint32_t len, uint32_t start, uint32_t end);
 
 #endif

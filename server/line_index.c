@@ -18,6 +18,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "server/alloc.h"
 #include "server/line_index.h"
@@ -57,6 +58,51 @@ LineIndex *line_index_new(const char *text, uint32_t len) {
   li->count = count;
   li->starts = starts;
   return li;
+}
+
+/* Rescanning starts at the last line that begins before the byte ahead of
+ * the change: whether a line starts at s depends on bytes s-1 and s only
+ * ("\n" before it, or a "\r" not followed by "\n"), so such a start is
+ * untouched, and so is every old start s >= old_end + 1 (moved by the
+ * growth). Between them the new bytes are scanned. */
+void line_index_edit(LineIndex *li, const char *text, uint32_t len, uint32_t start, uint32_t old_end,
+                     uint32_t new_end) {
+  uint32_t lo = 0, hi = li->count; /* the last line start <= start - 1, or line 0 */
+  while (start > 0 && hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (li->starts[mid] <= start - 1) lo = mid;
+    else hi = mid;
+  }
+  uint32_t keep_from = li->count; /* the first old start >= old_end + 1 */
+  for (uint32_t a = lo + 1, b = li->count; a < b;) {
+    uint32_t mid = a + (b - a) / 2;
+    if (li->starts[mid] >= old_end + 1) b = keep_from = mid;
+    else a = mid + 1;
+  }
+  uint32_t tail = li->count - keep_from;
+  uint32_t *mid_starts = NULL, mid_count = 0, mid_cap = 0;
+  const unsigned char *s = (const unsigned char *)text;
+  for (uint32_t i = li->starts[lo]; i < new_end && i < len; i++) {
+    unsigned char c = s[i];
+    if (c > '\r' || (c != '\n' && c != '\r')) continue;
+    if (c == '\r' && i + 1 < len && s[i + 1] == '\n') continue; /* the "\n" ends it */
+    if (mid_count == mid_cap) {
+      mid_cap = mid_cap ? mid_cap * 2 : 16;
+      mid_starts = hl_realloc(mid_starts, mid_cap * sizeof *mid_starts);
+    }
+    mid_starts[mid_count++] = i + 1;
+  }
+  size_t count = (size_t)lo + 1 + mid_count + tail;
+  uint32_t *starts = li->starts;
+  if (count > li->count) starts = hl_realloc(starts, count * sizeof *starts);
+  memmove(starts + lo + 1 + mid_count, starts + keep_from, (size_t)tail * sizeof *starts);
+  if (mid_count) memcpy(starts + lo + 1, mid_starts, (size_t)mid_count * sizeof *starts);
+  for (uint32_t i = 0; i < tail; i++) starts[lo + 1 + mid_count + i] += new_end - old_end; /* mod 2^32 */
+  hl_free(mid_starts);
+  li->starts = starts;
+  li->count = (uint32_t)count;
+  li->text = text;
+  li->len = len;
 }
 
 void line_index_free(LineIndex *li) {

@@ -10,7 +10,8 @@
  * Invalid UTF-8 bytes count as one code point (one UTF-16 unit) each.
  *
  * Pure: no I/O, no allocation besides the index itself (hl_malloc).
- * A LineIndex describes one exact text; rebuild it after every change.
+ * A LineIndex describes one exact text; after a change, rebuild it or update
+ * it with line_index_edit().
  */
 #ifndef HYBRIDLS_SERVER_LINE_INDEX_H
 #define HYBRIDLS_SERVER_LINE_INDEX_H
@@ -31,6 +32,13 @@ typedef struct LineIndex LineIndex;
  * borrowed and must stay unchanged while the index is used with it. */
 LineIndex *line_index_new(const char *text, uint32_t len);
 void line_index_free(LineIndex *li);
+
+/* Updates the index of the old text for the text that replaced its bytes
+ * [start, old_end) with new ones ending at new_end: `text` and `len` are the
+ * new text (which may have moved). Costs the lines after the change plus the
+ * bytes of the change, not a scan of the whole text. */
+void line_index_edit(LineIndex *li, const char *text, uint32_t len, uint32_t start, uint32_t old_end,
+                     uint32_t new_end);
 
 /* Number of lines (a text with no terminator has 1; "a\n" has 2). */
 uint32_t line_index_line_count(const LineIndex *li);

@@ -802,6 +802,12 @@ static void run_property(uint64_t seed, int batches, PropStats *st) {
                  (unsigned long long)seed, b, (int)got_len, got, (int)want_len, want);
     free(want);
     ASSERT_EQ_INT(line_index_line_count(doc_lines(doc)), ref_line_count(&ref));
+    /* The index the document updated edit by edit is the one its text gives. */
+    LineIndex *fresh = line_index_new(got, got_len);
+    ASSERT_EQ_INT(line_index_line_count(doc_lines(doc)), line_index_line_count(fresh));
+    for (uint32_t l = 0; l < line_index_line_count(fresh); l++)
+      ASSERT_EQ_INT(line_index_line_start(doc_lines(doc), l), line_index_line_start(fresh, l));
+    line_index_free(fresh);
     expect_consistent_tree(doc, 0, 0);
 
     expect_fresh_tree(doc);

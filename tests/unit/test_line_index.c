@@ -331,5 +331,40 @@ TEST(large_text) {
   free(text);
 }
 
-TEST_MAIN(ascii, crlf, lone_cr, mixed_terminators, no_final_newline, empty_text, astral_plane,
+/* line_index_edit against a fresh index, exhaustively: every text of up to
+ * five bytes over "a", "\r", "\n", every range replaced by every short text
+ * (splitting and joining "\r\n" included). */
+TEST(edits_match_fresh_index) {
+  static const char alphabet[] = "a\r\n";
+  static const char *const inserts[] = {"", "a", "\r", "\n", "\r\n", "\na\r"};
+  char text[16], next[32];
+  for (uint32_t n = 0; n <= 5; n++) {
+    uint32_t combos = 1;
+    for (uint32_t i = 0; i < n; i++) combos *= 3;
+    for (uint32_t c = 0; c < combos; c++) {
+      for (uint32_t i = 0, v = c; i < n; i++, v /= 3) text[i] = alphabet[v % 3];
+      for (uint32_t a = 0; a <= n; a++) {
+        for (uint32_t z = a; z <= n; z++) {
+          for (size_t k = 0; k < sizeof inserts / sizeof *inserts; k++) {
+            uint32_t il = (uint32_t)strlen(inserts[k]), len = n - (z - a) + il;
+            memcpy(next, text, a);
+            memcpy(next + a, inserts[k], il);
+            memcpy(next + a + il, text + z, n - z);
+            LineIndex *li = new_index(text, n);
+            line_index_edit(li, next, len, a, z, a + il);
+            LineIndex *fresh = new_index(next, len);
+            ASSERT_EQ_INT(line_index_line_count(li), line_index_line_count(fresh));
+            for (uint32_t l = 0; l < line_index_line_count(fresh); l++)
+              ASSERT_EQ_INT(line_index_line_start(li, l), line_index_line_start(fresh, l));
+            ASSERT_EQ_INT(line_index_line_end(li, 0), line_index_line_end(fresh, 0));
+            line_index_free(li);
+            line_index_free(fresh);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_MAIN(edits_match_fresh_index, ascii, crlf, lone_cr, mixed_terminators, no_final_newline, empty_text, astral_plane,
           clamping, invalid_utf8, nul_bytes, round_trip_every_offset, large_text)

@@ -355,6 +355,110 @@ TEST(encode_decode_round_trip_through_the_framer) {
   rpc_framer_deinit(&f);
 }
 
+/* rpc_encode writes messages itself (jansson's writer was the cost of
+ * publishing large diagnostics): random values must come out byte for byte
+ * as json_dumps writes them, and read back equal. */
+typedef struct Rand {
+  uint64_t s;
+} Rand;
+
+static uint32_t rand_next(Rand *r) {
+  r->s ^= r->s << 13;
+  r->s ^= r->s >> 7;
+  r->s ^= r->s << 17;
+  return (uint32_t)r->s;
+}
+
+static json_t *rand_string(Rand *r) {
+  static const char *const parts[] = {"a", "\"", "\\", "\n", "\r", "\t", "\b", "\f", "\x01", "\x1f", "/",
+                                      "\x7f", "\xc3\xa9", "\xf0\x9f\x98\x80", " ", "key", "\xe2\x80\xa8"};
+  char buf[128];
+  size_t n = 0, k = rand_next(r) % 8;
+  for (size_t i = 0; i < k; i++) {
+    const char *p = parts[rand_next(r) % (sizeof parts / sizeof *parts)];
+    size_t pl = strlen(p);
+    memcpy(buf + n, p, pl);
+    n += pl;
+  }
+  if (rand_next(r) % 10 == 0) buf[n++] = '\0'; /* an embedded NUL */
+  return json_stringn(buf, n);
+}
+
+static json_t *rand_value(Rand *r, int depth) {
+  uint32_t kind = rand_next(r) % (depth > 4 ? 6 : 8);
+  switch (kind) {
+  case 0: return json_null();
+  case 1: return rand_next(r) % 2 ? json_true() : json_false();
+  case 2: {
+    static const json_int_t edge[] = {0, -1, 9, 10, -10, INT64_MAX, INT64_MIN, 1234567890123};
+    return json_integer(rand_next(r) % 2 ? edge[rand_next(r) % 8] : (json_int_t)(int32_t)rand_next(r));
+  }
+  case 3: {
+    static const double reals[] = {0.5, -2.25, 1e300, 3.0, 1e-7, 0.1, 123456789.0};
+    return json_real(reals[rand_next(r) % 7]);
+  }
+  case 4: case 5: return rand_string(r);
+  case 6: {
+    json_t *a = json_array();
+    for (uint32_t i = 0, n = rand_next(r) % 5; i < n; i++) json_array_append_new(a, rand_value(r, depth + 1));
+    return a;
+  }
+  default: {
+    json_t *o = json_object();
+    for (uint32_t i = 0, n = rand_next(r) % 5; i < n; i++) {
+      json_t *k = rand_string(r);
+      const char *key = json_string_value(k);
+      if (strlen(key) == json_string_length(k)) json_object_set_new(o, key, rand_value(r, depth + 1));
+      json_decref(k);
+    }
+    return o;
+  }
+  }
+}
+
+TEST(encode_matches_jansson) {
+  Rand r = {0x243F6A8885A308D3ull};
+  for (int i = 0; i < 3000; i++) {
+    json_t *v = json_array();
+    json_array_append_new(v, rand_value(&r, 0));
+    if (i % 2) {
+      json_t *o = json_object();
+      json_object_set_new(o, "params", v);
+      v = o;
+    }
+    size_t len;
+    char *wire = rpc_encode(v, &len);
+    ASSERT(wire != NULL);
+    char *want = json_dumps(v, JSON_COMPACT);
+    ASSERT(want != NULL);
+    const char *body = strstr(wire, "\r\n\r\n") + 4;
+    char head[64];
+    snprintf(head, sizeof head, "Content-Length: %zu\r\n\r\n", strlen(want));
+    if (strlen(want) != len - (size_t)(body - wire)) TEST__FAIL("got %.*s want %s", (int)(len - (size_t)(body - wire)), body, want);
+    ASSERT_EQ_MEM(wire, (size_t)(body - wire), head, strlen(head));
+    ASSERT_EQ_MEM(body, len - (size_t)(body - wire), want, strlen(want));
+    json_t *back = json_loadb(body, len - (size_t)(body - wire), JSON_ALLOW_NUL, NULL);
+    ASSERT(back != NULL && json_equal(back, v));
+    json_decref(back);
+    test__free(want); /* jansson allocates through the counting allocator */
+    rpc_free(wire);
+    json_decref(v);
+  }
+  /* Deep nesting is written without recursion. */
+  json_t *deep = json_array(), *at = deep;
+  for (int i = 0; i < 1000; i++) {
+    json_t *next = json_array();
+    json_array_append_new(at, next);
+    at = next;
+  }
+  size_t len;
+  char *wire = rpc_encode(deep, &len);
+  ASSERT(wire != NULL);
+  ASSERT(len > 2000);
+  rpc_free(wire);
+  json_decref(deep);
+}
+
 TEST(decode_errors) {
   char err[200];
   ASSERT(rpc_decode("{\"a\":", 5, err, sizeof err) == NULL);
@@ -467,6 +571,6 @@ TEST(builders_survive_allocation_failure) {
   json_decref(id);
 }
 
-TEST_MAIN(classification_table, error_object_shape, response_request_notification_shapes, error_names,
+TEST_MAIN(encode_matches_jansson, classification_table, error_object_shape, response_request_notification_shapes, error_names,
           lossy_strings, encode_exact_bytes, encode_decode_round_trip_through_the_framer, decode_errors,
           builders_survive_allocation_failure)
