@@ -58,6 +58,22 @@ static int test__class_of(AnModel *m, int func) {
   return -1;
 }
 
+/* The method of a class that holds `func` (itself when a method), -1. */
+static int test__method_of(AnModel *m, int func) {
+  for (int f = func; f >= 0; f = AN_FUNC(m, f)->parent)
+    if (AN_FUNC(m, f)->cls >= 0) return f;
+  return -1;
+}
+
+/* A restore in another test method runs only for that test (its finally,
+ * its addCleanup): the test that switched eager mode on still leaks it to
+ * the tests in between. Restores in tearDown, setUp (which resets before
+ * every test) or helpers count. */
+static bool test__other_test_method(AnModel *m, int restore_func, int on_func) {
+  int rm = test__method_of(m, restore_func);
+  return rm >= 0 && rm != test__method_of(m, on_func) && strncmp(AN_FUNC(m, rm)->name, "test", 4) == 0;
+}
+
 /* The module-level function holding `func` (itself when top-level). */
 static int test__top_function(AnModel *m, int func) {
   while (func >= 0 && AN_FUNC(m, func)->parent >= 0) func = AN_FUNC(m, func)->parent;
@@ -147,7 +163,7 @@ static bool test__restored(AnModel *m, const AnCall *on) {
       if (rf >= 0 || ts_node_start_byte(r->node) > ts_node_start_byte(on->node)) return true;
     } else if (cls >= 0) {
       int rc = rf >= 0 ? test__class_of(m, rf) : -1;
-      if (rc >= 0 && test__class_or_base(m, rc, cls, 0)) return true;
+      if (rc >= 0 && test__class_or_base(m, rc, cls, 0) && !test__other_test_method(m, rf, func)) return true;
     } else if (rf >= 0 && an_node_within(r->node, AN_FUNC(m, top)->node)) {
       return true;
     }

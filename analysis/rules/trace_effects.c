@@ -155,6 +155,22 @@ static bool effects__is_param(AnModel *m, TSNode id, int func) {
   return false;
 }
 
+/* A test that records something of every trace in a list of its own
+ * (`traces.append(x.shape)` in a nested tf.function, then assertLen) is
+ * counting traces on purpose: "once per trace" is what it measures. Only
+ * a container bound in an enclosing function of test code qualifies, and
+ * only when no tensor is stored (a stored graph tensor is a leak). */
+static bool effects__trace_probe(AnModel *m, const AnCall *c, TSNode obj) {
+  if (an_sym(m->lang, obj) != AN_SYM_identifier || !an_test_code(m, &c->ctx)) return false;
+  int owner = -1;
+  for (int f = AN_FUNC(m, c->ctx.func)->parent; f >= 0 && owner < 0; f = AN_FUNC(m, f)->parent)
+    if (effects__local(m, obj, f)) owner = f;
+  if (owner < 0) return false;
+  for (uint32_t i = 0; i < an_call_argc(m->lang, c->node); i++)
+    if (an_kind_is_tensor(an_kind_of(m, an_call_arg(m->lang, c->node, i), c->ctx.func))) return false;
+  return true;
+}
+
 static void effects__mutating_calls(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
@@ -165,6 +181,7 @@ static void effects__mutating_calls(AnModel *m) {
     if (os != AN_SYM_identifier && os != AN_SYM_attribute) continue;
     if (os == AN_SYM_identifier && (effects__local(m, obj, c->ctx.func) || effects__is_param(m, obj, c->ctx.func)))
       continue;
+    if (effects__trace_probe(m, c, obj)) continue;
     if (os == AN_SYM_attribute) {
       TSNode base = an_field(m->lang, obj, AN_FIELD_object);
       if (an_sym(m->lang, base) == AN_SYM_identifier && !an_text_eq(m->src, base, "self") &&

@@ -241,6 +241,70 @@ static bool unroll__range_count(AnModel *m, TSNode call, int func, long *n) {
   return true;
 }
 
+static TSNode data__call_arg(AnModel *m, const AnCall *c, const AnFunc *fn, uint32_t p);
+
+typedef struct UnrollRefs {
+  AnModel *m;
+  const char *name;
+  uint32_t len, count;
+} UnrollRefs;
+
+static bool unroll__ref_visit(TSNode n, void *ctx) {
+  UnrollRefs *r = ctx;
+  if (an_sym(r->m->lang, n) != AN_SYM_identifier) return true;
+  uint32_t len;
+  const char *t = an_text(r->m->src, n, &len);
+  if (len == r->len && memcmp(t, r->name, len) == 0) r->count++;
+  return false;
+}
+
+/* True when the module names the function only in its definition and in
+ * the `calls` seen: not passed as a callback, wrapped, or partially
+ * applied, where callers we cannot see choose the argument. */
+static bool unroll__only_called(AnModel *m, const AnFunc *fn, uint32_t calls) {
+  UnrollRefs r = {m, fn->name, (uint32_t)strlen(fn->name), 0};
+  an_walk(m->root, unroll__ref_visit, &r);
+  return r.count == calls + 1;
+}
+
+/* The largest value a parameter bound takes when every caller is in view
+ * (no other module uses the function) and each passes a known int or
+ * leaves the known default: MAML's `inner_adapt(..., steps=10)` unrolls
+ * 10 times at most, not an unknown count. *varies when callers differ. */
+static bool unroll__param_max(AnModel *m, TSNode stop, int func, long *out, bool *varies) {
+  const AnLang *l = m->lang;
+  stop = an_unparen(l, stop);
+  if (an_sym(l, stop) != AN_SYM_identifier) return false;
+  AnFunc *fn = AN_FUNC(m, func);
+  uint32_t len;
+  const char *t = an_text(m->src, stop, &len);
+  if (an_hash_get(&m->binding_map, func, t, len) >= 0) return false;
+  uint32_t p = 0;
+  while (p < fn->param_count && (strlen(fn->params[p].name) != len || memcmp(fn->params[p].name, t, len) != 0)) p++;
+  /* Methods are called through objects the model may not resolve. */
+  if (p == fn->param_count || fn->params[p].star || fn->params[p].dstar || fn->is_lambda || fn->cls >= 0)
+    return false;
+  if (m->index && an_index_used_elsewhere(m->index, m->module, fn->qualname)) return false;
+  AnCallIds ids = an_calls_to(m, func);
+  if (ids.count == 0 || !unroll__only_called(m, fn, ids.count)) return false;
+  long best = 0, first = 0;
+  *varies = false;
+  for (uint32_t k = 0; k < ids.count; k++) {
+    const AnCall *c = AN_CALL_AT(m, ids, k);
+    TSNode arg = data__call_arg(m, c, fn, p);
+    long v;
+    bool known = ts_node_is_null(arg) ? !ts_node_is_null(fn->params[p].default_value) &&
+                                            unroll__const(m, fn->params[p].default_value, fn->parent, 0, &v)
+                                      : unroll__const(m, arg, c->ctx.func, 0, &v);
+    if (!known) return false;
+    if (k == 0) first = best = v;
+    if (v != first) *varies = true;
+    if (v > best) best = v;
+  }
+  *out = best;
+  return true;
+}
+
 /* The name a bound is spelled with: `num_steps`, `self.num_steps` and
  * `FLAGS.num_steps` all give "num_steps"; NULL for other expressions. */
 static const char *unroll__bound_name(AnModel *m, TSNode e, uint32_t *len) {
@@ -339,10 +403,10 @@ static TSNode unroll__python_range(AnModel *m, TSNode it, int func) {
   return it;
 }
 
-static void unroll__report_range(AnModel *m, const AnSite *s, TSNode range, TSNode body, long n, bool large,
-                                 const char *bound_text) {
+static void unroll__report_range(AnModel *m, const AnSite *s, TSNode range, TSNode body, long n, bool up_to,
+                                 bool large, const char *bound_text) {
   int func = s->ctx.func;
-  const char *times = n >= 0 ? an_arena_printf(&m->arena, "%ld times", n)
+  const char *times = n >= 0 ? an_arena_printf(&m->arena, "%s%ld times", up_to ? "up to " : "", n)
                              : an_arena_printf(&m->arena, "once per iteration ('%s' times)", bound_text);
   AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_LOOP_UNROLLED, range, func,
                               "`%s` in '%s' is a Python loop (range of a Python int): AutoGraph leaves it to "
@@ -376,11 +440,13 @@ void an_check_HY109(AnModel *m) {
     long n = -1;
     bool large;
     const char *bound_text = NULL;
-    if (unroll__range_count(m, range, func, &n)) {
+    TSNode stop = an_call_arg(l, range, an_call_argc(l, range) == 1 ? 0 : 1);
+    bool varies = false;
+    if (unroll__range_count(m, range, func, &n) ||
+        (an_call_argc(l, range) == 1 && unroll__param_max(m, stop, func, &n, &varies))) {
       if (n < HY_UNROLL_SMALL) continue; /* intentional unrolling */
       large = n >= HY_UNROLL_LARGE;
     } else {
-      TSNode stop = an_call_arg(l, range, an_call_argc(l, range) == 1 ? 0 : 1);
       uint32_t len = 0;
       const char *name = unroll__bound_name(m, stop, &len);
       large = name && unroll__iteration_count_name(name, len);
@@ -394,7 +460,7 @@ void an_check_HY109(AnModel *m) {
     if (!unroll__records_ops(m, func, body) ||
         unroll__indexes_structure(m, func, an_field(l, s->node, AN_FIELD_left), body))
       continue;
-    unroll__report_range(m, s, range, body, n, large, bound_text);
+    unroll__report_range(m, s, range, body, n, varies, large, bound_text);
   }
 }
 
