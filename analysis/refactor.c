@@ -752,6 +752,8 @@ static void refactor__eager_only(AnModel *m, int fi, const AnFunctionInfo *info,
     for (uint32_t i = 0; i < f->param_count; i++) {
       AnParam *pa = &f->params[i];
       if (pa->is_self || !an_mentions(m, args, pa->name, (uint32_t)strlen(pa->name))) continue;
+      /* Python numbers and strings stay Python values in the trace. */
+      if (pa->kind == AN_KIND_PY_SCALAR || pa->kind == AN_KIND_PY_STR) continue;
       plan__fail(m, p, "numpy-call-on-parameter",
                  an_arena_printf(&m->arena, "'%s' on line %u applies NumPy to parameter '%s', a symbolic tensor in a graph.",
                                  an_snippet(m, c->node), refactor__line(c->node), pa->name));

@@ -713,6 +713,11 @@ TEST(precondition_eager_only) { NOT_OFFERED("precondition_eager_only.py", "summa
 TEST(precondition_numpy_on_parameter) {
   NOT_OFFERED("precondition_numpy_on_parameter.py", "normalise", "numpy-call-on-parameter");
 }
+/* A Python number stays a Python value in the trace, so NumPy on it is
+ * fine; only the retracing it causes stands in the way. */
+TEST(precondition_numpy_on_python_number) {
+  NOT_OFFERED("precondition_numpy_on_parameter.py", "windowed", "has-primitive-parameter");
+}
 TEST(precondition_parameter_iteration) {
   NOT_OFFERED("precondition_parameter_iteration.py", "rows", "tensor-parameter-iteration");
 }
@@ -773,6 +778,6 @@ TEST_MAIN(fix_hy101_tf_constant, fix_hy104_reduce_retracing, fix_hy105_hoist, fi
           refactor_add_signature_to_call, refactor_add_signature_from_dataset, refactor_repair_signature_arity,
           refactor_repair_signature_dtype, precondition_side_effects, precondition_no_tensor_parameter,
           precondition_primitive_parameter, precondition_recursive, precondition_no_tensor_computation,
-          precondition_eager_only, precondition_numpy_on_parameter, precondition_parameter_iteration,
+          precondition_eager_only, precondition_numpy_on_parameter, precondition_numpy_on_python_number, precondition_parameter_iteration,
           precondition_only_from_graph, precondition_undeterminable, precondition_dehybridize_recursive,
           precondition_signature_dtypes_disagree, precondition_signature_consistent, graph_spans)
