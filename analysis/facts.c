@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis/features.h"
+#include "analysis/rules/rules.h"
 
 static bool facts__is_mutator(const char *method) {
   static const char *const names[] = {"append", "extend", "insert", "pop", "update", "add",
@@ -72,6 +73,7 @@ static bool facts__tensor_call(const AnCall *c) {
 
 typedef struct FactsScan {
   bool effects, tensor, recursive;
+  bool lasting_effects; /* effects besides logs meant only for trace time */
   bool maybe_tensor; /* operators or calls on values of unknown kind */
 } FactsScan;
 
@@ -86,7 +88,10 @@ static void facts__scan(AnModel *m, int f, int target, uint8_t *seen, int *stack
     if (m->call_offsets) {
       for (uint32_t k = m->call_offsets[cur]; k < m->call_offsets[cur + 1]; k++) {
         AnCall *c = &AN_VEC_AT(m->calls, AnCall, m->call_order[k]);
-        if (facts__call_effect(m, c)) out->effects = true;
+        if (facts__call_effect(m, c)) {
+          out->effects = true;
+          if (!an_call_is_trace_log(m, c)) out->lasting_effects = true;
+        }
         if (facts__tensor_call(c)) out->tensor = true;
         if (c->method && strcmp(c->method, "numpy") == 0) out->tensor = true;
         if (c->callee == target) out->recursive = true;
@@ -100,10 +105,10 @@ static void facts__scan(AnModel *m, int f, int target, uint8_t *seen, int *stack
 }
 
 static void facts__site_scan(AnModel *m, const uint8_t *seen, FactsScan *out) {
-  for (uint32_t f = 0; f < m->funcs.count && !out->effects; f++) {
+  for (uint32_t f = 0; f < m->funcs.count && !out->lasting_effects; f++) {
     if (!seen[f]) continue;
     AN_FOR_SITES_OF(m, (int)f, s) {
-      if (facts__site_effect(m, s)) out->effects = true;
+      if (facts__site_effect(m, s)) out->effects = out->lasting_effects = true;
     }
   }
 }
@@ -255,7 +260,7 @@ static void facts__build(AnModel *m) {
     facts__chain(m, (int)i, info);
     facts__params(m, f, info);
     memset(seen, 0, nf);
-    FactsScan scan = {false, false, false, false};
+    FactsScan scan = {0};
     facts__scan(m, (int)i, (int)i, seen, stack, &scan);
     facts__site_scan(m, seen, &scan);
     if (!scan.tensor) facts__expr_scan(m, seen, &scan);
@@ -265,6 +270,18 @@ static void facts__build(AnModel *m) {
     facts__eager_calls(m, (int)i, info);
     an_refactor_fill(m, (int)i, info);
   }
+}
+
+bool an_lasting_effects(AnModel *m, int func) {
+  uint32_t nf = m->funcs.count;
+  uint8_t *seen = an_arena_alloc(&m->arena, nf);
+  int *stack = an_arena_alloc(&m->arena, sizeof *stack * nf);
+  if (!seen || !stack) return true; /* unknown: assume the effects matter */
+  memset(seen, 0, nf);
+  FactsScan scan = {0};
+  facts__scan(m, func, func, seen, stack, &scan);
+  facts__site_scan(m, seen, &scan);
+  return scan.lasting_effects;
 }
 
 const AnFunctionInfo *an_model_functions(const AnModel *model, uint32_t *count) {

@@ -36,12 +36,18 @@ const AnFunctionInfo *an_func_info(const AnModel *m, int func);
 /* Something in a function's own body that runs only while it is traced. */
 typedef struct AnTraceOnly {
   TSNode node;
+  const AnCall *call; /* the call, when the item is one */
   const char *what; /* "print", "Python I/O", "Python state change", ... */
 } AnTraceOnly;
 
 /* The trace-only items of `func`'s own body, in document order (at most
  * `cap`); returns how many there are in total. */
 uint32_t an_trace_only_items(AnModel *m, int func, AnTraceOnly *out, uint32_t cap);
+
+/* True when `func` or what it calls has a Python side effect other than
+ * a log meant to appear only while tracing (print("tracing ...")): one
+ * that a tf.function would wrongly run once per trace. facts.c. */
+bool an_lasting_effects(AnModel *m, int func);
 
 /* Name the module uses for tf.function ("tf.function", "tfn"), or NULL. */
 const char *an_tf_function_name(AnModel *m);

@@ -360,6 +360,20 @@ static AnKind kinds__method_result(AnModel *m, AnKind obj, const char *method) {
   return AN_KIND_UNKNOWN;
 }
 
+/* True when `id` is the `self` of a method of a Keras Layer/Model subclass
+ * of this module. */
+static bool kinds__keras_self(AnModel *m, TSNode id, int func) {
+  if (func < 0 || an_sym(m->lang, id) != AN_SYM_identifier) return false;
+  const AnFunc *f = AN_FUNC(m, func);
+  return f->cls >= 0 && AN_CLASS(m, f->cls)->keras && f->param_count && f->params[0].is_self &&
+         an_text_eq(m->src, id, f->params[0].name);
+}
+
+/* Keras Model methods that compute the loss as a tensor. */
+static bool kinds__keras_loss_method(const char *name) {
+  return strcmp(name, "compiled_loss") == 0 || strcmp(name, "compute_loss") == 0;
+}
+
 static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
   const AnLang *l = m->lang;
   TSNode fn = an_field(l, call, AN_FIELD_function);
@@ -386,10 +400,16 @@ static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
     if (len >= sizeof name) return AN_KIND_UNKNOWN;
     memcpy(name, t, len);
     name[len] = '\0';
+    if (kinds__keras_self(m, an_unparen(l, obj), func) && kinds__keras_loss_method(name)) return AN_KIND_TENSOR;
     return kinds__method_result(m, ok, name);
   }
-  /* Calling a Keras layer or model gives a tensor. */
-  if (kinds__expr(m, fn, func, depth + 1) == AN_KIND_KERAS) return AN_KIND_TENSOR;
+  /* Calling a Keras layer or model gives a tensor: `self(x)` in one of its
+   * methods too. */
+  if (kinds__expr(m, fn, func, depth + 1) == AN_KIND_KERAS || kinds__keras_self(m, an_unparen(l, fn), func))
+    return AN_KIND_TENSOR;
+  /* An instance of a Keras Layer/Model subclass of this module. */
+  int cls = an_constructed_class(m, call);
+  if (cls >= 0 && AN_CLASS(m, cls)->keras) return AN_KIND_KERAS;
   int callee = an_resolve_function(m, fn, func);
   if (callee >= 0) return kinds__returns(m, callee, depth);
   return AN_KIND_UNKNOWN;

@@ -186,6 +186,7 @@ uint32_t an_trace_only_items(AnModel *m, int func, AnTraceOnly *out, uint32_t ca
     bool take_call = c && (!s || ts_node_start_byte(c->node) <= ts_node_start_byte(s->node));
     if (n < cap) {
       out[n].node = take_call ? c->node : s->node;
+      out[n].call = take_call ? c : NULL;
       out[n].what = take_call ? cw : "Python state change";
     }
     n++;
@@ -698,18 +699,32 @@ void an_declared_spec(AnModel *m, TSNode spec, int func, AnTensorSpec *out) { re
 
 int an_signature_entries(AnModel *m, TSNode sig, TSNode *out, int cap) { return refactor__sig_specs(m, sig, out, cap); }
 
+/* The first trace-only item of `func`'s own body that matters; in a
+ * tf.function a log meant for trace time does not. */
+static bool refactor__first_effect(AnModel *m, int func, bool eager, AnTraceOnly *item) {
+  AnTraceOnly items[8];
+  uint32_t n = an_trace_only_items(m, func, items, 8);
+  if (n > 8) n = 8;
+  for (uint32_t i = 0; i < n; i++) {
+    if (!eager && items[i].call && an_call_is_trace_log(m, items[i].call)) continue;
+    *item = items[i];
+    return true;
+  }
+  return false;
+}
+
 /* The first Python side effect of `fi` (or of a function it calls); in an
  * eager function it is what would run only while tracing. */
 static const char *refactor__effect_reason(AnModel *m, int fi, bool eager) {
   const char *when = eager ? "would run only while tracing once hybridized" : "runs only while tracing";
   AnTraceOnly item;
-  if (an_trace_only_items(m, fi, &item, 1))
+  if (refactor__first_effect(m, fi, eager, &item))
     return an_arena_printf(&m->arena, "'%s' on line %u is a %s that %s, not on every call.", an_snippet(m, item.node),
                            refactor__line(item.node), item.what, when);
   if (m->call_offsets) {
     for (uint32_t k = m->call_offsets[fi]; k < m->call_offsets[fi + 1]; k++) {
       AnCall *c = &AN_VEC_AT(m->calls, AnCall, m->call_order[k]);
-      if (c->callee >= 0 && c->callee != fi && an_trace_only_items(m, c->callee, &item, 1))
+      if (c->callee >= 0 && c->callee != fi && refactor__first_effect(m, c->callee, eager, &item))
         return an_arena_printf(&m->arena, "It calls '%s', whose '%s' (line %u) %s, not on every call.",
                                AN_FUNC(m, c->callee)->qualname, an_snippet(m, item.node), refactor__line(item.node),
                                when);
@@ -737,6 +752,8 @@ static void refactor__eager_only(AnModel *m, int fi, const AnFunctionInfo *info,
     for (uint32_t i = 0; i < f->param_count; i++) {
       AnParam *pa = &f->params[i];
       if (pa->is_self || !an_mentions(m, args, pa->name, (uint32_t)strlen(pa->name))) continue;
+      /* Python numbers and strings stay Python values in the trace. */
+      if (pa->kind == AN_KIND_PY_SCALAR || pa->kind == AN_KIND_PY_STR) continue;
       plan__fail(m, p, "numpy-call-on-parameter",
                  an_arena_printf(&m->arena, "'%s' on line %u applies NumPy to parameter '%s', a symbolic tensor in a graph.",
                                  an_snippet(m, c->node), refactor__line(c->node), pa->name));
@@ -840,7 +857,8 @@ static void refactor__plan_hybridize(AnModel *m, int fi, const AnFunctionInfo *i
 
 /* Why removing tf.function helps, or NULL. */
 static const char *refactor__dehybridize_why(AnModel *m, int fi, const AnFunctionInfo *info) {
-  if (info->has_python_side_effects == AN_TRUE)
+  /* print("tracing ...") is meant to run once per trace: no reason. */
+  if (info->has_python_side_effects == AN_TRUE && an_lasting_effects(m, fi))
     return an_arena_printf(&m->arena, "Its Python side effects must run on every call: %s",
                            refactor__effect_reason(m, fi, false));
   if (info->has_tensor_computation == AN_FALSE)

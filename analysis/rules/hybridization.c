@@ -86,6 +86,17 @@ static bool hyb__is_value_use(AnModel *m, TSNode id) {
   return ps != AN_SYM_function_definition && ps != AN_SYM_class_definition;
 }
 
+/* The name of a method's def: it binds a class attribute, not the
+ * module-level or local name. */
+static bool hyb__method_name(AnModel *m, TSNode id) {
+  TSNode def = ts_node_parent(id);
+  if (an_sym(m->lang, def) != AN_SYM_function_definition || !ts_node_eq(an_field(m->lang, def, AN_FIELD_name), id))
+    return false;
+  TSNode up = ts_node_parent(def);
+  if (an_sym(m->lang, up) == AN_SYM_decorated_definition) up = ts_node_parent(up);
+  return an_sym(m->lang, up) == AN_SYM_block && an_sym(m->lang, ts_node_parent(up)) == AN_SYM_class_definition;
+}
+
 static bool hyb__mention_visit(TSNode n, void *ctx) {
   HybMentions *hm = ctx;
   AnSym s = an_sym(hm->m->lang, n);
@@ -93,7 +104,7 @@ static bool hyb__mention_visit(TSNode n, void *ctx) {
     uint32_t len;
     const char *t = an_text(hm->m->src, n, &len);
     int k = hyb__find(hm, t, len);
-    if (k >= 0) {
+    if (k >= 0 && !hyb__method_name(hm->m, n)) {
       hm->idents[k]++;
       if (hyb__is_value_use(hm->m, n)) hm->value_use[k] = true;
     }
@@ -220,9 +231,11 @@ void an_check_HY111(AnModel *m) {
   for (uint32_t i = 0; i < nf; i++) {
     if (spoiled[i]) continue;
     int k = hyb__find(&hm, AN_FUNC(m, i)->name, (uint32_t)strlen(AN_FUNC(m, i)->name));
-    /* The def's own name plus one per resolved call: anything else is a
-     * use as a value, a shadowing name or a Function attribute. */
-    if (k < 0 || hm.strings[k] || hm.idents[k] != 1 + sites[i] || hyb__calls_a_caller(m, (int)i)) continue;
+    /* The def's own name (not counted for methods, as no method name
+     * is) plus one per resolved call: anything else is a use as a value, a
+     * shadowing name or a Function attribute. */
+    uint32_t own = AN_FUNC(m, i)->cls >= 0 ? 0 : 1;
+    if (k < 0 || hm.strings[k] || hm.idents[k] != own + sites[i] || hyb__calls_a_caller(m, (int)i)) continue;
     hyb__report_HY111(m, (int)i);
   }
 }

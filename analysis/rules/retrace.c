@@ -534,12 +534,52 @@ TSNode an_retrace_repeated_call(AnModel *m, int outer) {
   return count >= 2 ? first : none;
 }
 
+/* A class derived (here or through classes of this module) from a Keras
+ * callback. */
+static bool retrace__callback_class(AnModel *m, int cls, int depth) {
+  AnClass *k = AN_CLASS(m, cls);
+  if (depth > 8) return false;
+  uint32_t n = ts_node_is_null(k->superclasses) ? 0 : ts_node_named_child_count(k->superclasses);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode b = ts_node_named_child(k->superclasses, i);
+    if (an_sym(m->lang, b) == AN_SYM_keyword_argument) continue;
+    const char *d = an_dotted(m, b, k->parent_func);
+    if (d && an_dotted_has_prefix(d, "keras.callbacks")) return true;
+  }
+  uint32_t at = 0;
+  for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;)
+    if (base != cls && retrace__callback_class(m, base, depth + 1)) return true;
+  return false;
+}
+
+/* The hook of a Keras callback that fit() calls on every batch or epoch
+ * ("batch", "epoch"), or NULL. */
+static const char *retrace__keras_hook(AnModel *m, int func) {
+  static const char *const hooks[] = {"on_epoch_begin", "on_epoch_end", "on_batch_begin", "on_batch_end",
+                                      "on_train_batch_begin", "on_train_batch_end", "on_test_batch_begin",
+                                      "on_test_batch_end", "on_predict_batch_begin", "on_predict_batch_end", NULL};
+  AnFunc *f = AN_FUNC(m, func);
+  if (f->cls < 0 || !f->name || !f->param_count || !f->params[0].is_self) return NULL;
+  for (int i = 0; hooks[i]; i++)
+    if (strcmp(f->name, hooks[i]) == 0)
+      return retrace__callback_class(m, f->cls, 0) ? (strstr(f->name, "epoch") ? "epoch" : "batch") : NULL;
+  return NULL;
+}
+
 static void retrace__nested(AnModel *m, int outer, TSNode site, const char *name, TSNode call) {
   if (outer < 0 || an_in_graph(m, outer)) return;
   if (retrace__kept(m, outer, name, call)) return;
   TSNode rep = an_retrace_repeated_call(m, outer);
-  if (ts_node_is_null(rep)) return;
   AnFunc *b = AN_FUNC(m, outer);
+  const char *every = ts_node_is_null(rep) ? retrace__keras_hook(m, outer) : NULL;
+  if (every) {
+    an_emit_node(m, AN_RULE_HYBRID_FUNCTION_DEFINED_IN_FUNCTION, site, outer,
+                 "'%s' is a tf.function created anew every time '%s' runs, and Keras calls '%s' on every %s, "
+                 "so each %s traces a new graph; create it once in __init__ and reuse it",
+                 name ? name : an_snippet(m, site), b->qualname, b->name, every, every);
+    return;
+  }
+  if (ts_node_is_null(rep)) return;
   AnFinding *f = an_emit_node(m, AN_RULE_HYBRID_FUNCTION_DEFINED_IN_FUNCTION, site, outer,
                               "'%s' is a tf.function created anew every time '%s' runs, and '%s' runs repeatedly "
                               "(line %u), so its graphs are never reused; create it once at module level or cache "

@@ -108,6 +108,9 @@ bool an_signature_malformed(AnModel *m, TSNode sig, int func);
 /* True for the Python I/O calls HY206 reports: logging, warnings, file and
  * stream writes (rules/trace_effects.c). */
 bool an_is_python_io_call(AnModel *m, const AnCall *c);
+/* True for a print/log call whose arguments are Python literals and one of
+ * which mentions tracing: output meant to appear only while tracing. */
+bool an_call_is_trace_log(AnModel *m, const AnCall *c);
 /* Why graph code in a function runs without AutoGraph. */
 typedef enum AnAutographOff {
   AN_AG_CONVERTED = 0,    /* AutoGraph converts it */

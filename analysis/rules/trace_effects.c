@@ -212,7 +212,114 @@ static bool effects__guarded_creation(AnModel *m, const AnSite *s, TSNode right)
   return !ts_node_is_null(an_enclosing_if(m, s->node, s->ctx.func));
 }
 
+static bool effects__collect_attr(TSNode n, void *ctx) {
+  AnModel *m = ((void **)ctx)[0];
+  AnVec *out = ((void **)ctx)[1];
+  if (an_sym(m->lang, n) == AN_SYM_attribute) {
+    TSNode *slot = an_vec_push(&m->arena, out, sizeof *slot);
+    if (slot) *slot = n;
+  }
+  return true;
+}
+
+/* The text of `n` without its subscripts: `self.layers[i]` and
+ * `self.layers[-1]` both name `self.layers`. */
+static const char *effects__owner_text(AnModel *m, TSNode n) {
+  uint32_t len;
+  const char *t = an_text(m->src, n, &len);
+  char *out = an_arena_alloc(&m->arena, len + 1);
+  if (!out) return "";
+  uint32_t k = 0;
+  int depth = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    if (t[i] == '[') depth++;
+    else if (t[i] == ']') depth--;
+    else if (!depth && t[i] != ' ' && t[i] != '\n') out[k++] = t[i];
+  }
+  out[k] = '\0';
+  return out;
+}
+
+/* True when `func`, before byte `before`, calls an object that `owner`
+ * (`self.decoder.attn`) is or belongs to (`self.decoder(...)`): the read
+ * then sees what that call just stored in the same trace. */
+static bool effects__owner_called_before(AnModel *m, int func, TSNode owner, uint32_t before) {
+  const char *o = effects__owner_text(m, owner);
+  size_t ol = strlen(o);
+  AN_FOR_CALLS_OF(m, func, c) {
+    if (ts_node_start_byte(c->node) >= before) continue;
+    TSNode fn = an_unparen(m->lang, an_field(m->lang, c->node, AN_FIELD_function));
+    /* `for layer in self.layers: layer(x)` calls items of self.layers. */
+    if (an_sym(m->lang, fn) == AN_SYM_identifier) {
+      uint32_t len;
+      const char *t = an_text(m->src, fn, &len);
+      int b = an_hash_get(&m->binding_map, func, t, len);
+      const AnBinding *bind = b >= 0 ? &AN_VEC_AT(m->bindings, AnBinding, b) : NULL;
+      if (bind && bind->from_for && bind->pos < 0 && !ts_node_is_null(bind->value)) fn = bind->value;
+    }
+    const char *callee = effects__owner_text(m, fn);
+    size_t cl = strlen(callee);
+    if (cl && cl <= ol && memcmp(o, callee, cl) == 0 && (o[cl] == '\0' || o[cl] == '.')) return true;
+  }
+  return false;
+}
+
+/* A read of the stored attribute that sees the value its own run of the
+ * store left: after the store in the storing function, or after a call of
+ * the object that holds it. Such a call from eager code runs a Keras
+ * layer's call eagerly too, but a tf.function's graph, whose value then
+ * escapes (HY404). */
+static bool effects__same_trace_read(AnModel *m, TSNode read, const AnSite *store) {
+  int g = an_func_at(m, read);
+  if (g < 0) return false;
+  TSNode owner = an_unparen(m->lang, an_field(m->lang, read, AN_FIELD_object));
+  TSNode self = an_unparen(m->lang, an_field(m->lang, an_field(m->lang, store->node, AN_FIELD_left), AN_FIELD_object));
+  uint32_t ol, sl;
+  const char *ot = an_text(m->src, owner, &ol), *st = an_text(m->src, self, &sl);
+  if (g == store->ctx.func && an_sym(m->lang, owner) == AN_SYM_identifier && ol == sl && memcmp(ot, st, ol) == 0)
+    return ts_node_start_byte(read) >= ts_node_end_byte(store->node);
+  AnRootKind root = AN_FUNC(m, store->ctx.func)->root;
+  if (!an_in_graph(m, g) && root != AN_ROOT_KERAS) return false;
+  return effects__owner_called_before(m, g, owner, ts_node_start_byte(read));
+}
+
+/* `self.scores = t` read, and only read, later in the same trace (the
+ * attention-scores idiom of Keras layers): every reader sees the value of
+ * its own trace, as eagerly, so running the store once per trace changes
+ * nothing. Reads anywhere else, or none at all (someone outside may look),
+ * leave the store reported; so does `+=`, which reads the last trace's. */
+static bool effects__trace_local_attr(AnModel *m, const AnSite *s, TSNode left, TSNode right, AnVec *attrs) {
+  TSNode base = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_object));
+  AnFunc *f = AN_FUNC(m, s->ctx.func);
+  if (ts_node_is_null(right) || an_sym(m->lang, s->node) != AN_SYM_assignment || f->cls < 0 || !f->param_count ||
+      !f->params[0].is_self || !an_text_eq(m->src, base, f->params[0].name))
+    return false;
+  AnKind k = an_kind_of(m, right, s->ctx.func);
+  if (k == AN_KIND_VARIABLE || k == AN_KIND_KERAS) return false; /* creation: HY401's */
+  if (!attrs->items) {
+    void *ctx[2] = {m, attrs};
+    an_walk(m->root, effects__collect_attr, ctx);
+  }
+  TSNode name = an_field(m->lang, left, AN_FIELD_attribute);
+  uint32_t nlen;
+  const char *nt = an_text(m->src, name, &nlen);
+  uint32_t reads = 0;
+  for (uint32_t i = 0; i < attrs->count; i++) {
+    TSNode a = AN_VEC_AT(*attrs, TSNode, i);
+    uint32_t len;
+    const char *t = an_text(m->src, an_field(m->lang, a, AN_FIELD_attribute), &len);
+    if (len != nlen || memcmp(t, nt, len) != 0 || ts_node_eq(a, left)) continue;
+    TSNode parent = ts_node_parent(a);
+    AnSym ps = an_sym(m->lang, parent);
+    if (ps == AN_SYM_assignment && ts_node_eq(an_field(m->lang, parent, AN_FIELD_left), a)) continue;
+    if (!effects__same_trace_read(m, a, s)) return false;
+    reads++;
+  }
+  return reads > 0;
+}
+
 static void effects__assignments(AnModel *m) {
+  AnVec attrs = {0}; /* every attribute expression, collected on first need */
   for (uint32_t i = 0; i < m->sites.count; i++) {
     AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
     if (s->kind != AN_SITE_ASSIGN || !an_graph_code(m, &s->ctx) || s->ctx.init_scope) continue;
@@ -227,6 +334,7 @@ static void effects__assignments(AnModel *m) {
         continue;
       TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
       if (!ts_node_is_null(right) && effects__guarded_creation(m, s, right)) continue;
+      if (func >= 0 && effects__trace_local_attr(m, s, left, right, &attrs)) continue;
       what = "attribute";
     } else if (ls == AN_SYM_subscript) {
       TSNode base = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_value));
@@ -594,6 +702,8 @@ static bool effects__is_io(AnModel *m, const AnCall *c) {
 }
 
 bool an_is_python_io_call(AnModel *m, const AnCall *c) { return effects__is_io(m, c); }
+
+bool an_call_is_trace_log(AnModel *m, const AnCall *c) { return effects__trace_log(m, c); }
 
 void an_check_HY206(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {

@@ -9,3 +9,13 @@ def normalise(x):
 
 def run():
     normalise(tf.constant([1.0, 2.0]))
+
+
+def windowed(x, n):
+    window = np.hanning(n)
+    return tf.multiply(x, window)
+
+
+def run_windowed():
+    windowed(tf.constant([1.0, 2.0]), 2)
+    windowed(tf.constant([1.0, 2.0, 3.0]), 3)

@@ -604,6 +604,25 @@ TEST(refactor_dehybridize_side_effects) {
                           "def log_step(");
 }
 
+/* A print that says it is tracing is meant to run once per trace; a
+ * further print is what removing tf.function is for, and the reason
+ * quotes that one. */
+TEST(refactor_dehybridize_past_trace_log) {
+  expect_refactoring_edit("dehybridize_trace_log.py", "report", AN_REFACTOR_DEHYBRIDIZE, NULL,
+                          "@tf.function\ndef report(", "def report(");
+  char *src = read_file("tests/refactor/dehybridize_trace_log.py");
+  Fx fx;
+  fx_open(&fx, src);
+  const AnFunctionInfo *info = info_named(fx.model, "report");
+  uint32_t start, end;
+  const char *hover = an_model_hover(fx.model, info->name_start, AN_HOVER_PLAINTEXT, &start, &end);
+  ASSERT(hover != NULL);
+  ASSERT(strstr(hover, "print(\"loss\", x)") != NULL);
+  ASSERT(strstr(hover, "'print(\"tracing report\")'") == NULL);
+  fx_close(&fx);
+  free(src);
+}
+
 TEST(refactor_dehybridize_keeps_comment) {
   expect_refactoring_edit("dehybridize.py", "config", AN_REFACTOR_DEHYBRIDIZE, NULL,
                           "@tf.function(jit_compile=True)  # compiled\n", "# compiled\n");
@@ -694,6 +713,11 @@ TEST(precondition_eager_only) { NOT_OFFERED("precondition_eager_only.py", "summa
 TEST(precondition_numpy_on_parameter) {
   NOT_OFFERED("precondition_numpy_on_parameter.py", "normalise", "numpy-call-on-parameter");
 }
+/* A Python number stays a Python value in the trace, so NumPy on it is
+ * fine; only the retracing it causes stands in the way. */
+TEST(precondition_numpy_on_python_number) {
+  NOT_OFFERED("precondition_numpy_on_parameter.py", "windowed", "has-primitive-parameter");
+}
 TEST(precondition_parameter_iteration) {
   NOT_OFFERED("precondition_parameter_iteration.py", "rows", "tensor-parameter-iteration");
 }
@@ -701,6 +725,9 @@ TEST(precondition_only_from_graph) {
   NOT_OFFERED("precondition_only_from_graph.py", "helper", "only-called-from-graph");
 }
 TEST(precondition_undeterminable) { NOT_OFFERED("precondition_undeterminable.py", "forward", "undeterminable"); }
+TEST(precondition_dehybridize_trace_log) {
+  NOT_OFFERED("dehybridize_trace_log.py", "train", "undeterminable", "has-primitive-parameter");
+}
 TEST(precondition_dehybridize_recursive) { NOT_OFFERED("dehybridize.py", "countdown", "is-recursive"); }
 TEST(precondition_signature_dtypes_disagree) { NOT_OFFERED("add_signature.py", "mixed", "undeterminable"); }
 TEST(precondition_signature_consistent) { expect_not_offered("repair_signature.py", "fine", NULL, 0); }
@@ -746,10 +773,11 @@ TEST_MAIN(fix_hy101_tf_constant, fix_hy104_reduce_retracing, fix_hy105_hoist, fi
           fix_all_skips_unsafe, suppress_adds_comment,
           suppress_extends_directive, suppress_after_other_comment, suppress_multiline_string, refactor_hybridize,
           refactor_hybridize_keeps_outer_decorator, refactor_hybridize_module_alias, refactor_dehybridize_side_effects,
+          refactor_dehybridize_past_trace_log, precondition_dehybridize_trace_log,
           refactor_dehybridize_keeps_comment, refactor_dehybridize_unwraps_call, refactor_add_signature,
           refactor_add_signature_to_call, refactor_add_signature_from_dataset, refactor_repair_signature_arity,
           refactor_repair_signature_dtype, precondition_side_effects, precondition_no_tensor_parameter,
           precondition_primitive_parameter, precondition_recursive, precondition_no_tensor_computation,
-          precondition_eager_only, precondition_numpy_on_parameter, precondition_parameter_iteration,
+          precondition_eager_only, precondition_numpy_on_parameter, precondition_numpy_on_python_number, precondition_parameter_iteration,
           precondition_only_from_graph, precondition_undeterminable, precondition_dehybridize_recursive,
           precondition_signature_dtypes_disagree, precondition_signature_consistent, graph_spans)

@@ -191,7 +191,7 @@ TEST(hover_function_graph_markdown) {
                "- Call sites (1): `x` tensor, one trace per new shape or dtype; `step` Python number, one trace per value (varies with the loop on line 39).\n"
                "- Only while tracing: `print(\"tracing\", step)` (line 9, print).\n"
                "- Every call: the TensorFlow ops it records, including `tf.print`, variable updates and reads.\n"
-               "- Refactoring offered: dehybridize. Its Python side effects must run on every call: 'print(\"tracing\", step)' on line 9 is a print that runs only while tracing, not on every call.");
+               "- Refactoring not offered: `has-primitive-parameter`: Call sites pass Python numbers for 'step'; a TensorSpec would turn them into tensors.");
   fx_close(&fx);
 }
 
@@ -205,7 +205,7 @@ TEST(hover_function_graph_plaintext) {
                "- Call sites (1): x tensor, one trace per new shape or dtype; step Python number, one trace per value (varies with the loop on line 39).\n"
                "- Only while tracing: print(\"tracing\", step) (line 9, print).\n"
                "- Every call: the TensorFlow ops it records, including tf.print, variable updates and reads.\n"
-               "- Refactoring offered: dehybridize. Its Python side effects must run on every call: 'print(\"tracing\", step)' on line 9 is a print that runs only while tracing, not on every call.");
+               "- Refactoring not offered: has-primitive-parameter: Call sites pass Python numbers for 'step'; a TensorSpec would turn them into tensors.");
   fx_close(&fx);
 }
 
@@ -219,7 +219,7 @@ TEST(hover_function_decorator) {
                "- Call sites (1): `x` tensor, one trace per new shape or dtype; `step` Python number, one trace per value (varies with the loop on line 39).\n"
                "- Only while tracing: `print(\"tracing\", step)` (line 9, print).\n"
                "- Every call: the TensorFlow ops it records, including `tf.print`, variable updates and reads.\n"
-               "- Refactoring offered: dehybridize. Its Python side effects must run on every call: 'print(\"tracing\", step)' on line 9 is a print that runs only while tracing, not on every call.");
+               "- Refactoring not offered: `has-primitive-parameter`: Call sites pass Python numbers for 'step'; a TensorSpec would turn them into tensors.");
   fx_close(&fx);
 }
 
