@@ -268,7 +268,8 @@ const AnFinding *an_finding_set_items(const AnFindingSet *set, uint32_t *count);
  * [guard_start, guard_end] of the new text: pass the lines of the change,
  * because a fix that moves those lines would carry their old text, and
  * because a location after the change keeps its column only on a later
- * line. */
+ * line; also when lines were added or removed and a message cites a line
+ * number. */
 AnFindingSet *an_finding_set_moved(const AnFindingSet *set, uint32_t pre, uint32_t old_end, uint32_t new_end,
                                    int32_t rows, uint32_t guard_start, uint32_t guard_end);
 

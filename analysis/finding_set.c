@@ -42,6 +42,15 @@ static bool set__range(const SetMap *map, uint32_t *start, uint32_t *end) {
   return true;
 }
 
+/* Messages that cite a line ("runs repeatedly (line 26)") go stale when
+ * lines move: such a finding cannot be moved across a change that adds or
+ * removes lines, wherever it sits. */
+static bool set__cites_line(const char *msg) {
+  for (const char *p = msg; p && (p = strstr(p, "line ")) != NULL; p += 5)
+    if (p[5] >= '0' && p[5] <= '9') return true;
+  return false;
+}
+
 static bool set__related(AnFindingSet *s, const SetMap *map, const AnFinding *from, AnFinding *to) {
   if (!from->related_count) return true;
   AnRelated *rel = an_arena_alloc(&s->arena, sizeof *rel * from->related_count);
@@ -49,6 +58,7 @@ static bool set__related(AnFindingSet *s, const SetMap *map, const AnFinding *fr
   for (uint32_t i = 0; i < from->related_count; i++) {
     rel[i] = from->related[i];
     rel[i].message = from->related[i].message ? an_arena_strdup(&s->arena, from->related[i].message) : NULL;
+    if (map && map->rows && set__cites_line(rel[i].message)) return false;
     if (from->related[i].path) {
       rel[i].path = an_arena_strdup(&s->arena, from->related[i].path);
       continue;
@@ -93,7 +103,8 @@ static AnFindingSet *set__copy(const AnFinding *items, uint32_t count, const Set
     AnFinding *to = &s->items[i];
     *to = items[i];
     to->message = an_arena_strdup(&s->arena, items[i].message ? items[i].message : "");
-    ok = set__range(map, &to->start, &to->end) && set__related(s, map, &items[i], to) &&
+    ok = !(map && map->rows && set__cites_line(to->message)) && set__range(map, &to->start, &to->end) &&
+         set__related(s, map, &items[i], to) &&
          set__fixes(s, map, &items[i], to) && !s->arena.failed;
   }
   if (!ok) {

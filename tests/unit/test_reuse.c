@@ -217,6 +217,49 @@ static bool set_mentions(const AnFinding *f, uint32_t n, const char *words) {
   return false;
 }
 
+/* A message citing a line ("called in a loop (line 22)") is stale once a
+ * docstring above that line grows a line: such findings are not moved. */
+TEST(line_citations_do_not_move) {
+  Env env;
+  env_init(&env);
+  const char *src =
+      "import tensorflow as tf\n\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
+      "optimizer = tf.keras.optimizers.Adam(1e-3)\n"
+      "dataset = tf.data.Dataset.from_tensor_slices((tf.zeros([64, 4]), tf.zeros([64, 1]))).batch(8)\n\n\n"
+      "def train_step(x, y):\n    \"\"\"One step.\"\"\"\n    with tf.GradientTape() as tape:\n"
+      "        loss = tf.reduce_mean(tf.square(model(x, training=True) - y))\n"
+      "    grads = tape.gradient(loss, model.trainable_variables)\n"
+      "    optimizer.apply_gradients(zip(grads, model.trainable_variables))\n    return loss\n\n\n"
+      "for epoch in range(3):\n    for x, y in dataset:\n        train_step(x, y)\n";
+  Doc *doc = doc_open(&env, src);
+  AnModel *m = analyse_doc(&env, doc);
+  uint32_t n;
+  const AnFinding *f = an_model_findings(m, &n);
+  ASSERT(set_mentions(f, n, "(line 19)"));
+  AnFindingSet *base = an_finding_set_new(f, n);
+  an_model_free(m);
+  uint32_t len;
+  const char *t = doc_text(doc, &len);
+  uint32_t at = (uint32_t)(strstr(t, "step.") - t);
+  /* Within the line: moved as it was. */
+  doc_edit(&env, doc, at, at, "training ");
+  AnFindingSet *moved = reuse_findings(base, doc);
+  ASSERT(moved != NULL);
+  an_finding_set_free(base);
+  base = moved;
+  doc_mark_base(doc);
+  /* A line more: refused, and the full analysis cites line 20. */
+  doc_edit(&env, doc, at, at, "\n    ");
+  ASSERT(reuse_findings(base, doc) == NULL);
+  m = analyse_doc(&env, doc);
+  f = an_model_findings(m, &n);
+  ASSERT(set_mentions(f, n, "(line 20)"));
+  an_model_free(m);
+  an_finding_set_free(base);
+  doc_free(doc);
+  env_free(&env);
+}
+
 TEST(quoted_comments_are_not_inert) {
   Env env;
   env_init(&env);
@@ -377,8 +420,17 @@ static char *read_file_or_null(const char *path) {
 }
 
 static void run_file(Env *env, const char *path, uint64_t seed, Stats *st) {
-  char *text = read_file_or_null(path);
-  if (!text) return;
+  char *file = read_file_or_null(path);
+  if (!file) return;
+  /* A module docstring first: typing a line break into it moves every
+   * finding below, including those whose messages cite line numbers. */
+  static const char head[] = "\"\"\"Module docstring.\"\"\"\n";
+  size_t flen = strlen(file);
+  char *text = malloc(sizeof head + flen);
+  ASSERT(text != NULL);
+  memcpy(text, head, sizeof head - 1);
+  memcpy(text + sizeof head - 1, file, flen + 1);
+  free(file);
   Doc *doc = doc_new("file:///w/mod.py", text, (uint32_t)strlen(text), 1, env->parser);
   free(text);
   doc_set_inert_check(doc, reuse_inert_check, env->lang);
@@ -392,7 +444,8 @@ static void run_file(Env *env, const char *path, uint64_t seed, Stats *st) {
   Prng p = {seed};
   st->files++;
   for (int i = 0; i < 12; i++) {
-    random_edit(env, doc, &p);
+    if (i == 0) doc_edit(env, doc, 9, 9, "\n"); /* inside the module docstring */
+    else random_edit(env, doc, &p);
     st->edits++;
     AnFindingSet *moved = reuse_findings(base, doc);
     AnModel *full = analyse_doc(env, doc);
@@ -458,5 +511,6 @@ TEST(moved_findings_equal_full_analyses) {
   env_free(&env);
 }
 
-TEST_MAIN(inert_spans, sets_move_and_refuse, doc_tracks_inert_edits, quoted_comments_are_not_inert,
+TEST_MAIN(inert_spans, sets_move_and_refuse, doc_tracks_inert_edits, line_citations_do_not_move,
+          quoted_comments_are_not_inert,
           moved_findings_equal_full_analyses)
