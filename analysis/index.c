@@ -593,7 +593,16 @@ static uint64_t index__incoming_facts(const AnIndex *x, uint32_t g, uint64_t h) 
   const AnSummary *s = x->entries[n->entry].summary;
   h = index__mix(h, &n->graph, sizeof n->graph);
   h = index__mix(h, &n->used_elsewhere, sizeof n->used_elsewhere);
-  if (n->chain) h = index__mix(h, n->chain, strlen(n->chain));
+  if (n->chain) {
+    h = index__mix(h, n->chain, strlen(n->chain));
+    /* The root's place too: diagnostics point at it (relatedInformation). */
+    uint32_t r = g;
+    for (uint32_t k = 0; x->nodes[r].pred >= 0 && k < x->node_count; k++) r = (uint32_t)x->nodes[r].pred;
+    const AnIndexFunction *root = &x->entries[x->nodes[r].entry].summary->funcs[x->nodes[r].func].pub;
+    h = index__mix(h, &root->line, sizeof root->line);
+    h = index__mix(h, &root->column, sizeof root->column);
+    h = index__mix(h, &root->start, sizeof root->start);
+  }
   for (uint32_t p = 0; n->param_kinds && p < s->funcs[n->func].pub.param_count; p++)
     h = index__mix(h, &n->param_kinds[p], sizeof n->param_kinds[p]);
   return h;

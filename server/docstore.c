@@ -223,6 +223,7 @@ static json_t *docstore__reused(DocStore *ds, DocEntry *e) {
   an_finding_set_free(e->base);
   e->base = moved;
   doc_mark_base(e->doc);
+  workspace_document_edited(server_workspace(ds->srv), e->path);
   uint32_t count;
   const AnFinding *items = an_finding_set_items(moved, &count);
   const ServerClient *client = server_client(ds->srv);

@@ -894,6 +894,14 @@ const AnIndex *workspace_prepare_analysis(Workspace *ws, const char *uri, const 
   return ws->index;
 }
 
+void workspace_document_edited(Workspace *ws, const char *path) {
+  WsFile *f = ws->closing ? NULL : strmap_get(&ws->files, path);
+  /* Only a document the index holds (an excluded one was taken out). */
+  if (!f || !f->open || !f->uri || !(f->open_summarised || f->indexed)) return;
+  f->stale = true;
+  uv_timer_start(&ws->resummarise_timer, ws__on_resummarise_timer, WS__RESUMMARISE_MS, 0);
+}
+
 /* The summary of an open document from its current text. */
 static void ws__summarise_doc(Workspace *ws, const char *uri, const char *path, Doc *doc, bool defer) {
   uint32_t len;

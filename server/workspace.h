@@ -76,6 +76,12 @@ void workspace_initialize(Workspace *ws, json_t *params);
 /* `initialized`: registers the file watchers and starts the initial scan. */
 void workspace_start(Workspace *ws);
 
+/* The open document at `path` changed without being analysed (an edit in a
+ * comment or docstring, server/reuse.h): its summary follows within the
+ * usual quiet period, as after an analysis, so that the positions other
+ * modules cite stay current. */
+void workspace_document_edited(Workspace *ws, const char *path);
+
 /* Prepares the analysis of the open document `uri` (file path `path`) whose
  * current text and tree are in `src`: sets src->roots, fills `cfg` (the
  * document's pyproject.toml, then the settings layers; every rule off when
