@@ -473,6 +473,20 @@ static void collect__assignment(Collector *c, TSNode n, bool augmented) {
   /* Chained `a = b = value`: the right side is itself an assignment. */
 }
 
+/* `if not tf.executing_eagerly(): ... return` (or raise), without else:
+ * graph code leaves there, so the rest of the enclosing block is eager. */
+static void collect__early_exit(Collector *c, TSNode n) {
+  const AnLang *l = c->l;
+  if (an_sym(l, n) != AN_SYM_if_statement) return;
+  TSNode body = an_field(l, n, AN_FIELD_consequence), block = ts_node_parent(n);
+  uint32_t k = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+  if (!k || ts_node_is_null(block) || an_sym(l, block) != AN_SYM_block) return;
+  AnSym last = an_sym(l, ts_node_named_child(body, k - 1));
+  if (last != AN_SYM_return_statement && last != AN_SYM_raise_statement) return;
+  if (ts_node_end_byte(n) < ts_node_end_byte(block))
+    collect__push(c, FRAME_EAGER, -1, ts_node_end_byte(n), ts_node_end_byte(block));
+}
+
 static void collect__if(Collector *c, TSNode n) {
   const AnLang *l = c->l;
   TSNode cond = an_field(l, n, AN_FIELD_condition);
@@ -490,7 +504,11 @@ static void collect__if(Collector *c, TSNode n) {
   const char *d = an_dotted(c->m, an_field(l, probe, AN_FIELD_function), c->ctx.func);
   if (!d || strcmp(d, "tensorflow.executing_eagerly") != 0) return;
   TSNode branch = an_field(l, n, negated ? AN_FIELD_alternative : AN_FIELD_consequence);
-  if (negated && !ts_node_is_null(branch) && an_sym(l, branch) == AN_SYM_else_clause)
+  if (negated && ts_node_is_null(branch)) {
+    collect__early_exit(c, n);
+    return;
+  }
+  if (negated && an_sym(l, branch) == AN_SYM_else_clause)
     branch = an_field(l, branch, AN_FIELD_body);
   else if (negated)
     return;

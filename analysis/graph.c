@@ -337,6 +337,25 @@ static bool graph__keras_run_eagerly(AnModel *m) {
   return false;
 }
 
+/* A call anywhere in the module that turns eager execution off for the
+ * whole process (it cannot be turned back on), so the module is meant to
+ * run as TF1 graph code. A conditional call counts too: precision first. */
+static bool graph__v1_mode(AnModel *m) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    const char *d = AN_VEC_AT(m->calls, AnCall, i).dotted;
+    if (graph__is(d, "tensorflow.disable_v2_behavior") || graph__is(d, "tensorflow.disable_eager_execution") ||
+        graph__is(d, "tensorflow.python.framework.ops.disable_eager_execution"))
+      return true;
+  }
+  return false;
+}
+
+/* Keras v1 (graph mode) fit builds its own training graph and never calls
+ * train_step/test_step/predict_step; only call still runs, symbolically. */
+static bool graph__keras_step_runs(const AnModel *m, const char *name) {
+  return !m->v1_graph_mode || strcmp(name, "call") == 0;
+}
+
 static void graph__keras(AnModel *m) {
   bool eager = graph__keras_run_eagerly(m);
   for (uint32_t c = 0; c < m->classes.count; c++) AN_CLASS(m, c)->keras = graph__class_is_keras(m, (int)c);
@@ -344,7 +363,8 @@ static void graph__keras(AnModel *m) {
     AnFunc *f = AN_FUNC(m, i);
     if (f->cls < 0 || !AN_CLASS(m, f->cls)->keras || !graph__is_keras_step(f->name)) continue;
     f->keras_method = true;
-    if (f->via == AN_VIA_NONE && m->cfg->keras_graph_mode && !eager) f->via = AN_VIA_KERAS;
+    if (f->via == AN_VIA_NONE && m->cfg->keras_graph_mode && !eager && graph__keras_step_runs(m, f->name))
+      f->via = AN_VIA_KERAS;
   }
 }
 
@@ -545,6 +565,7 @@ int an_graph_build(AnModel *m) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     c->dotted = an_dotted(m, c->fn, c->ctx.func);
   }
+  m->v1_graph_mode = graph__v1_mode(m);
   for (uint32_t i = 0; i < m->funcs.count; i++) graph__decorators(m, (int)i);
   graph__wrapper_calls(m);
   graph__keras(m);
@@ -629,6 +650,7 @@ void an_graph_reset(AnModel *m) {
       f->params[p].overridden = false;
     }
   }
+  m->v1_graph_mode = false;
   for (uint32_t i = 0; i < m->classes.count; i++) AN_CLASS(m, i)->keras = false;
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);

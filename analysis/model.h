@@ -203,6 +203,11 @@ struct AnModel {
   const AnConfig *cfg;
   const AnIndex *index;
   bool uses_tf;
+  /* The module switches TensorFlow to TF1 graph mode
+   * (tf.compat.v1.disable_v2_behavior / disable_eager_execution): nothing
+   * runs eagerly, and Keras trains with its v1 loop, which never calls
+   * train_step/test_step/predict_step. Set by an_graph_build. */
+  bool v1_graph_mode;
   AnVec imports;  /* AnImport */
   AnVec funcs;    /* AnFunc */
   AnVec classes;  /* AnClass */

@@ -11,6 +11,9 @@ static const struct {
 } names__rewrites[] = {
     {"tensorflow.python.eager.polymorphic_function.polymorphic_function", "tensorflow"},
     {"tensorflow.python.eager.def_function", "tensorflow"},
+    /* The generated API package, imported directly for IDE completion. */
+    {"tensorflow._api.v2.compat.v1", "tensorflow"},
+    {"tensorflow._api.v2.compat.v2", "tensorflow"},
     {"tensorflow.compat.v2", "tensorflow"},
     {"tensorflow.compat.v1", "tensorflow"},
     {"tensorflow.keras", "keras"},

@@ -215,8 +215,12 @@ static void args__eager_switch(AnModel *m, const AnCall *c, TSNode at, const cha
 }
 
 void an_check_HY501(AnModel *m) {
-  /* Tests may switch modes on purpose; HY701 reports a switch they leak. */
-  if (an_test_file(m->path)) return;
+  /* Tests may switch modes on purpose; HY701 reports a switch they leak.
+   * In TF1 graph mode nothing runs eagerly: the switch only inlines a
+   * tf.function's ops into the session graph (and run_eagerly=True or
+   * tf.data debug mode are refused), so no speed-up is lost and no graph
+   * bug hidden. */
+  if (an_test_file(m->path) || m->v1_graph_mode) return;
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     if (an_call_is(c, "tensorflow.config.run_functions_eagerly") ||

@@ -310,6 +310,8 @@ static const AnCall *hyb__loop_call(AnModel *m, int fi) {
 }
 
 void an_check_HY112(AnModel *m) {
+  /* TF1 graph mode: the step only adds ops to the session graph. */
+  if (m->v1_graph_mode) return;
   uint8_t *seen = NULL;
   int eager = -1;
   for (uint32_t i = 0; i < m->funcs.count; i++) {
@@ -436,7 +438,9 @@ static void hyb__keras_use(AnModel *m, int fi, HybKerasUse *u, HybMentions *hm) 
 }
 
 void an_check_HY113(AnModel *m) {
-  if (!m->cfg->keras_graph_mode) return;
+  /* Keras v1 fit (TF1 graph mode) wraps nothing in a tf.function and never
+   * calls the step methods. */
+  if (!m->cfg->keras_graph_mode || m->v1_graph_mode) return;
   int eager = -1;
   for (uint32_t i = 0; i < m->funcs.count; i++) {
     AnFunc *f = AN_FUNC(m, i);

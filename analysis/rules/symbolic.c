@@ -19,6 +19,101 @@ static bool symbolic__is_param(AnModel *m, TSNode obj, int func) {
   return false;
 }
 
+/* `cond` holds only when `obj` is an eager value: tf.executing_eagerly(),
+ * isinstance(obj, EagerTensor), or hasattr(obj, "numpy") -- False for a
+ * symbolic tensor (its __getattr__ raises AttributeError) but True for a
+ * variable, whose numpy() exists and raises -- or a conjunction with one. */
+static bool symbolic__eager_test(AnModel *m, TSNode cond, TSNode obj, bool variable, int func) {
+  const AnLang *l = m->lang;
+  cond = an_unparen(l, cond);
+  AnSym s = an_sym(l, cond);
+  if (s == AN_SYM_boolean_operator) {
+    TSNode op = an_field(l, cond, AN_FIELD_operator);
+    if (ts_node_is_null(op) || !an_text_eq(m->src, op, "and")) return false;
+    return symbolic__eager_test(m, an_field(l, cond, AN_FIELD_left), obj, variable, func) ||
+           symbolic__eager_test(m, an_field(l, cond, AN_FIELD_right), obj, variable, func);
+  }
+  if (s != AN_SYM_call) return false;
+  const char *d = an_dotted(m, an_field(l, cond, AN_FIELD_function), func);
+  if (!d) return false;
+  if (strcmp(d, "tensorflow.executing_eagerly") == 0) return true;
+  TSNode a0 = an_unparen(l, an_call_arg(l, cond, 0)), a1 = an_call_arg(l, cond, 1);
+  if (ts_node_is_null(a0) || ts_node_is_null(a1)) return false;
+  uint32_t la, lo;
+  const char *ta = an_text(m->src, a0, &la), *to = an_text(m->src, obj, &lo);
+  if (la != lo || memcmp(ta, to, la) != 0) return false;
+  if (strcmp(d, "builtins.hasattr") == 0)
+    return !variable && (an_text_eq(m->src, a1, "\"numpy\"") || an_text_eq(m->src, a1, "'numpy'"));
+  if (strcmp(d, "builtins.isinstance") != 0) return false;
+  const char *t = an_dotted(m, a1, func);
+  return t && (strcmp(t, "tensorflow.__internal__.EagerTensor") == 0 ||
+               strcmp(t, "tensorflow.python.framework.ops.EagerTensor") == 0);
+}
+
+/* `not <eager test>`. */
+static bool symbolic__graph_test(AnModel *m, TSNode cond, TSNode obj, bool variable, int func) {
+  cond = an_unparen(m->lang, cond);
+  return an_sym(m->lang, cond) == AN_SYM_not_operator &&
+         symbolic__eager_test(m, an_field(m->lang, cond, AN_FIELD_argument), obj, variable, func);
+}
+
+/* `if not <eager test>: ... return/raise` without else among the
+ * statements of `block` before `stmt`: graph code has left by then. */
+static bool symbolic__early_exit(AnModel *m, TSNode block, TSNode stmt, TSNode obj, bool variable, int func) {
+  const AnLang *l = m->lang;
+  uint32_t n = ts_node_named_child_count(block);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode st = ts_node_named_child(block, i);
+    if (ts_node_start_byte(st) >= ts_node_start_byte(stmt)) break;
+    if (an_sym(l, st) != AN_SYM_if_statement || !ts_node_is_null(an_field(l, st, AN_FIELD_alternative))) continue;
+    if (!symbolic__graph_test(m, an_field(l, st, AN_FIELD_condition), obj, variable, func)) continue;
+    TSNode body = an_field(l, st, AN_FIELD_consequence);
+    uint32_t k = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+    if (!k) continue;
+    AnSym last = an_sym(l, ts_node_named_child(body, k - 1));
+    if (last == AN_SYM_return_statement || last == AN_SYM_raise_statement) return true;
+  }
+  return false;
+}
+
+/* The `.numpy()` call sits where only eager values arrive: in the branch
+ * of an eager test on its object (if/elif, conditional expression, `and`),
+ * in the else of its negation, or after an early exit on its negation. */
+static bool symbolic__eager_only(AnModel *m, const AnCall *c, bool variable) {
+  const AnLang *l = m->lang;
+  TSNode anc[AN_MAX_ANCESTORS];
+  int n = an_ancestors(m, c->node, c->ctx.func, anc, AN_MAX_ANCESTORS);
+  for (int i = n - 1; i >= 0; i--) {
+    TSNode a = anc[i], inner = i + 1 < n ? anc[i + 1] : c->node;
+    AnSym s = an_sym(l, a);
+    if (s == AN_SYM_function_definition || s == AN_SYM_lambda) break;
+    if (s == AN_SYM_if_statement || s == AN_SYM_elif_clause) {
+      TSNode cond = an_field(l, a, AN_FIELD_condition);
+      if (an_node_within(inner, an_field(l, a, AN_FIELD_consequence)))
+        if (symbolic__eager_test(m, cond, c->object, variable, c->ctx.func)) return true;
+      if (an_sym(l, inner) == AN_SYM_else_clause && symbolic__graph_test(m, cond, c->object, variable, c->ctx.func))
+        return true;
+    } else if (s == AN_SYM_conditional_expression && ts_node_named_child_count(a) == 3) {
+      TSNode cond = ts_node_named_child(a, 1);
+      if (an_node_within(inner, ts_node_named_child(a, 0)) &&
+          symbolic__eager_test(m, cond, c->object, variable, c->ctx.func))
+        return true;
+      if (an_node_within(inner, ts_node_named_child(a, 2)) &&
+          symbolic__graph_test(m, cond, c->object, variable, c->ctx.func))
+        return true;
+    } else if (s == AN_SYM_boolean_operator) {
+      TSNode op = an_field(l, a, AN_FIELD_operator);
+      if (!ts_node_is_null(op) && an_text_eq(m->src, op, "and") &&
+          an_node_within(inner, an_field(l, a, AN_FIELD_right)) &&
+          symbolic__eager_test(m, an_field(l, a, AN_FIELD_left), c->object, variable, c->ctx.func))
+        return true;
+    } else if (s == AN_SYM_block && symbolic__early_exit(m, a, inner, c->object, variable, c->ctx.func)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void an_check_HY207(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
@@ -33,6 +128,7 @@ void an_check_HY207(AnModel *m) {
     if (k != AN_KIND_TENSOR && k != AN_KIND_VARIABLE && k != AN_KIND_UNKNOWN && !(iter && k == AN_KIND_DATASET))
       continue;
     if (k == AN_KIND_UNKNOWN && !symbolic__is_param(m, c->object, c->ctx.func)) continue;
+    if (numpy && symbolic__eager_only(m, c, k == AN_KIND_VARIABLE)) continue;
     const char *why = iter ? "as_numpy_iterator() is only supported in eager mode"
                       : k == AN_KIND_VARIABLE ? "NotImplementedError: numpy() is only available when eager execution is enabled"
                                                : "AttributeError: 'SymbolicTensor' object has no attribute 'numpy'";

@@ -720,6 +720,9 @@ void an_check_HY206(AnModel *m) {
 /* --- HY214 executing-eagerly-branch -------------------------------------- */
 
 void an_check_HY214(AnModel *m) {
+  /* TF1 graph mode: False everywhere, even under run_functions_eagerly, so
+   * the branches cannot diverge. */
+  if (m->v1_graph_mode) return;
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     if (!an_call_is(c, "tensorflow.executing_eagerly") || !an_in_graph(m, c->ctx.func)) continue;
