@@ -287,6 +287,10 @@ int an_constructed_class(AnModel *m, TSNode value);
 /* Forgets everything an_graph_build, the kinds, the rules and the editor
  * features derived, leaving the records of the walk as an_collect made them. */
 void an_graph_reset(AnModel *m);
+/* The `call` method that calling `obj(...)` runs (Keras __call__ runs
+ * `call`) when obj holds an instance of a module class: `self`, a name
+ * bound only to `Cls(...)`, or `Cls(...)` itself; -1 otherwise. */
+int an_instance_call_method(AnModel *m, TSNode obj, int func);
 /* The function a callee expression refers to from context `func`, -1. */
 int an_resolve_function(AnModel *m, TSNode callee, int func);
 /* True when a function runs in graph mode. */

@@ -522,8 +522,13 @@ static bool args__changes(AnModel *m, TSNode e, TSNode loop, int func, int depth
     TSNode l = an_unparen(m->lang, an_field(m->lang, e, AN_FIELD_left));
     TSNode r = an_unparen(m->lang, an_field(m->lang, e, AN_FIELD_right));
     AnSym ls = an_sym(m->lang, l), rs = an_sym(m->lang, r);
-    if (ls == AN_SYM_list || ls == AN_SYM_tuple) return args__length_change(m, r, loop, func, args__type_of(ls), out);
-    if (rs == AN_SYM_list || rs == AN_SYM_tuple) return args__length_change(m, l, loop, func, args__type_of(rs), out);
+    /* The length follows k, the elements are repeated as they are. */
+    if (ls == AN_SYM_list || ls == AN_SYM_tuple)
+      return args__length_change(m, r, loop, func, args__type_of(ls), out) ||
+             (depth < ARGS_MAX_DEPTH && args__changes(m, l, loop, func, depth + 1, out));
+    if (rs == AN_SYM_list || rs == AN_SYM_tuple)
+      return args__length_change(m, l, loop, func, args__type_of(rs), out) ||
+             (depth < ARGS_MAX_DEPTH && args__changes(m, r, loop, func, depth + 1, out));
     return false;
   }
   case AN_SYM_subscript: {
