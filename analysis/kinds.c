@@ -374,26 +374,38 @@ static bool kinds__keras_loss_method(const char *name) {
   return strcmp(name, "compiled_loss") == 0 || strcmp(name, "compute_loss") == 0;
 }
 
-/* True for a call of something that builds a Python object rather than a
- * tensor: a class of this module, or a name bound at module level to
- * collections.namedtuple(...). */
-static bool kinds__builds_object(AnModel *m, TSNode e, int func) {
+static bool kinds__is_namedtuple_factory(const char *d) {
+  return d && (strcmp(d, "collections.namedtuple") == 0 || strcmp(d, "typing.NamedTuple") == 0);
+}
+
+bool an_namedtuple_type(AnModel *m, TSNode callee, int func) {
   const AnLang *l = m->lang;
-  if (an_sym(l, e) != AN_SYM_call) return false;
-  TSNode fn = an_unparen(l, an_field(l, e, AN_FIELD_function));
-  if (an_constructed_class(m, e) >= 0) return true;
+  TSNode fn = an_unparen(l, callee);
   if (an_sym(l, fn) != AN_SYM_identifier) return false;
   uint32_t len;
   const char *t = an_text(m->src, fn, &len);
-  if (func >= 0 && an_hash_get(&m->binding_map, func, t, len) >= 0) return false;
+  for (int f = func; f >= 0; f = AN_FUNC(m, f)->parent)
+    if (an_hash_get(&m->binding_map, f, t, len) >= 0 || an_hash_get(&m->class_map, f, t, len) >= 0) return false;
   for (int b = an_hash_get(&m->binding_map, AN_SCOPE_MODULE, t, len); b >= 0;
        b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
     TSNode v = an_unparen(l, AN_VEC_AT(m->bindings, AnBinding, b).value);
-    if (an_sym(l, v) != AN_SYM_call) continue;
-    const char *d = an_dotted(m, an_field(l, v, AN_FIELD_function), -1);
-    if (d && (strcmp(d, "collections.namedtuple") == 0 || strcmp(d, "typing.NamedTuple") == 0)) return true;
+    if (an_sym(l, v) == AN_SYM_call && kinds__is_namedtuple_factory(an_dotted(m, an_field(l, v, AN_FIELD_function), -1)))
+      return true;
   }
+  int cls = an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len);
+  TSNode bases = cls >= 0 ? AN_CLASS(m, cls)->superclasses : (TSNode){{0}, NULL, NULL};
+  uint32_t n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases);
+  for (uint32_t i = 0; i < n; i++)
+    if (kinds__is_namedtuple_factory(an_dotted(m, ts_node_named_child(bases, i), -1))) return true;
   return false;
+}
+
+/* True for a call of something that builds a Python object rather than a
+ * tensor: a class of this module, or a namedtuple type. */
+static bool kinds__builds_object(AnModel *m, TSNode e, int func) {
+  const AnLang *l = m->lang;
+  if (an_sym(l, e) != AN_SYM_call) return false;
+  return an_constructed_class(m, e) >= 0 || an_namedtuple_type(m, an_field(l, e, AN_FIELD_function), func);
 }
 
 /* True when function `f` returns a structure on some path: a tuple, list or

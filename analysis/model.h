@@ -320,6 +320,10 @@ int an_func_at(const AnModel *m, TSNode node);
 /* kinds.c */
 AnKind an_kind_of(AnModel *m, TSNode expr, int func);
 AnKind an_kind_join(AnKind a, AnKind b);
+/* True when `callee` names a namedtuple type: a module-level name bound to
+ * collections.namedtuple(...) / typing.NamedTuple(...), or a module class
+ * deriving from typing.NamedTuple. */
+bool an_namedtuple_type(AnModel *m, TSNode callee, int func);
 /* The last `self.<attr> = ...` binding (AnAttrBinding index) of the class
  * whose method encloses `func`, -1 when none; `attr` is the attribute's
  * name node. */

@@ -99,7 +99,8 @@ const char *an_retrace_varying_name(AnModel *m, TSNode arg, TSNode loop, int fun
 /* --- what HY101-HY103 share, computed once per model ------------------- */
 
 /* The expressions of a function that choose its graph structure: `if`
- * conditions, range() arguments, dtype= and shape= values. */
+ * conditions, range() arguments, dtype= and shape= values, the shape
+ * argument of reshape/zeros/fill/... given by position. */
 typedef struct Structure {
   TSNode *nodes;
   uint32_t count;
@@ -127,6 +128,25 @@ static void retrace__push(AnModel *m, AnVec *v, TSNode n) {
   if (slot) *slot = n;
 }
 
+/* TensorFlow ops whose positional argument `pos` is a shape. */
+static const struct {
+  const char *op;
+  uint32_t pos;
+} retrace__shape_args[] = {
+    {"tensorflow.reshape", 1},        {"tensorflow.broadcast_to", 1},  {"tensorflow.zeros", 0},
+    {"tensorflow.ones", 0},           {"tensorflow.fill", 0},          {"tensorflow.random.normal", 0},
+    {"tensorflow.random.uniform", 0}, {"tensorflow.eye", 0},           {"tensorflow.image.resize", 1},
+};
+
+static void retrace__shape_arg(AnModel *m, AnVec *v, const AnCall *c) {
+  for (size_t i = 0; i < sizeof retrace__shape_args / sizeof retrace__shape_args[0]; i++) {
+    if (strcmp(c->dotted, retrace__shape_args[i].op) != 0) continue;
+    TSNode a = an_call_arg(m->lang, c->node, retrace__shape_args[i].pos);
+    if (!ts_node_is_null(a)) retrace__push(m, v, a);
+    return;
+  }
+}
+
 static void retrace__structure_build(AnModel *m, int callee, Structure *st) {
   AnVec v = {0};
   AN_FOR_SITES_OF(m, callee, s) {
@@ -134,6 +154,7 @@ static void retrace__structure_build(AnModel *m, int callee, Structure *st) {
   }
   AN_FOR_CALLS_OF(m, callee, c) {
     if (!c->dotted) continue;
+    retrace__shape_arg(m, &v, c);
     if (strcmp(c->dotted, "builtins.range") == 0) retrace__push(m, &v, an_field(m->lang, c->node, AN_FIELD_arguments));
     TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
     if (an_sym(m->lang, args) != AN_SYM_argument_list) continue;
