@@ -634,6 +634,7 @@ void an_graph_reset(AnModel *m) {
     f->external_chain = NULL;
     f->autograph = false;
     f->ret_state = 0;
+    f->struct_state = 0;
     f->ret_kind = AN_KIND_UNKNOWN;
     f->scratch_kinds = NULL;
     f->scratch_seen = NULL;

@@ -412,7 +412,23 @@ static bool kinds__builds_object(AnModel *m, TSNode e, int func) {
  * dict display, a value of container kind, the result of a TensorFlow op
  * with several outputs, or an object (namedtuple, class instance). Keras
  * returns whatever `call` returns, so unpacking it is then fine. */
+static bool kinds__returns_structure_of(AnModel *m, int f, int depth);
+
+/* Memoised per function like kinds__returns: `call` may call `self(...)`
+ * again, and every nested call would otherwise ask anew. */
 static bool kinds__returns_structure(AnModel *m, int f, int depth) {
+  AnFunc *fn = AN_FUNC(m, f);
+  if (fn->struct_state == 2) return fn->ret_structure;
+  if (fn->struct_state == 1 || !m->site_offsets) return false;
+  fn->struct_state = 1;
+  bool r = kinds__returns_structure_of(m, f, depth);
+  fn = AN_FUNC(m, f);
+  fn->ret_structure = r;
+  fn->struct_state = 2;
+  return r;
+}
+
+static bool kinds__returns_structure_of(AnModel *m, int f, int depth) {
   const AnLang *l = m->lang;
   if (depth > KINDS_MAX_DEPTH) return true;
   AN_FOR_SITES_OF(m, f, site) {
@@ -652,7 +668,7 @@ static void kinds__call_site(AnModel *m, AnCall *c, AnKind *acc, bool *seen) {
 }
 
 void an_kinds_reset(AnModel *m) {
-  for (uint32_t i = 0; i < m->funcs.count; i++) AN_FUNC(m, i)->ret_state = 0;
+  for (uint32_t i = 0; i < m->funcs.count; i++) AN_FUNC(m, i)->ret_state = AN_FUNC(m, i)->struct_state = 0;
   for (uint32_t i = 0; i < m->bindings.count; i++) AN_VEC_AT(m->bindings, AnBinding, i).state = 0;
   for (uint32_t i = 0; i < m->attrs.count; i++) AN_VEC_AT(m->attrs, AnAttrBinding, i).state = 0;
 }

@@ -101,6 +101,8 @@ typedef struct AnFunc {
    * rules iterate the global arrays and look at `func`. */
   uint8_t ret_state; /* return-kind memo: 0 not yet, 1 computing, 2 done */
   AnKind ret_kind;
+  uint8_t struct_state; /* returns-a-structure memo (kinds.c), as ret_state */
+  bool ret_structure;
   AnKind *scratch_kinds; /* call-site joins while inferring parameters */
   bool *scratch_seen;
 } AnFunc;
