@@ -222,6 +222,20 @@ int an_resolve_function(AnModel *m, TSNode callee, int func) {
   return cls >= 0 ? graph__method(m, cls, at, alen, 0) : -1;
 }
 
+int an_instance_call_method(AnModel *m, TSNode obj, int func) {
+  obj = an_unparen(m->lang, obj);
+  int cls = -1;
+  AnSym s = an_sym(m->lang, obj);
+  if (s == AN_SYM_call) cls = an_constructed_class(m, obj);
+  else if (s == AN_SYM_identifier && an_text_eq(m->src, obj, "self")) cls = graph__self_class(m, func);
+  else if (s == AN_SYM_identifier) {
+    uint32_t len;
+    const char *t = an_text(m->src, obj, &len);
+    cls = graph__instance_class(m, t, len, func);
+  }
+  return cls >= 0 ? graph__method(m, cls, "call", 4, 0) : -1;
+}
+
 /* --- hybrid detection ---------------------------------------------------- */
 
 static int graph__bool_kwarg(AnModel *m, TSNode call, const char *name) {
@@ -641,6 +655,7 @@ void an_graph_reset(AnModel *m) {
     f->external_chain = NULL;
     f->autograph = false;
     f->ret_state = 0;
+    f->struct_state = 0;
     f->ret_kind = AN_KIND_UNKNOWN;
     f->scratch_kinds = NULL;
     f->scratch_seen = NULL;

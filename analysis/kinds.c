@@ -374,12 +374,99 @@ static bool kinds__keras_loss_method(const char *name) {
   return strcmp(name, "compiled_loss") == 0 || strcmp(name, "compute_loss") == 0;
 }
 
+static bool kinds__is_namedtuple_factory(const char *d) {
+  return d && (strcmp(d, "collections.namedtuple") == 0 || strcmp(d, "typing.NamedTuple") == 0);
+}
+
+bool an_namedtuple_type(AnModel *m, TSNode callee, int func) {
+  const AnLang *l = m->lang;
+  TSNode fn = an_unparen(l, callee);
+  if (an_sym(l, fn) != AN_SYM_identifier) return false;
+  uint32_t len;
+  const char *t = an_text(m->src, fn, &len);
+  for (int f = func; f >= 0; f = AN_FUNC(m, f)->parent)
+    if (an_hash_get(&m->binding_map, f, t, len) >= 0 || an_hash_get(&m->class_map, f, t, len) >= 0) return false;
+  for (int b = an_hash_get(&m->binding_map, AN_SCOPE_MODULE, t, len); b >= 0;
+       b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
+    TSNode v = an_unparen(l, AN_VEC_AT(m->bindings, AnBinding, b).value);
+    if (an_sym(l, v) == AN_SYM_call && kinds__is_namedtuple_factory(an_dotted(m, an_field(l, v, AN_FIELD_function), -1)))
+      return true;
+  }
+  int cls = an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len);
+  TSNode bases = cls >= 0 ? AN_CLASS(m, cls)->superclasses : (TSNode){{0}, NULL, NULL};
+  uint32_t n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases);
+  for (uint32_t i = 0; i < n; i++)
+    if (kinds__is_namedtuple_factory(an_dotted(m, ts_node_named_child(bases, i), -1))) return true;
+  return false;
+}
+
+/* True for a call of something that builds a Python object rather than a
+ * tensor: a class of this module, or a namedtuple type. */
+static bool kinds__builds_object(AnModel *m, TSNode e, int func) {
+  const AnLang *l = m->lang;
+  if (an_sym(l, e) != AN_SYM_call) return false;
+  return an_constructed_class(m, e) >= 0 || an_namedtuple_type(m, an_field(l, e, AN_FIELD_function), func);
+}
+
+/* True when function `f` returns a structure on some path: a tuple, list or
+ * dict display, a value of container kind, the result of a TensorFlow op
+ * with several outputs, or an object (namedtuple, class instance). Keras
+ * returns whatever `call` returns, so unpacking it is then fine. */
+static bool kinds__returns_structure_of(AnModel *m, int f, int depth);
+
+/* Memoised per function like kinds__returns: `call` may call `self(...)`
+ * again, and every nested call would otherwise ask anew. */
+static bool kinds__returns_structure(AnModel *m, int f, int depth) {
+  AnFunc *fn = AN_FUNC(m, f);
+  if (fn->struct_state == 2) return fn->ret_structure;
+  if (fn->struct_state == 1 || !m->site_offsets) return false;
+  fn->struct_state = 1;
+  bool r = kinds__returns_structure_of(m, f, depth);
+  fn = AN_FUNC(m, f);
+  fn->ret_structure = r;
+  fn->struct_state = 2;
+  return r;
+}
+
+static bool kinds__returns_structure_of(AnModel *m, int f, int depth) {
+  const AnLang *l = m->lang;
+  if (depth > KINDS_MAX_DEPTH) return true;
+  AN_FOR_SITES_OF(m, f, site) {
+    if (site->kind != AN_SITE_RETURN || !ts_node_named_child_count(site->node)) continue;
+    TSNode e = an_unparen(l, ts_node_named_child(site->node, 0));
+    switch (an_sym(l, e)) {
+    case AN_SYM_tuple:
+    case AN_SYM_expression_list:
+    case AN_SYM_list:
+    case AN_SYM_dictionary:
+    case AN_SYM_list_comprehension:
+    case AN_SYM_dictionary_comprehension:
+      return true;
+    default:
+      break;
+    }
+    if (an_sym(l, e) == AN_SYM_call) {
+      const char *d = an_dotted(m, an_field(l, e, AN_FIELD_function), f);
+      if (d && kinds__in(d, kinds__multi_output)) return true;
+      if (!d && kinds__builds_object(m, e, f)) return true;
+    }
+    AnKind k = kinds__expr(m, e, f, depth + 1);
+    if (k == AN_KIND_PY_CONTAINER || k == AN_KIND_MIXED) return true;
+  }
+  return false;
+}
+
 static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
   const AnLang *l = m->lang;
   TSNode fn = an_field(l, call, AN_FIELD_function);
   const char *d = an_dotted(m, fn, func);
   if (d) {
     AnKind k = an_api_kind(d);
+    /* In eager code `int(x)`, `float(x)` and `len(x)` are Python numbers
+     * whatever x is (a NumPy scalar, an eager tensor). */
+    if (k == AN_KIND_PY_SCALAR && !an_in_graph(m, func) &&
+        (strcmp(d, "builtins.int") == 0 || strcmp(d, "builtins.float") == 0 || strcmp(d, "builtins.len") == 0))
+      return k;
     if (k == AN_KIND_PY_SCALAR && strncmp(d, "builtins.", 9) == 0) {
       /* `int(t)`, `len(t)`, `max(a, b)` on tensors are tensors under AutoGraph. */
       for (uint32_t i = 0; i < an_call_argc(l, call); i++) {
@@ -403,10 +490,12 @@ static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
     if (kinds__keras_self(m, an_unparen(l, obj), func) && kinds__keras_loss_method(name)) return AN_KIND_TENSOR;
     return kinds__method_result(m, ok, name);
   }
-  /* Calling a Keras layer or model gives a tensor: `self(x)` in one of its
-   * methods too. */
-  if (kinds__expr(m, fn, func, depth + 1) == AN_KIND_KERAS || kinds__keras_self(m, an_unparen(l, fn), func))
-    return AN_KIND_TENSOR;
+  /* Calling a Keras layer or model gives what its `call` returns: a tensor,
+   * unless a `call` of this module returns a tuple, dict or other object. */
+  if (kinds__expr(m, fn, func, depth + 1) == AN_KIND_KERAS || kinds__keras_self(m, an_unparen(l, fn), func)) {
+    int cm = an_instance_call_method(m, fn, func);
+    return cm >= 0 && kinds__returns_structure(m, cm, depth) ? AN_KIND_UNKNOWN : AN_KIND_TENSOR;
+  }
   /* An instance of a Keras Layer/Model subclass of this module. */
   int cls = an_constructed_class(m, call);
   if (cls >= 0 && AN_CLASS(m, cls)->keras) return AN_KIND_KERAS;
@@ -579,7 +668,7 @@ static void kinds__call_site(AnModel *m, AnCall *c, AnKind *acc, bool *seen) {
 }
 
 void an_kinds_reset(AnModel *m) {
-  for (uint32_t i = 0; i < m->funcs.count; i++) AN_FUNC(m, i)->ret_state = 0;
+  for (uint32_t i = 0; i < m->funcs.count; i++) AN_FUNC(m, i)->ret_state = AN_FUNC(m, i)->struct_state = 0;
   for (uint32_t i = 0; i < m->bindings.count; i++) AN_VEC_AT(m->bindings, AnBinding, i).state = 0;
   for (uint32_t i = 0; i < m->attrs.count; i++) AN_VEC_AT(m->attrs, AnAttrBinding, i).state = 0;
 }

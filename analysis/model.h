@@ -101,6 +101,8 @@ typedef struct AnFunc {
    * rules iterate the global arrays and look at `func`. */
   uint8_t ret_state; /* return-kind memo: 0 not yet, 1 computing, 2 done */
   AnKind ret_kind;
+  uint8_t struct_state; /* returns-a-structure memo (kinds.c), as ret_state */
+  bool ret_structure;
   AnKind *scratch_kinds; /* call-site joins while inferring parameters */
   bool *scratch_seen;
 } AnFunc;
@@ -292,6 +294,10 @@ int an_constructed_class(AnModel *m, TSNode value);
 /* Forgets everything an_graph_build, the kinds, the rules and the editor
  * features derived, leaving the records of the walk as an_collect made them. */
 void an_graph_reset(AnModel *m);
+/* The `call` method that calling `obj(...)` runs (Keras __call__ runs
+ * `call`) when obj holds an instance of a module class: `self`, a name
+ * bound only to `Cls(...)`, or `Cls(...)` itself; -1 otherwise. */
+int an_instance_call_method(AnModel *m, TSNode obj, int func);
 /* The function a callee expression refers to from context `func`, -1. */
 int an_resolve_function(AnModel *m, TSNode callee, int func);
 /* True when a function runs in graph mode. */
@@ -321,6 +327,10 @@ int an_func_at(const AnModel *m, TSNode node);
 /* kinds.c */
 AnKind an_kind_of(AnModel *m, TSNode expr, int func);
 AnKind an_kind_join(AnKind a, AnKind b);
+/* True when `callee` names a namedtuple type: a module-level name bound to
+ * collections.namedtuple(...) / typing.NamedTuple(...), or a module class
+ * deriving from typing.NamedTuple. */
+bool an_namedtuple_type(AnModel *m, TSNode callee, int func);
 /* The last `self.<attr> = ...` binding (AnAttrBinding index) of the class
  * whose method encloses `func`, -1 when none; `attr` is the attribute's
  * name node. */

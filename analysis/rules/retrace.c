@@ -99,7 +99,8 @@ const char *an_retrace_varying_name(AnModel *m, TSNode arg, TSNode loop, int fun
 /* --- what HY101-HY103 share, computed once per model ------------------- */
 
 /* The expressions of a function that choose its graph structure: `if`
- * conditions, range() arguments, dtype= and shape= values. */
+ * conditions, range() arguments, dtype= and shape= values, the shape
+ * argument of reshape/zeros/fill/... given by position. */
 typedef struct Structure {
   TSNode *nodes;
   uint32_t count;
@@ -127,6 +128,25 @@ static void retrace__push(AnModel *m, AnVec *v, TSNode n) {
   if (slot) *slot = n;
 }
 
+/* TensorFlow ops whose positional argument `pos` is a shape. */
+static const struct {
+  const char *op;
+  uint32_t pos;
+} retrace__shape_args[] = {
+    {"tensorflow.reshape", 1},        {"tensorflow.broadcast_to", 1},  {"tensorflow.zeros", 0},
+    {"tensorflow.ones", 0},           {"tensorflow.fill", 0},          {"tensorflow.random.normal", 0},
+    {"tensorflow.random.uniform", 0}, {"tensorflow.eye", 0},           {"tensorflow.image.resize", 1},
+};
+
+static void retrace__shape_arg(AnModel *m, AnVec *v, const AnCall *c) {
+  for (size_t i = 0; i < sizeof retrace__shape_args / sizeof retrace__shape_args[0]; i++) {
+    if (strcmp(c->dotted, retrace__shape_args[i].op) != 0) continue;
+    TSNode a = an_call_arg(m->lang, c->node, retrace__shape_args[i].pos);
+    if (!ts_node_is_null(a)) retrace__push(m, v, a);
+    return;
+  }
+}
+
 static void retrace__structure_build(AnModel *m, int callee, Structure *st) {
   AnVec v = {0};
   AN_FOR_SITES_OF(m, callee, s) {
@@ -134,6 +154,7 @@ static void retrace__structure_build(AnModel *m, int callee, Structure *st) {
   }
   AN_FOR_CALLS_OF(m, callee, c) {
     if (!c->dotted) continue;
+    retrace__shape_arg(m, &v, c);
     if (strcmp(c->dotted, "builtins.range") == 0) retrace__push(m, &v, an_field(m->lang, c->node, AN_FIELD_arguments));
     TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
     if (an_sym(m->lang, args) != AN_SYM_argument_list) continue;
@@ -158,17 +179,49 @@ static void retrace__structure_build(AnModel *m, int callee, Structure *st) {
   st->built = true;
 }
 
-/* The callee uses the parameter to choose graph structure (`if p:`,
- * `range(p)`): retracing per value is then intended. */
-bool an_retrace_structural_param(AnModel *m, int callee, const char *name) {
+#define RETRACE_STRUCTURE_DEPTH 4
+
+static bool retrace__structural(AnModel *m, int callee, const char *name, int depth);
+
+/* `callee` hands the parameter on as it is (`adapt(x, steps)`) to a
+ * function of this module that uses it to choose graph structure. */
+static bool retrace__structural_passed(AnModel *m, int callee, const char *name, int depth) {
+  AN_FOR_CALLS_OF(m, callee, c) {
+    if (c->callee < 0 || c->callee == callee) continue;
+    TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
+    uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args), pos = 0;
+    AnHybridCallee h = {c->callee, NULL, NULL, false};
+    for (uint32_t i = 0; i < n; i++) {
+      TSNode a = ts_node_named_child(args, i);
+      AnSym s = an_sym(m->lang, a);
+      if (s == AN_SYM_comment || s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) continue;
+      bool kw = s == AN_SYM_keyword_argument;
+      TSNode v = an_unparen(m->lang, kw ? an_field(m->lang, a, AN_FIELD_value) : a);
+      uint32_t at = kw ? 0 : pos++;
+      if (an_sym(m->lang, v) != AN_SYM_identifier || !an_text_eq(m->src, v, name)) continue;
+      const char *p = an_retrace_param_name(m, &h, c, a, at);
+      if (p && retrace__structural(m, c->callee, p, depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
+static bool retrace__structural(AnModel *m, int callee, const char *name, int depth) {
   AnRetraceCache *cache = retrace__cache(m);
-  if (!cache) return false;
+  if (!cache || depth > RETRACE_STRUCTURE_DEPTH) return false;
   Structure *st = &cache->structure[callee];
   if (!st->built) retrace__structure_build(m, callee, st);
   uint32_t len = (uint32_t)strlen(name);
   for (uint32_t i = 0; i < st->count; i++)
     if (an_mentions(m, st->nodes[i], name, len)) return true;
-  return false;
+  return retrace__structural_passed(m, callee, name, depth);
+}
+
+/* The callee uses the parameter to choose graph structure (`if p:`,
+ * `range(p)`), itself or through the functions it passes it to: retracing
+ * per value is then intended. */
+bool an_retrace_structural_param(AnModel *m, int callee, const char *name) {
+  return retrace__structural(m, callee, name, 0);
 }
 
 /* The arguments of a call with the parameters they bind to. */
@@ -324,11 +377,16 @@ static void retrace__scalar_args(AnModel *m, const AnRetraceCall *rc) {
     for (uint32_t l = 0; l < nloops; l++) {
       const char *name = an_retrace_varying_name(m, value, loops[l], c->ctx.func);
       if (!name) continue;
+      const char *advice = structural ? an_arena_printf(&m->arena, "'%s' uses it to choose its graph structure "
+                                                        "(a condition, a range() or a shape), so this may be intended",
+                                                        h->name)
+                                      : "Pass a tensor instead";
       AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_SCALAR_ARG_RETRACE, value, c->ctx.func,
                                   "'%s' changes on every iteration of this loop, and Python %s passed to tf.function "
                                   "'%s' (parameter '%s') are part of its trace key: each new value traces a new "
-                                  "graph. Pass a tensor instead",
-                                  an_snippet(m, value), k == AN_KIND_PY_STR ? "strings" : "numbers", h->name, param);
+                                  "graph. %s",
+                                  an_snippet(m, value), k == AN_KIND_PY_STR ? "strings" : "numbers", h->name, param,
+                                  advice);
       an_retrace_related_callee(m, f, h);
       if (f && structural) f->severity = AN_SEV_HINT;
       if (!structural)
@@ -566,9 +624,37 @@ static const char *retrace__keras_hook(AnModel *m, int func) {
   return NULL;
 }
 
-static void retrace__nested(AnModel *m, int outer, TSNode site, const char *name, TSNode call) {
+/* A local of `outer` that each run of it binds to new TensorFlow state: a
+ * model, layer, optimizer, tf.Variable or summary writer it builds
+ * (directly or through a function of this module returning a model). */
+static bool retrace__fresh_state(AnModel *m, const AnBinding *b, int outer) {
+  if (b->from_for || b->from_unpack || ts_node_is_null(b->value)) return false;
+  TSNode v = an_unparen(m->lang, b->value);
+  if (an_sym(m->lang, v) != AN_SYM_call) return false;
+  const char *d = an_dotted(m, an_field(m->lang, v, AN_FIELD_function), outer);
+  if (an_variable_creator(d) || (d && strcmp(d, "tensorflow.summary.create_file_writer") == 0)) return true;
+  AnKind k = an_kind_of(m, v, outer);
+  return k == AN_KIND_KERAS || k == AN_KIND_VARIABLE;
+}
+
+/* The tf.function (body `inner`) closes over variables `outer` creates on
+ * every run: a Function's graphs capture variables by identity, so even one
+ * created once would trace again for each new model; the trace per run is
+ * the price of the new model, not of where the decorator sits. */
+static bool retrace__captures_fresh_state(AnModel *m, int outer, TSNode inner) {
+  if (ts_node_is_null(inner)) return false;
+  for (uint32_t i = 0; i < m->bindings.count; i++) {
+    AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, i);
+    if (b->scope != outer || !an_mentions(m, inner, b->name, (uint32_t)strlen(b->name))) continue;
+    if (retrace__fresh_state(m, b, outer)) return true;
+  }
+  return false;
+}
+
+static void retrace__nested(AnModel *m, int outer, TSNode site, const char *name, TSNode call, TSNode inner) {
   if (outer < 0 || an_in_graph(m, outer)) return;
   if (retrace__kept(m, outer, name, call)) return;
+  if (retrace__captures_fresh_state(m, outer, inner)) return;
   TSNode rep = an_retrace_repeated_call(m, outer);
   AnFunc *b = AN_FUNC(m, outer);
   const char *every = ts_node_is_null(rep) ? retrace__keras_hook(m, outer) : NULL;
@@ -593,7 +679,7 @@ void an_check_HY106(AnModel *m) {
     AnFunc *f = AN_FUNC(m, i);
     if (f->via != AN_VIA_DECORATOR || f->loop_depth || f->parent < 0) continue;
     TSNode none = {{0}, NULL, NULL};
-    retrace__nested(m, f->parent, f->hybrid_site, f->name, none);
+    retrace__nested(m, f->parent, f->hybrid_site, f->name, none, f->node);
   }
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
@@ -602,7 +688,11 @@ void an_check_HY106(AnModel *m) {
     const char *name = NULL;
     if (an_sym(m->lang, p) == AN_SYM_assignment && an_sym(m->lang, an_field(m->lang, p, AN_FIELD_left)) == AN_SYM_identifier)
       name = an_snippet(m, an_field(m->lang, p, AN_FIELD_left));
-    retrace__nested(m, c->ctx.func, c->node, name, c->node);
+    /* The wrapped callable: a lambda or local def in `outer`. */
+    TSNode inner = an_call_arg(m->lang, c->node, 0);
+    int target = ts_node_is_null(inner) ? -1 : an_resolve_function(m, inner, c->ctx.func);
+    TSNode body = target >= 0 && AN_FUNC(m, target)->parent == c->ctx.func ? AN_FUNC(m, target)->node : (TSNode){{0}, NULL, NULL};
+    retrace__nested(m, c->ctx.func, c->node, name, c->node, body);
   }
 }
 

@@ -455,7 +455,25 @@ static bool args__python_sequence(AnModel *m, TSNode e, int func) {
   return bs == AN_SYM_list || bs == AN_SYM_tuple;
 }
 
+/* `Cfg(lr=lr, steps=3)` of a namedtuple type: a tuple, traced element by
+ * element like any other. */
+static bool args__namedtuple_changes(AnModel *m, TSNode e, TSNode loop, int func, int depth, Change *out) {
+  TSNode args = an_field(m->lang, e, AN_FIELD_arguments);
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    if (an_sym(m->lang, a) == AN_SYM_keyword_argument) a = an_field(m->lang, a, AN_FIELD_value);
+    if (args__element(m, a, loop, func, depth, out)) {
+      if (!out->length) out->type = "namedtuple";
+      return true;
+    }
+  }
+  return false;
+}
+
 static bool args__call_changes(AnModel *m, TSNode e, TSNode loop, int func, int depth, Change *out) {
+  if (an_namedtuple_type(m, an_field(m->lang, e, AN_FIELD_function), func))
+    return args__namedtuple_changes(m, e, loop, func, depth, out);
   const char *d = an_dotted(m, an_field(m->lang, e, AN_FIELD_function), func);
   if (!d) return false;
   bool list = strcmp(d, "builtins.list") == 0, tuple = strcmp(d, "builtins.tuple") == 0;
@@ -522,8 +540,13 @@ static bool args__changes(AnModel *m, TSNode e, TSNode loop, int func, int depth
     TSNode l = an_unparen(m->lang, an_field(m->lang, e, AN_FIELD_left));
     TSNode r = an_unparen(m->lang, an_field(m->lang, e, AN_FIELD_right));
     AnSym ls = an_sym(m->lang, l), rs = an_sym(m->lang, r);
-    if (ls == AN_SYM_list || ls == AN_SYM_tuple) return args__length_change(m, r, loop, func, args__type_of(ls), out);
-    if (rs == AN_SYM_list || rs == AN_SYM_tuple) return args__length_change(m, l, loop, func, args__type_of(rs), out);
+    /* The length follows k, the elements are repeated as they are. */
+    if (ls == AN_SYM_list || ls == AN_SYM_tuple)
+      return args__length_change(m, r, loop, func, args__type_of(ls), out) ||
+             (depth < ARGS_MAX_DEPTH && args__changes(m, l, loop, func, depth + 1, out));
+    if (rs == AN_SYM_list || rs == AN_SYM_tuple)
+      return args__length_change(m, l, loop, func, args__type_of(rs), out) ||
+             (depth < ARGS_MAX_DEPTH && args__changes(m, r, loop, func, depth + 1, out));
     return false;
   }
   case AN_SYM_subscript: {
@@ -631,32 +654,36 @@ static bool args__holds_fresh(AnModel *m, TSNode e, int func, int depth) {
 static void args__report_change(AnModel *m, const AnCall *c, const AnHybridCallee *h, const char *param,
                                 TSNode value, const Change *ch, TSNode built, bool grows) {
   const char *target = args__target(m, h, param);
+  bool structural = param && h->local >= 0 && an_retrace_structural_param(m, h->local, param);
+  const char *note = structural ? an_arena_printf(&m->arena, " ('%s' uses it to choose its graph structure: a shape, a "
+                                                  "condition or a range(), so this may be intended)", h->name)
+                                : "";
   AnFinding *f;
   if (grows)
     f = an_emit_node(m, AN_RULE_PYTHON_CONTAINER_ARG_RETRACE, value, c->ctx.func,
                      "'%s' is a Python list that grows on every iteration of this loop, and its length is part of "
                      "the trace key of %s, so every call traces a new graph. Pass a tensor (tf.stack or "
-                     "tf.constant of the list) or a fixed-length structure",
-                     an_snippet(m, value), target);
+                     "tf.constant of the list) or a fixed-length structure%s",
+                     an_snippet(m, value), target, note);
   else if (ch->length)
     f = an_emit_node(m, AN_RULE_PYTHON_CONTAINER_ARG_RETRACE, value, c->ctx.func,
                      "'%s' is a Python %s whose length follows '%s', which changes on every iteration of this loop; "
                      "the length is part of the trace key of %s, so every new length traces a new graph. Pass a "
-                     "tensor (tf.stack or tf.constant of the %s) instead",
-                     an_snippet(m, value), ch->type, ch->name, target, ch->type);
+                     "tensor (tf.stack or tf.constant of the %s) instead%s",
+                     an_snippet(m, value), ch->type, ch->name, target, ch->type, note);
   else {
     const char *el = an_snippet(m, ch->at);
     const char *via = strcmp(el, ch->name) == 0 ? "" : an_arena_printf(&m->arena, " (through '%s')", ch->name);
     f = an_emit_node(m, AN_RULE_PYTHON_CONTAINER_ARG_RETRACE, value, c->ctx.func,
                      "'%s' is a Python %s whose element '%s' changes on every iteration of this loop%s; %s keys "
                      "its trace on the value of every Python number or string in it, so each new value traces a "
-                     "new graph. Pass the changing values as tensors",
-                     an_snippet(m, value), ch->type, el, via, target);
+                     "new graph. Pass the changing values as tensors%s",
+                     an_snippet(m, value), ch->type, el, via, target, note);
   }
   an_retrace_related_callee(m, f, h);
   if (f && !ts_node_is_null(built) && !ts_node_eq(built, value))
     an_finding_related(m, f, built, "'%s' is built here", an_snippet(m, value));
-  if (f && param && h->local >= 0 && an_retrace_structural_param(m, h->local, param)) f->severity = AN_SEV_HINT;
+  if (f && structural) f->severity = AN_SEV_HINT;
 }
 
 static void args__container_arg(AnModel *m, const AnRetraceCall *rc, TSNode value, const char *param) {
