@@ -137,10 +137,10 @@ static const char *hl__parse_read(void *payload, uint32_t byte, TSPoint point, u
   return (const char *)at;
 }
 
-bool hl_text_well_formed(const char *text, uint32_t len) {
-  const unsigned char *p = (const unsigned char *)text;
-  uint32_t i = 0;
-  while (i < len) {
+/* Well-formed sequences from p[i] on, while i < end and then over any
+ * continuation bytes (which must complete a sequence begun before). */
+static bool hl__valid_run(const unsigned char *p, uint32_t i, uint32_t len, uint32_t end) {
+  while (i < len && (i < end || (p[i] & 0xC0) == 0x80)) {
     if (p[i] < 0x80 && p[i] != 0) {
       i++;
       continue;
@@ -152,24 +152,17 @@ bool hl_text_well_formed(const char *text, uint32_t len) {
   return true;
 }
 
+bool hl_text_well_formed(const char *text, uint32_t len) {
+  return hl__valid_run((const unsigned char *)text, 0, len, len);
+}
+
 bool hl_text_well_formed_span(const char *text, uint32_t len, uint32_t start, uint32_t end) {
   const unsigned char *p = (const unsigned char *)text;
   /* Back to the lead byte of the sequence the change may have cut. */
   uint32_t i = start < len ? start : len;
   while (i > 0 && start - i < 3 && (p[i - 1] & 0xC0) == 0x80) i--;
   if (i > 0) i--;
-  /* Forward over the new bytes, then over any continuation bytes the old
-   * tail starts with: they must complete a sequence begun before. */
-  while (i < len && (i < end || (p[i] & 0xC0) == 0x80)) {
-    if (p[i] < 0x80 && p[i] != 0) {
-      i++;
-      continue;
-    }
-    uint32_t k = hl__utf8_len(p + i, len - i);
-    if (!k) return false;
-    i += k;
-  }
-  return true;
+  return hl__valid_run(p, i, len, end);
 }
 
 TSTree *hl_parse(TSParser *parser, const TSTree *old, const char *text, uint32_t len) {

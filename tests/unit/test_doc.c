@@ -822,6 +822,38 @@ static void run_property(uint64_t seed, int batches, PropStats *st) {
   ts_parser_delete(parser);
 }
 
+/* hl_text_well_formed_span, which documents use after each change, against
+ * the whole-text check: random splices of UTF-8 pieces (whole, cut, NUL,
+ * stray continuation bytes) into well-formed texts. */
+TEST(well_formed_span_matches_full_check) {
+  static const char *const pieces[] = {"a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3", "\xa9",
+                                       "\xe2\x82", "\x80", "\0", "\xff", "\n", "\xf0\x9f"};
+  static const uint32_t lens[] = {1, 2, 3, 4, 1, 1, 2, 1, 1, 1, 1, 2};
+  Prng p = {0x51ED270B27A3D9C1ull};
+  char old_text[64], new_text[128];
+  for (int round = 0; round < 20000; round++) {
+    uint32_t n = 0;
+    while (n < 24) { /* a well-formed old text */
+      uint32_t k = prng_below(&p, 4);
+      memcpy(old_text + n, pieces[k], lens[k]);
+      n += lens[k];
+    }
+    uint32_t a = prng_below(&p, n + 1), z = a + prng_below(&p, n - a + 1);
+    uint32_t m = 0;
+    memcpy(new_text, old_text, a);
+    m = a;
+    for (uint32_t c = prng_below(&p, 4); c > 0; c--) {
+      uint32_t k = prng_below(&p, 12);
+      memcpy(new_text + m, pieces[k], lens[k]);
+      m += lens[k];
+    }
+    uint32_t end = m;
+    memcpy(new_text + m, old_text + z, n - z);
+    m += n - z;
+    ASSERT_EQ_INT(hl_text_well_formed_span(new_text, m, a, end), hl_text_well_formed(new_text, m));
+  }
+}
+
 TEST(property_valid_programs) {
   TSParser *parser = setup();
   for (int i = 0; i < PROGRAM_COUNT; i++) {
@@ -866,7 +898,7 @@ TEST(language_check) {
          tree_sitter_python()->external_scanner.deserialize);
 }
 
-TEST_MAIN(new_doc, single_insert, single_delete, single_replace, batch_of_changes,
+TEST_MAIN(well_formed_span_matches_full_check, new_doc, single_insert, single_delete, single_replace, batch_of_changes,
           full_text_change, utf16_ranges_over_astral_chars, clamped_and_reversed_ranges,
           nul_bytes_and_lone_cr, reparse_only_when_changed, versions_only_move_forward,
           model_dropped_on_change_and_free, trim_drops_tree_and_model, large_document, language_check,
