@@ -42,6 +42,7 @@ struct Doc {
    * need it on the next tree. */
   bool base_set, inert, pending;
   uint32_t base_len, edit_pre, edit_suf, pend_start, pend_end;
+  uint32_t pend_node_start, pend_node_end; /* the comment or docstring, after the change */
   int64_t edit_rows; /* rows ("\n") the changes added, negative when removed */
   DocInertFn inert_fn;
   void *inert_ctx;
@@ -123,14 +124,17 @@ void doc_free(Doc *doc) {
  * a current tree (a later one would be checked against a stale tree). */
 static void doc__track(Doc *doc, uint32_t start, uint32_t end, uint32_t len) {
   if (!doc->base_set) return;
+  uint32_t ns = 0, ne = 0;
   bool inert = doc->inert && !doc->dirty && doc->tree && doc->inert_fn &&
-               doc->inert_fn(doc->inert_ctx, doc->tree, doc->text, doc->len, start, end, NULL, NULL);
+               doc->inert_fn(doc->inert_ctx, doc->tree, doc->text, doc->len, start, end, &ns, &ne);
   if (start < doc->edit_pre) doc->edit_pre = start;
   if (doc->len - end < doc->edit_suf) doc->edit_suf = doc->len - end;
   doc->inert = inert;
   doc->pending = inert;
   doc->pend_start = start;
   doc->pend_end = start + len;
+  doc->pend_node_start = ns;
+  doc->pend_node_end = ne - (end - start) + len; /* where it must end after the change */
 }
 
 void doc_apply_change(Doc *doc, const DocRange *range, const char *text, uint32_t len, LiEncoding enc) {
@@ -193,19 +197,16 @@ void doc_apply_change(Doc *doc, const DocRange *range, const char *text, uint32_
                                       : hl_text_well_formed(doc->text, doc->len);
 }
 
-/* The pending change in the new tree: inert there too, and the trees
- * differ nowhere outside the comment or docstring that holds it (a typed
- * quote or backslash can end a string elsewhere). */
-static bool doc__inert_after(Doc *doc, const TSTree *old, const TSTree *tree) {
+/* The pending change in the new tree: inert there too, in a comment or
+ * docstring statement that starts and ends where the old one did (moved by
+ * the change). The bytes outside it are the old ones, and a statement that
+ * ends where it ended leaves the lexer where it was, so the rest of the tree
+ * is the old one: a typed quote or backslash that ends a string elsewhere
+ * moves that end. */
+static bool doc__inert_after(Doc *doc) {
   uint32_t ns, ne;
-  if (!doc->inert_fn(doc->inert_ctx, tree, doc->text, doc->len, doc->pend_start, doc->pend_end, &ns, &ne))
-    return false;
-  uint32_t n = 0;
-  TSRange *changed = ts_tree_get_changed_ranges(old, tree, &n);
-  bool inside = true;
-  for (uint32_t i = 0; i < n && inside; i++) inside = changed[i].start_byte >= ns && changed[i].end_byte <= ne;
-  hl_free(changed); /* tree-sitter allocates with hl_malloc (server/alloc.c) */
-  return inside;
+  return doc->inert_fn(doc->inert_ctx, doc->tree, doc->text, doc->len, doc->pend_start, doc->pend_end, &ns, &ne) &&
+         ns == doc->pend_node_start && ne == doc->pend_node_end;
 }
 
 void doc_reparse(Doc *doc, TSParser *parser) {
@@ -217,10 +218,10 @@ void doc_reparse(Doc *doc, TSParser *parser) {
   /* NULL means the parser has no language (or was cancelled): keep the
    * edited old tree and stay dirty, so the next call tries again. */
   if (!tree) return;
-  if (doc->pending) doc->inert = old && doc__inert_after(doc, old, tree);
-  doc->pending = false;
   if (doc->tree) ts_tree_delete(doc->tree);
   doc->tree = tree;
+  if (doc->pending) doc->inert = doc__inert_after(doc);
+  doc->pending = false;
   doc->dirty = false;
 }
 

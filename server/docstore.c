@@ -218,12 +218,15 @@ static void docstore__set_items(DocStore *ds, DocEntry *e, json_t *items) {
 
 /* The findings of an inert edit: the last ones moved (server/reuse.h). */
 static json_t *docstore__reused(DocStore *ds, DocEntry *e) {
-  AnFindingSet *moved = reuse_findings(e->base, e->doc);
+  bool same_lines;
+  AnFindingSet *moved = reuse_findings(e->base, e->doc, &same_lines);
   if (!moved) return NULL;
   an_finding_set_free(e->base);
   e->base = moved;
   doc_mark_base(e->doc);
   workspace_document_edited(server_workspace(ds->srv), e->path);
+  /* Typing within a line: the diagnostics are the same values. */
+  if (same_lines && e->items) return json_incref(e->items);
   uint32_t count;
   const AnFinding *items = an_finding_set_items(moved, &count);
   const ServerClient *client = server_client(ds->srv);

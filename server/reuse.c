@@ -9,10 +9,12 @@ bool reuse_inert_check(void *ctx, const TSTree *tree, const char *text, uint32_t
   return an_inert_span(ctx, tree, text, len, start, end, node_start, node_end);
 }
 
-AnFindingSet *reuse_findings(const AnFindingSet *base, const Doc *doc) {
+AnFindingSet *reuse_findings(const AnFindingSet *base, const Doc *doc, bool *same_lines) {
   uint32_t pre, old_end, new_end, len;
   int32_t rows;
+  *same_lines = false;
   if (!base || !doc_inert_since_base(doc, &pre, &old_end, &new_end, &rows)) return NULL;
+  *same_lines = rows == 0;
   if (pre == old_end && pre == new_end) /* nothing changed */
     return an_finding_set_moved(base, pre, old_end, new_end, 0, UINT32_MAX, 0);
   /* The guard: the whole lines of the change, "\n" being tree-sitter's line

@@ -19,7 +19,9 @@ bool reuse_inert_check(void *ctx, const TSTree *tree, const char *text, uint32_t
 /* The findings of the current text of `doc`, from `base` (the findings of
  * its text at doc_mark_base()), or NULL when the changes since then were not
  * all inert or moved something the copy cannot follow: then analyse. New
- * set. */
-AnFindingSet *reuse_findings(const AnFindingSet *base, const Doc *doc);
+ * set. *same_lines is true when no line was added or removed: every finding
+ * then keeps its line and column (none is on a changed line), so the
+ * diagnostics are those of `base`. */
+AnFindingSet *reuse_findings(const AnFindingSet *base, const Doc *doc, bool *same_lines);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "analysis/syntax.h"
 #include "server/alloc.h"
+#include "server/diagnostics.h"
 #include "server/doc.h"
 #include "server/lang.h"
 #include "server/reuse.h"
@@ -243,14 +244,16 @@ TEST(line_citations_do_not_move) {
   uint32_t at = (uint32_t)(strstr(t, "step.") - t);
   /* Within the line: moved as it was. */
   doc_edit(&env, doc, at, at, "training ");
-  AnFindingSet *moved = reuse_findings(base, doc);
+  bool same_lines;
+  AnFindingSet *moved = reuse_findings(base, doc, &same_lines);
+  ASSERT(same_lines);
   ASSERT(moved != NULL);
   an_finding_set_free(base);
   base = moved;
   doc_mark_base(doc);
   /* A line more: refused, and the full analysis cites line 20. */
   doc_edit(&env, doc, at, at, "\n    ");
-  ASSERT(reuse_findings(base, doc) == NULL);
+  ASSERT(reuse_findings(base, doc, &same_lines) == NULL);
   m = analyse_doc(&env, doc);
   f = an_model_findings(m, &n);
   ASSERT(set_mentions(f, n, "(line 20)"));
@@ -275,7 +278,8 @@ TEST(quoted_comments_are_not_inert) {
     const char *t = doc_text(doc, &len);
     uint32_t at = (uint32_t)(strstr(t, quoting[i][1]) - t);
     doc_edit(&env, doc, at, at, "new ");
-    ASSERT(reuse_findings(base, doc) == NULL);
+    bool same_lines;
+    ASSERT(reuse_findings(base, doc, &same_lines) == NULL);
     m = analyse_doc(&env, doc);
     f = an_model_findings(m, &n);
     char now[64];
@@ -285,6 +289,34 @@ TEST(quoted_comments_are_not_inert) {
     an_finding_set_free(base);
     doc_free(doc);
   }
+  env_free(&env);
+}
+
+/* The node an inert change sits in must start and end, after the change,
+ * where it did before (moved by the change): a stand-in check that calls
+ * the first line inert, so only the extents decide. */
+static bool first_line_is_inert(void *ctx, const TSTree *tree, const char *text, uint32_t len, uint32_t start,
+                                uint32_t end, uint32_t *node_start, uint32_t *node_end) {
+  (void)ctx, (void)tree, (void)start, (void)end;
+  const char *nl = memchr(text, '\n', len);
+  if (node_start) *node_start = 0;
+  if (node_end) *node_end = nl ? (uint32_t)(nl - text) : len;
+  return true;
+}
+
+TEST(inert_node_keeps_its_extent) {
+  Env env;
+  env_init(&env);
+  Doc *doc = doc_new("file:///m.py", "x = 1\ny = 2\n", 12, 1, env.parser);
+  doc_set_inert_check(doc, first_line_is_inert, NULL);
+  doc_mark_base(doc);
+  uint32_t pre, old_end, new_end;
+  int32_t rows;
+  doc_edit(&env, doc, 2, 2, "+");  /* the first line grows by what was typed: same node */
+  ASSERT(doc_inert_since_base(doc, &pre, &old_end, &new_end, &rows));
+  doc_edit(&env, doc, 1, 1, "\n"); /* it now ends elsewhere */
+  ASSERT(!doc_inert_since_base(doc, &pre, &old_end, &new_end, &rows));
+  doc_free(doc);
   env_free(&env);
 }
 
@@ -304,7 +336,7 @@ static uint32_t prng_next(Prng *p) { /* xorshift64* */
 static uint32_t prng_below(Prng *p, uint32_t n) { return n ? prng_next(p) % n : 0; }
 
 typedef struct Stats {
-  uint32_t files, edits, moved, analysed;
+  uint32_t files, edits, moved, analysed, same_lines;
 } Stats;
 
 
@@ -444,13 +476,24 @@ static void run_file(Env *env, const char *path, uint64_t seed, Stats *st) {
   Prng p = {seed};
   st->files++;
   for (int i = 0; i < 12; i++) {
+    uint32_t nb;
+    const AnFinding *fb = an_finding_set_items(base, &nb);
+    json_t *before = diagnostics_from_findings(fb, nb, doc, LI_UTF16, true);
     if (i == 0) doc_edit(env, doc, 9, 9, "\n"); /* inside the module docstring */
     else random_edit(env, doc, &p);
     st->edits++;
-    AnFindingSet *moved = reuse_findings(base, doc);
+    bool same_lines;
+    AnFindingSet *moved = reuse_findings(base, doc, &same_lines);
     AnModel *full = analyse_doc(env, doc);
     if (moved) {
       expect_same(moved, full, path);
+      /* The server then publishes the diagnostics it had. */
+      uint32_t nm;
+      const AnFinding *fm = an_finding_set_items(moved, &nm);
+      json_t *after = diagnostics_from_findings(fm, nm, doc, LI_UTF16, true);
+      if (same_lines && !json_equal(before, after)) TEST__FAIL("%s: same lines but other diagnostics", path);
+      st->same_lines += same_lines;
+      json_decref(after);
       st->moved++;
       an_finding_set_free(base);
       base = moved;
@@ -462,6 +505,7 @@ static void run_file(Env *env, const char *path, uint64_t seed, Stats *st) {
       ASSERT(base != NULL);
     }
     an_model_free(full);
+    json_decref(before);
     doc_mark_base(doc);
   }
   an_finding_set_free(base);
@@ -500,17 +544,18 @@ TEST(moved_findings_equal_full_analyses) {
   run_tree(&env, "tests/fixtures", &st);
   run_tree(&env, "tests/corpus", &st);
   run_tree(&env, "examples", &st);
-  printf("  %u files, %u edits: findings moved %u times, analysed %u times\n", st.files, st.edits, st.moved,
-         st.analysed);
+  printf("  %u files, %u edits: findings moved %u times (%u within lines), analysed %u times\n", st.files,
+         st.edits, st.moved, st.same_lines, st.analysed);
   fflush(stdout);
   ASSERT(st.files > 500);
   /* Most edits land in comments and docstrings: the test must exercise the
    * moves, and the refusals too. */
   ASSERT(st.moved > st.edits / 4);
   ASSERT(st.analysed > st.edits / 10);
+  ASSERT(st.same_lines > st.moved / 4);
   env_free(&env);
 }
 
-TEST_MAIN(inert_spans, sets_move_and_refuse, doc_tracks_inert_edits, line_citations_do_not_move,
+TEST_MAIN(inert_spans, sets_move_and_refuse, doc_tracks_inert_edits, inert_node_keeps_its_extent, line_citations_do_not_move,
           quoted_comments_are_not_inert,
           moved_findings_equal_full_analyses)
