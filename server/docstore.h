@@ -9,7 +9,11 @@
  * (settings.debounceMs; 0 still waits for the timer). A settings change
  * re-analyses every document. Only Python documents (languageId "python", or
  * a URI ending in .py/.pyi) are analysed; texts above DOCSTORE_MAX_ANALYSED
- * bytes are not (one showMessage per document, empty diagnostics).
+ * bytes are not (one showMessage per document, empty diagnostics). When
+ * every change since the last analysis was inside a comment or a docstring
+ * that no finding can depend on, the "analysis" moves the last findings
+ * instead (server/reuse.h) and leaves no model; a request that needs the
+ * model (docstore_model) then analyses in full.
  *
  * Publishing: an analysis marks its document dirty; a uv_prepare callback
  * publishes each dirty document once per loop turn, for the version that was
@@ -18,8 +22,8 @@
  * diagnostics changed.
  *
  * resultId: "0" for an empty list; otherwise a number, drawn from a counter
- * shared by all documents, that changes exactly when the serialised
- * diagnostics of the document change.
+ * shared by all documents, that changes exactly when the diagnostics of the
+ * document change (compared as JSON values).
  *
  * Ownership: the store and its entries embed their libuv handles and are
  * freed from the close callbacks after docstore_close(). Loop thread only.
