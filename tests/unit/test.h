@@ -87,6 +87,37 @@ static inline long test_live_allocations(void) { return test__live_allocs; }
                  #a, #b, test__al, test__bl, (int)test__al, (const char *)(a), (int)test__bl, (const char *)(b)); \
   } while (0)
 
+/* A seeded xorshift64* generator for property tests: every run replays
+ * the same cases, and a failure names its seed. */
+typedef struct Prng {
+  uint64_t s;
+} Prng;
+
+static inline uint32_t prng_next(Prng *p) {
+  p->s ^= p->s >> 12;
+  p->s ^= p->s << 25;
+  p->s ^= p->s >> 27;
+  return (uint32_t)((p->s * 2685821657736338717ull) >> 32);
+}
+
+static inline uint32_t prng_below(Prng *p, uint32_t n) { return n ? prng_next(p) % n : 0; }
+
+/* The whole file, NUL-terminated, from malloc; fails the test when it
+ * cannot be read. */
+static inline char *test_read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) TEST__FAIL("cannot read %s", path);
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  rewind(f);
+  char *buf = malloc((size_t)n + 1);
+  ASSERT(buf != NULL);
+  ASSERT_EQ_INT(fread(buf, 1, (size_t)n, f), n);
+  buf[n] = '\0';
+  fclose(f);
+  return buf;
+}
+
 typedef struct TestCase {
   const char *name;
   void (*fn)(void);

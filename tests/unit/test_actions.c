@@ -55,19 +55,6 @@ static void fx_close(Fx *fx) {
   free(fx->src);
 }
 
-static char *read_file(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) TEST__FAIL("cannot read %s", path);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  rewind(f);
-  char *buf = malloc((size_t)n + 1);
-  ASSERT(buf != NULL);
-  ASSERT_EQ_INT(fread(buf, 1, (size_t)n, f), n);
-  buf[n] = '\0';
-  fclose(f);
-  return buf;
-}
 
 /* `src` with `edits` (sorted, non-overlapping) applied; malloc'd. */
 static char *apply(const char *src, uint32_t len, const AnEdit *edits, uint32_t n) {
@@ -528,7 +515,7 @@ static void expect_refactoring(const char *file, const char *name, AnRefactorAct
                                const char *expected) {
   char path[256];
   snprintf(path, sizeof path, "tests/refactor/%s", file);
-  char *src = read_file(path);
+  char *src = test_read_file(path);
   Fx fx;
   fx_open(&fx, src);
   const AnFunctionInfo *info = info_named(fx.model, name);
@@ -577,7 +564,7 @@ static void expect_refactoring_edit(const char *file, const char *name, AnRefact
                                     const char *signature, const char *from, const char *to) {
   char path[256];
   snprintf(path, sizeof path, "tests/refactor/%s", file);
-  char *src = read_file(path);
+  char *src = test_read_file(path);
   char *expected = replace(src, from, to);
   expect_refactoring(file, name, action, signature, expected);
   free(expected);
@@ -610,7 +597,7 @@ TEST(refactor_dehybridize_side_effects) {
 TEST(refactor_dehybridize_past_trace_log) {
   expect_refactoring_edit("dehybridize_trace_log.py", "report", AN_REFACTOR_DEHYBRIDIZE, NULL,
                           "@tf.function\ndef report(", "def report(");
-  char *src = read_file("tests/refactor/dehybridize_trace_log.py");
+  char *src = test_read_file("tests/refactor/dehybridize_trace_log.py");
   Fx fx;
   fx_open(&fx, src);
   const AnFunctionInfo *info = info_named(fx.model, "report");
@@ -671,7 +658,7 @@ TEST(refactor_repair_signature_dtype) {
 static void expect_not_offered(const char *file, const char *name, const char *const *names, uint32_t n) {
   char path[256];
   snprintf(path, sizeof path, "tests/refactor/%s", file);
-  char *src = read_file(path);
+  char *src = test_read_file(path);
   Fx fx;
   fx_open(&fx, src);
   const AnFunctionInfo *info = info_named(fx.model, name);

@@ -419,17 +419,6 @@ TEST(large_document) {
  * only after undoing the edits).
  */
 
-typedef struct Prng {
-  uint64_t s;
-} Prng;
-
-static uint32_t prng_next(Prng *p) { /* xorshift64* */
-  p->s ^= p->s >> 12;
-  p->s ^= p->s << 25;
-  p->s ^= p->s >> 27;
-  return (uint32_t)((p->s * 2685821657736338717ull) >> 32);
-}
-static uint32_t prng_below(Prng *p, uint32_t n) { return n ? prng_next(p) % n : 0; }
 
 typedef struct Cps {
   uint32_t *cp;

@@ -322,18 +322,6 @@ TEST(inert_node_keeps_its_extent) {
 
 /* --- the property test ----------------------------------------------------- */
 
-typedef struct Prng {
-  uint64_t s;
-} Prng;
-
-static uint32_t prng_next(Prng *p) { /* xorshift64* */
-  p->s ^= p->s >> 12;
-  p->s ^= p->s << 25;
-  p->s ^= p->s >> 27;
-  return (uint32_t)((p->s * 2685821657736338717ull) >> 32);
-}
-
-static uint32_t prng_below(Prng *p, uint32_t n) { return n ? prng_next(p) % n : 0; }
 
 typedef struct Stats {
   uint32_t files, edits, moved, analysed, same_lines;
@@ -437,23 +425,9 @@ static void random_edit(Env *env, Doc *doc, Prng *p) {
   doc_edit(env, doc, at, at + del, ins);
 }
 
-static char *read_file_or_null(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  rewind(f);
-  char *buf = malloc((size_t)n + 1);
-  ASSERT(buf != NULL);
-  ASSERT_EQ_INT(fread(buf, 1, (size_t)n, f), n);
-  buf[n] = '\0';
-  fclose(f);
-  return buf;
-}
 
 static void run_file(Env *env, const char *path, uint64_t seed, Stats *st) {
-  char *file = read_file_or_null(path);
-  if (!file) return;
+  char *file = test_read_file(path);
   /* A module docstring first: typing a line break into it moves every
    * finding below, including those whose messages cite line numbers. */
   static const char head[] = "\"\"\"Module docstring.\"\"\"\n";

@@ -358,54 +358,43 @@ TEST(encode_decode_round_trip_through_the_framer) {
 /* rpc_encode writes messages itself (jansson's writer was the cost of
  * publishing large diagnostics): random values must come out byte for byte
  * as json_dumps writes them, and read back equal. */
-typedef struct Rand {
-  uint64_t s;
-} Rand;
-
-static uint32_t rand_next(Rand *r) {
-  r->s ^= r->s << 13;
-  r->s ^= r->s >> 7;
-  r->s ^= r->s << 17;
-  return (uint32_t)r->s;
-}
-
-static json_t *rand_string(Rand *r) {
+static json_t *rand_string(Prng *r) {
   static const char *const parts[] = {"a", "\"", "\\", "\n", "\r", "\t", "\b", "\f", "\x01", "\x1f", "/",
                                       "\x7f", "\xc3\xa9", "\xf0\x9f\x98\x80", " ", "key", "\xe2\x80\xa8"};
   char buf[128];
-  size_t n = 0, k = rand_next(r) % 8;
+  size_t n = 0, k = prng_next(r) % 8;
   for (size_t i = 0; i < k; i++) {
-    const char *p = parts[rand_next(r) % (sizeof parts / sizeof *parts)];
+    const char *p = parts[prng_next(r) % (sizeof parts / sizeof *parts)];
     size_t pl = strlen(p);
     memcpy(buf + n, p, pl);
     n += pl;
   }
-  if (rand_next(r) % 10 == 0) buf[n++] = '\0'; /* an embedded NUL */
+  if (prng_next(r) % 10 == 0) buf[n++] = '\0'; /* an embedded NUL */
   return json_stringn(buf, n);
 }
 
-static json_t *rand_value(Rand *r, int depth) {
-  uint32_t kind = rand_next(r) % (depth > 4 ? 6 : 8);
+static json_t *rand_value(Prng *r, int depth) {
+  uint32_t kind = prng_next(r) % (depth > 4 ? 6 : 8);
   switch (kind) {
   case 0: return json_null();
-  case 1: return rand_next(r) % 2 ? json_true() : json_false();
+  case 1: return prng_next(r) % 2 ? json_true() : json_false();
   case 2: {
     static const json_int_t edge[] = {0, -1, 9, 10, -10, INT64_MAX, INT64_MIN, 1234567890123};
-    return json_integer(rand_next(r) % 2 ? edge[rand_next(r) % 8] : (json_int_t)(int32_t)rand_next(r));
+    return json_integer(prng_next(r) % 2 ? edge[prng_next(r) % 8] : (json_int_t)(int32_t)prng_next(r));
   }
   case 3: {
     static const double reals[] = {0.5, -2.25, 1e300, 3.0, 1e-7, 0.1, 123456789.0};
-    return json_real(reals[rand_next(r) % 7]);
+    return json_real(reals[prng_next(r) % 7]);
   }
   case 4: case 5: return rand_string(r);
   case 6: {
     json_t *a = json_array();
-    for (uint32_t i = 0, n = rand_next(r) % 5; i < n; i++) json_array_append_new(a, rand_value(r, depth + 1));
+    for (uint32_t i = 0, n = prng_next(r) % 5; i < n; i++) json_array_append_new(a, rand_value(r, depth + 1));
     return a;
   }
   default: {
     json_t *o = json_object();
-    for (uint32_t i = 0, n = rand_next(r) % 5; i < n; i++) {
+    for (uint32_t i = 0, n = prng_next(r) % 5; i < n; i++) {
       json_t *k = rand_string(r);
       const char *key = json_string_value(k);
       if (strlen(key) == json_string_length(k)) json_object_set_new(o, key, rand_value(r, depth + 1));
@@ -417,7 +406,7 @@ static json_t *rand_value(Rand *r, int depth) {
 }
 
 TEST(encode_matches_jansson) {
-  Rand r = {0x243F6A8885A308D3ull};
+  Prng r = {0x243F6A8885A308D3ull};
   for (int i = 0; i < 3000; i++) {
     json_t *v = json_array();
     json_array_append_new(v, rand_value(&r, 0));
