@@ -279,6 +279,11 @@ bool an_name_shadowed(AnModel *m, const char *name, int func);
 /* True when `name` is (re)bound at module level by a def, class or
  * assignment. */
 bool an_name_shadowed_by_assignment(AnModel *m, const char *name);
+/* The binding (AnBinding index) a name refers to from `func` when the
+ * nearest scope that binds it (its own, the enclosing functions', the
+ * module's) binds it exactly once, with its scope in *scope; -1 when that
+ * scope binds it several times, as a parameter or by a def, or none does. */
+int an_single_binding(AnModel *m, TSNode id, int func, int *scope);
 /* Dotted module name of a path relative to the best matching root. */
 const char *an_module_name(AnArena *a, const char *path, const char *const *roots, size_t nroots);
 /* True when `dotted` starts with `prefix` followed by '.' or the end. */

@@ -155,3 +155,22 @@ const char *an_module_name(AnArena *a, const char *path, const char *const *root
 bool an_name_shadowed_by_assignment(AnModel *m, const char *name) {
   return an_hash_get(&m->module_names, -1, name, (uint32_t)strlen(name)) != -1;
 }
+
+int an_single_binding(AnModel *m, TSNode id, int func, int *scope) {
+  uint32_t len;
+  const char *t = an_text(m->src, id, &len);
+  for (int f = func;; f = AN_FUNC(m, f)->parent) {
+    if (f >= 0) {
+      AnFunc *fn = AN_FUNC(m, f);
+      for (uint32_t i = 0; i < fn->param_count; i++)
+        if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) return -1;
+    }
+    int b = an_hash_get(&m->binding_map, f, t, len);
+    if (b >= 0) {
+      if (AN_VEC_AT(m->bindings, AnBinding, b).next >= 0) return -1;
+      *scope = f;
+      return b;
+    }
+    if (f < 0 || an_hash_get(&m->func_map, f, t, len) >= 0) return -1;
+  }
+}

@@ -336,28 +336,6 @@ static bool spec__shape_arg(AnModel *m, TSNode e, Spec *out) {
   return true;
 }
 
-/* The one binding of a name visible from `func` (its own scope, enclosing
- * functions, the module); -1 when there is none, several, or the name is
- * a parameter. */
-static int refactor__single_binding(AnModel *m, TSNode id, int func, int *scope) {
-  uint32_t len;
-  const char *t = an_text(m->src, id, &len);
-  for (int f = func;; f = AN_FUNC(m, f)->parent) {
-    if (f >= 0) {
-      AnFunc *fn = AN_FUNC(m, f);
-      for (uint32_t i = 0; i < fn->param_count; i++)
-        if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) return -1;
-    }
-    int b = an_hash_get(&m->binding_map, f, t, len);
-    if (b >= 0) {
-      if (AN_VEC_AT(m->bindings, AnBinding, b).next >= 0) return -1;
-      *scope = f;
-      return b;
-    }
-    if (f < 0) return -1;
-  }
-}
-
 static bool spec__of(AnModel *m, TSNode e, int func, Spec *out);
 
 /* Element spec of iterating a tf.data pipeline built in view:
@@ -371,7 +349,7 @@ static bool spec__dataset_element(AnModel *m, TSNode iter, int pos, int func, Sp
     AnSym s = an_sym(l, iter);
     if (s == AN_SYM_identifier) {
       int scope;
-      int b = refactor__single_binding(m, iter, func, &scope);
+      int b = an_single_binding(m, iter, func, &scope);
       if (b < 0) return false;
       AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
       if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value)) return false;
@@ -447,7 +425,7 @@ static bool spec__of(AnModel *m, TSNode e, int func, Spec *out) {
     AnSym s = an_sym(l, e);
     if (s == AN_SYM_identifier) {
       int scope;
-      int b = refactor__single_binding(m, e, func, &scope);
+      int b = an_single_binding(m, e, func, &scope);
       if (b < 0) return false;
       AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
       /* `a, b = value` binds an element of value, not value itself. */

@@ -68,21 +68,11 @@ static bool sig__prepare(AnModel *m, int fi, SigFn *s) {
 /* The one binding of `name` visible from `func` when it is exactly `value`
  * (`g = tf.function(f, input_signature=...)`). */
 static bool sig__name_bound_to(AnModel *m, TSNode id, int func, TSNode value) {
-  uint32_t len;
-  const char *t = an_text(m->src, id, &len);
-  for (int f = func;; f = AN_FUNC(m, f)->parent) {
-    if (f >= 0) {
-      AnFunc *fn = AN_FUNC(m, f);
-      for (uint32_t i = 0; i < fn->param_count; i++)
-        if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) return false;
-    }
-    int b = an_hash_get(&m->binding_map, f, t, len);
-    if (b >= 0) {
-      AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-      return bd->next < 0 && !bd->from_for && !bd->from_unpack && ts_node_eq(an_unparen(m->lang, bd->value), value);
-    }
-    if (an_hash_get(&m->func_map, f, t, len) >= 0 || f < 0) return false;
-  }
+  int scope;
+  int b = an_single_binding(m, id, func, &scope);
+  if (b < 0) return false;
+  AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+  return !bd->from_for && !bd->from_unpack && ts_node_eq(an_unparen(m->lang, bd->value), value);
 }
 
 /* `self.step(...)` where the class's only `self.step = ...` is `value`. */
