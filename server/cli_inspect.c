@@ -16,6 +16,7 @@
 #include "server/fswalk.h"
 #include "server/output.h"
 #include "server/project.h"
+#include "server/pyproject.h"
 
 static const char inspect__usage[] = "usage: hybridls inspect [--format text|json] [--jobs N] PATH...\n";
 
@@ -29,6 +30,11 @@ static const char inspect__help[] =
     "Each function also shows the hybridization refactoring offered for it\n"
     "(hybridize, dehybridize, add_input_signature, repair_input_signature or\n"
     "none) and, when none is offered, the preconditions that failed.\n"
+    "\n"
+    "Each file is configured by [tool.hybridls] in the nearest pyproject.toml\n"
+    "above it, as in `hybridls check`: files matching its exclude patterns are\n"
+    "skipped (and not indexed), and `keras` decides whether Keras methods count\n"
+    "as graph code.\n"
     "\n"
     "options:\n"
     "  --format FORMAT  text (default) or json (one object per file)\n"
@@ -273,6 +279,9 @@ int cli_inspect_main(int argc, char **argv) {
   FsWalk walk;
   fswalk_init(&walk);
   fswalk_run(&walk, paths, path_count);
+  /* The same configuration as `check` gives each file, so the graph-mode
+   * map and the findings it explains agree. */
+  PyprojectPlan *plan = pyproject_plan_new(walk.files, &walk.file_count, NULL, NULL);
   size_t n = walk.file_count;
   InspectCtx ctx = {json, hl_calloc(n ? n : 1, sizeof(OutBuf))};
   ProjectOptions opt = {
@@ -281,6 +290,7 @@ int cli_inspect_main(int argc, char **argv) {
       .roots = (const char *const *)walk.roots,
       .root_count = walk.root_count,
       .config = &cfg,
+      .configs = pyproject_plan_configs(plan),
       .jobs = jobs,
       .visit = inspect__visit,
       .ctx = &ctx,
@@ -320,6 +330,7 @@ int cli_inspect_main(int argc, char **argv) {
   }
   for (size_t i = 0; i < n; i++) outbuf_deinit(&ctx.chunks[i]);
   hl_free(ctx.chunks);
+  pyproject_plan_free(plan);
   fswalk_deinit(&walk);
 
 cleanup:
