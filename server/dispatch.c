@@ -74,6 +74,7 @@ static const DispatchEntry dispatch__table[] = {
     {"workspace/didChangeConfiguration", handle_did_change_configuration, DISPATCH__NOTE},
     {"workspace/didChangeWatchedFiles", handle_did_change_watched_files, DISPATCH__NOTE},
     {"workspace/didChangeWorkspaceFolders", handle_did_change_workspace_folders, DISPATCH__NOTE},
+    {"workspace/executeCommand", handle_execute_command, DISPATCH__REQ | DISPATCH_F_PARAMS_OBJECT},
 };
 
 #define DISPATCH__TABLE_LEN (sizeof dispatch__table / sizeof dispatch__table[0])

@@ -75,18 +75,24 @@ int handle_did_change_workspace_folders(Server *srv, json_t *params, json_t **re
 int handle_hover(Server *srv, json_t *params, json_t **result, HandlerError *err);
 int handle_code_action(Server *srv, json_t *params, json_t **result, HandlerError *err);
 int handle_code_action_resolve(Server *srv, json_t *params, json_t **result, HandlerError *err);
+int handle_execute_command(Server *srv, json_t *params, json_t **result, HandlerError *err);
 int handle_semantic_tokens_full(Server *srv, json_t *params, json_t **result, HandlerError *err);
 int handle_semantic_tokens_range(Server *srv, json_t *params, json_t **result, HandlerError *err);
 int handle_inlay_hint(Server *srv, json_t *params, json_t **result, HandlerError *err);
 
 typedef struct ServerClient ServerClient;
+/* The command a Command-form code action runs (workspace/executeCommand). */
+#define HANDLERS_APPLY_ACTION "hybridls.applyAction"
+
 /* Reads the client capabilities of the editor features (hover format,
- * codeAction resolve, documentChanges, refresh support) from the
+ * codeAction literals and resolve, applyEdit, documentChanges, refresh
+ * support) from the
  * `initialize` params into `client`. Returns 0, or -1 with `lerr` naming
  * the mistyped field. (handlers_hover.c) */
 int handlers_read_editor_caps(json_t *params, ServerClient *client, LspError *lerr);
-/* Adds hoverProvider, codeActionProvider, semanticTokensProvider and
- * inlayHintProvider to the server capabilities object `caps` (borrowed).
+/* Adds hoverProvider, codeActionProvider, executeCommandProvider,
+ * semanticTokensProvider and inlayHintProvider to the server capabilities
+ * object `caps` (borrowed).
  * (handlers_hover.c) */
 void handlers_add_editor_caps(json_t *caps);
 /* The graph-mode facts of open documents changed (the workspace index moved
@@ -106,6 +112,10 @@ struct ServerClient {
   bool configuration;       /* workspace.configuration */
   bool hover_plaintext;     /* textDocument.hover.contentFormat prefers plaintext */
   bool action_resolve_edit; /* textDocument.codeAction.resolveSupport has "edit" */
+  /* Code actions go out as Command objects, executed with
+   * workspace/executeCommand: the client declares workspace.applyEdit but no
+   * textDocument.codeAction.codeActionLiteralSupport. */
+  bool action_commands;
   bool document_changes;    /* workspace.workspaceEdit.documentChanges */
   bool tokens_refresh;      /* workspace.semanticTokens.refreshSupport */
   bool inlay_refresh;       /* workspace.inlayHint.refreshSupport */

@@ -21,6 +21,11 @@
  * recomputes the actions of the same byte range on the same version and
  * answers ContentModified (-32801) when the document was closed, changed
  * version, or no longer offers the same action.
+ *
+ * Commands: a client without codeActionLiteralSupport that can apply edits
+ * (workspace.applyEdit) gets Command objects instead, as LSP asks, whose one
+ * argument is that same data; workspace/executeCommand recomputes the edit
+ * the same way and sends it to the client with workspace/applyEdit.
  */
 #include <string.h>
 
@@ -30,6 +35,7 @@
 #include "server/docstore.h"
 #include "server/handlers.h"
 #include "server/handlers_editor.h"
+#include "server/log.h"
 
 #define ACTIONS__FIX_ALL_KIND "source.fixAll.hybridls"
 #define ACTIONS__FIX_ALL_TITLE "Fix all safe hybridls problems"
@@ -95,29 +101,42 @@ static json_t *actions__diagnostic(Server *srv, const EditorTarget *t, const AnF
   return diagnostics_from_finding(f, t->doc, t->enc, server_client(srv)->related_information);
 }
 
+/* The Command form of an action: its title, and the data that names it as
+ * the argument. `data` stolen. */
+static json_t *actions__command(const char *title, json_t *data) {
+  return json_pack("{s:o, s:s, s:[o]}", "title", rpc_string_lossy(title, strlen(title)), "command",
+                   HANDLERS_APPLY_ACTION, "arguments", data);
+}
+
 static json_t *actions__one(Server *srv, const EditorTarget *t, const AnAction *a, uint32_t index, uint32_t start,
                             uint32_t end, json_t *given) {
+  const ServerClient *client = server_client(srv);
+  json_t *data = NULL;
+  if (client->action_resolve_edit || client->action_commands)
+    data = json_pack("{s:s, s:I, s:I, s:I, s:I, s:o}", "uri", t->uri, "version", (json_int_t)doc_version(t->doc),
+                     "start", (json_int_t)start, "end", (json_int_t)end, "index", (json_int_t)index, "title",
+                     rpc_string_lossy(a->title, strlen(a->title)));
+  if (client->action_commands) return actions__command(a->title, data);
   json_t *out = json_pack("{s:o, s:s}", "title", rpc_string_lossy(a->title, strlen(a->title)), "kind",
                           actions__kind_name(a->kind));
   if (a->finding) json_object_set_new(out, "diagnostics", json_pack("[o]", actions__diagnostic(srv, t, a->finding, given)));
   if (a->preferred) json_object_set_new(out, "isPreferred", json_true());
-  if (server_client(srv)->action_resolve_edit) {
-    json_object_set_new(out, "data",
-                        json_pack("{s:s, s:I, s:I, s:I, s:I, s:o}", "uri", t->uri, "version",
-                                  (json_int_t)doc_version(t->doc), "start", (json_int_t)start, "end",
-                                  (json_int_t)end, "index", (json_int_t)index, "title",
-                                  rpc_string_lossy(a->title, strlen(a->title))));
-  } else {
+  if (data)
+    json_object_set_new(out, "data", data);
+  else
     json_object_set_new(out, "edit", editor_workspace_edit(srv, t, a->edits, a->edit_count));
-  }
   return out;
 }
 
 static json_t *actions__fix_all(Server *srv, const EditorTarget *t, const AnEdit *edits, uint32_t count) {
+  const ServerClient *client = server_client(srv);
+  json_t *data = NULL;
+  if (client->action_resolve_edit || client->action_commands)
+    data = json_pack("{s:s, s:I, s:b}", "uri", t->uri, "version", (json_int_t)doc_version(t->doc), "fixAll", 1);
+  if (client->action_commands) return actions__command(ACTIONS__FIX_ALL_TITLE, data);
   json_t *out = json_pack("{s:s, s:s}", "title", ACTIONS__FIX_ALL_TITLE, "kind", ACTIONS__FIX_ALL_KIND);
-  if (server_client(srv)->action_resolve_edit)
-    json_object_set_new(out, "data", json_pack("{s:s, s:I, s:b}", "uri", t->uri, "version",
-                                               (json_int_t)doc_version(t->doc), "fixAll", 1));
+  if (data)
+    json_object_set_new(out, "data", data);
   else
     json_object_set_new(out, "edit", editor_workspace_edit(srv, t, edits, count));
   return out;
@@ -155,20 +174,56 @@ int handle_code_action(Server *srv, json_t *params, json_t **result, HandlerErro
 }
 
 /* ------------------------------------------------------------------------
- * codeAction/resolve.
+ * codeAction/resolve and workspace/executeCommand.
  */
 
 static int actions__moved_on(HandlerError *err) {
   return handler_error(err, RPC_ERR_CONTENT_MODIFIED, "the document changed since the code action was computed");
 }
 
-int handle_code_action_resolve(Server *srv, json_t *params, json_t **result, HandlerError *err) {
+/* The WorkspaceEdit of the action `data` names ({uri, version, start, end,
+ * index, title} or {uri, version, fixAll: true}), computed again on the
+ * document's current version; *title gets the action's title. `where`
+ * names `data` in errors ("data", "arguments[0]"). */
+static int actions__edit_of(Server *srv, json_t *data, const char *where, json_t **edit, const char **title,
+                            HandlerError *err) {
   LspError lerr;
-  json_t *data = NULL;
-  const char *uri, *title = NULL;
+  const char *uri;
   int64_t version;
   bool fix_all = false;
   uint32_t start = 0, end = 0, index = 0;
+  *title = ACTIONS__FIX_ALL_TITLE;
+  if (lsp_get_string(data, "uri", &uri, &lerr) != 0 || lsp_get_int(data, "version", &version, &lerr) != 0 ||
+      lsp_opt_bool(data, "fixAll", &fix_all, &lerr) < 0 ||
+      (!fix_all && (lsp_get_uint(data, "start", &start, &lerr) != 0 || lsp_get_uint(data, "end", &end, &lerr) != 0 ||
+                    lsp_get_uint(data, "index", &index, &lerr) != 0 ||
+                    lsp_get_string(data, "title", title, &lerr) != 0))) {
+    lsp_error_prefix(&lerr, "%s", where);
+    return handler_invalid_params(err, &lerr);
+  }
+  DocStore *ds = server_docs(srv);
+  EditorTarget t = {.uri = uri, .enc = server_client(srv)->encoding};
+  t.doc = docstore_doc(ds, uri);
+  if (!t.doc || doc_version(t.doc) != version) return actions__moved_on(err);
+  t.model = docstore_model(ds, uri);
+  if (!t.model) return actions__moved_on(err);
+  if (fix_all) {
+    uint32_t count = 0;
+    const AnEdit *edits = an_model_fix_all(t.model, &count);
+    *edit = editor_workspace_edit(srv, &t, edits, count);
+    return 0;
+  }
+  uint32_t count = 0;
+  const AnAction *actions = an_model_actions(t.model, start, end, &count);
+  if (index >= count || strcmp(actions[index].title, *title) != 0) return actions__moved_on(err);
+  *edit = editor_workspace_edit(srv, &t, actions[index].edits, actions[index].edit_count);
+  return 0;
+}
+
+int handle_code_action_resolve(Server *srv, json_t *params, json_t **result, HandlerError *err) {
+  LspError lerr;
+  json_t *data = NULL;
+  const char *title = NULL;
   if (lsp_get_string(params, "title", &title, &lerr) != 0 || lsp_opt_object(params, "data", &data, &lerr) < 0)
     return handler_invalid_params(err, &lerr);
   if (!data) {
@@ -176,35 +231,39 @@ int handle_code_action_resolve(Server *srv, json_t *params, json_t **result, Han
     *result = json_incref(params);
     return 0;
   }
-  if (lsp_get_string(params, "data.uri", &uri, &lerr) != 0 || lsp_get_int(params, "data.version", &version, &lerr) != 0 ||
-      lsp_opt_bool(params, "data.fixAll", &fix_all, &lerr) < 0)
-    return handler_invalid_params(err, &lerr);
-  if (!fix_all && (lsp_get_uint(params, "data.start", &start, &lerr) != 0 ||
-                   lsp_get_uint(params, "data.end", &end, &lerr) != 0 ||
-                   lsp_get_uint(params, "data.index", &index, &lerr) != 0 ||
-                   lsp_get_string(params, "data.title", &title, &lerr) != 0))
-    return handler_invalid_params(err, &lerr);
-
-  DocStore *ds = server_docs(srv);
-  EditorTarget t = {.uri = uri, .enc = server_client(srv)->encoding};
-  t.doc = docstore_doc(ds, uri);
-  if (!t.doc || doc_version(t.doc) != version) return actions__moved_on(err);
-  t.model = docstore_model(ds, uri);
-  if (!t.model) return actions__moved_on(err);
-
   json_t *edit;
-  if (fix_all) {
-    uint32_t count = 0;
-    const AnEdit *edits = an_model_fix_all(t.model, &count);
-    edit = editor_workspace_edit(srv, &t, edits, count);
-  } else {
-    uint32_t count = 0;
-    const AnAction *actions = an_model_actions(t.model, start, end, &count);
-    if (index >= count || strcmp(actions[index].title, title) != 0) return actions__moved_on(err);
-    edit = editor_workspace_edit(srv, &t, actions[index].edits, actions[index].edit_count);
-  }
+  if (actions__edit_of(srv, data, "data", &edit, &title, err) != 0) return -1;
   json_t *out = json_copy(params);
   json_object_set_new(out, "edit", edit);
   *result = out;
+  return 0;
+}
+
+static void actions__on_applied(Server *srv, json_t *result, json_t *error) {
+  (void)srv;
+  const char *why = json_string_value(json_object_get(error ? error : result, error ? "message" : "failureReason"));
+  if (error)
+    hl_log(HL_LOG_WARN, "workspace/applyEdit failed: %s", why ? why : "no message");
+  else if (!json_is_true(json_object_get(result, "applied")))
+    hl_log(HL_LOG_INFO, "the client did not apply the edit: %s", why ? why : "no reason given");
+}
+
+int handle_execute_command(Server *srv, json_t *params, json_t **result, HandlerError *err) {
+  LspError lerr;
+  const char *command;
+  json_t *args = NULL;
+  if (lsp_get_string(params, "command", &command, &lerr) != 0 || lsp_opt_array(params, "arguments", &args, &lerr) < 0)
+    return handler_invalid_params(err, &lerr);
+  if (strcmp(command, HANDLERS_APPLY_ACTION) != 0)
+    return handler_error(err, RPC_ERR_INVALID_PARAMS, "command: unknown command '%s'", command);
+  if (json_array_size(args) != 1 || !json_is_object(json_array_get(args, 0)))
+    return handler_error(err, RPC_ERR_INVALID_PARAMS, "arguments: expected one object, the action's data");
+  json_t *edit;
+  const char *title;
+  if (actions__edit_of(srv, json_array_get(args, 0), "arguments[0]", &edit, &title, err) != 0) return -1;
+  server_request(srv, "workspace/applyEdit",
+                 json_pack("{s:o, s:o}", "label", rpc_string_lossy(title, strlen(title)), "edit", edit),
+                 actions__on_applied);
+  *result = json_null();
   return 0;
 }
