@@ -604,10 +604,14 @@ void an_check_HY205(AnModel *m) {
       if (!an_dotted_has_prefix(c->dotted, effects__nondeterministic[k].prefix)) continue;
       if (effects__in_log_call(m, c) || effects__only_logged(m, c)) break;
       const char *repl = effects__nondeterministic[k].replacement;
+      /* An in-place shuffle returns nothing: what freezes is the order. */
+      bool order = strcmp(c->dotted, "random.shuffle") == 0 || strcmp(c->dotted, "numpy.random.shuffle") == 0;
       AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_NONDETERMINISM_FROZEN, c->node, c->ctx.func,
-                                  "'%s' runs once while '%s' is traced and becomes a constant: every call sees "
-                                  "the same value%s%s",
+                                  "'%s' runs once while '%s' is traced%s%s%s",
                                   an_snippet(m, c->node), an_func_label(m, c->ctx.func),
+                                  order ? ": the order it draws is fixed in the graph, and every call sees the "
+                                          "same order"
+                                        : " and becomes a constant: every call sees the same value",
                                   repl ? "; use " : "", repl ? repl : "");
       an_finding_related_chain(m, f, c->ctx.func);
       effects__nondeterminism_fix(m, f, c);
