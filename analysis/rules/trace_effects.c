@@ -707,6 +707,12 @@ static bool effects__is_io(AnModel *m, const AnCall *c) {
 
 bool an_is_python_io_call(AnModel *m, const AnCall *c) { return effects__is_io(m, c); }
 
+/* An I/O call (effects__is_io) that writes a log record, not a file. */
+static bool effects__log_call(AnModel *m, const AnCall *c) {
+  if (c->dotted && an_dotted_has_prefix(c->dotted, "logging")) return true;
+  return c->method && effects__log_method(c->method) && !ts_node_is_null(c->object);
+}
+
 bool an_call_is_trace_log(AnModel *m, const AnCall *c) { return effects__trace_log(m, c); }
 
 void an_check_HY206(AnModel *m) {
@@ -718,6 +724,9 @@ void an_check_HY206(AnModel *m) {
                                 "values and log them in the eager caller, or use tf.summary / tf.print",
                                 an_snippet(m, c->node), an_func_label(m, c->ctx.func));
     an_finding_related_chain(m, f, c->ctx.func);
+    /* As for print (HY201): a log of Python values about tracing is a
+     * deliberate trace-time message. */
+    if (f && effects__log_call(m, c) && effects__trace_log(m, c)) f->severity = AN_SEV_HINT;
   }
 }
 
