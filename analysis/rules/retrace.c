@@ -513,11 +513,39 @@ static void retrace__hoist_fix(AnModel *m, AnFinding *f, const AnCall *c) {
   an_fix_edit(m, fix, ls0, le, "");
 }
 
+static bool retrace__fresh_state(AnModel *m, const AnBinding *b, int outer);
+
+/* The innermost for/while statement around `n` in its function, or null. */
+static TSNode retrace__enclosing_loop(AnModel *m, TSNode n) {
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    AnSym s = an_sym(m->lang, p);
+    if (s == AN_SYM_for_statement || s == AN_SYM_while_statement) return p;
+    if (s == AN_SYM_function_definition || s == AN_SYM_lambda || s == AN_SYM_class_definition) break;
+  }
+  return (TSNode){{0}, NULL, NULL};
+}
+
+/* The Function made in the loop closes over a model, module or variable
+ * that the same loop body builds anew: each iteration's graph must capture
+ * that iteration's state, so a trace per iteration is the price of the new
+ * object, and hoisting would export or run the first object's graph. */
+static bool retrace__captures_loop_state(AnModel *m, int scope, TSNode made, TSNode inner) {
+  TSNode loop = retrace__enclosing_loop(m, made);
+  if (ts_node_is_null(loop) || ts_node_is_null(inner)) return false;
+  for (uint32_t i = 0; i < m->bindings.count; i++) {
+    AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, i);
+    if (b->scope != scope || b->at < ts_node_start_byte(loop) || b->at >= ts_node_end_byte(loop)) continue;
+    if (an_mentions(m, inner, b->name, (uint32_t)strlen(b->name)) && retrace__fresh_state(m, b, scope)) return true;
+  }
+  return false;
+}
+
 void an_check_HY105(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     if (!c->ctx.loop_depth || an_in_graph(m, c->ctx.func) || !retrace__plain_wrapper(m, c)) continue;
     if (retrace__stored(m, c->node)) continue;
+    if (retrace__captures_loop_state(m, c->ctx.func, c->node, c->node)) continue;
     AnFinding *f = an_emit_node(m, AN_RULE_TF_FUNCTION_CREATED_IN_LOOP, c->node, c->ctx.func,
                                 "'%s' creates a new tf.function on every iteration of this loop, so each iteration "
                                 "traces a new graph and the cache is thrown away; create it once before the loop",
@@ -527,6 +555,7 @@ void an_check_HY105(AnModel *m) {
   for (uint32_t i = 0; i < m->funcs.count; i++) {
     AnFunc *f = AN_FUNC(m, i);
     if (f->via != AN_VIA_DECORATOR || !f->loop_depth || an_in_graph(m, f->parent)) continue;
+    if (retrace__captures_loop_state(m, f->parent, f->node, f->node)) continue;
     an_emit_node(m, AN_RULE_TF_FUNCTION_CREATED_IN_LOOP, f->hybrid_site, f->parent,
                  "'@%s def %s' runs on every iteration of this loop and creates a new tf.function each time, so every "
                  "iteration traces a new graph; define it once before the loop",
@@ -592,9 +621,9 @@ TSNode an_retrace_repeated_call(AnModel *m, int outer) {
   return count >= 2 ? first : none;
 }
 
-/* A class derived (here or through classes of this module) from a Keras
- * callback. */
-static bool retrace__callback_class(AnModel *m, int cls, int depth) {
+/* A class derived (here or through classes of this module) from a class
+ * whose dotted name starts with `prefix`. */
+static bool retrace__class_derives(AnModel *m, int cls, const char *prefix, int depth) {
   AnClass *k = AN_CLASS(m, cls);
   if (depth > 8) return false;
   uint32_t n = ts_node_is_null(k->superclasses) ? 0 : ts_node_named_child_count(k->superclasses);
@@ -602,12 +631,16 @@ static bool retrace__callback_class(AnModel *m, int cls, int depth) {
     TSNode b = ts_node_named_child(k->superclasses, i);
     if (an_sym(m->lang, b) == AN_SYM_keyword_argument) continue;
     const char *d = an_dotted(m, b, k->parent_func);
-    if (d && an_dotted_has_prefix(d, "keras.callbacks")) return true;
+    if (d && an_dotted_has_prefix(d, prefix)) return true;
   }
   uint32_t at = 0;
   for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;)
-    if (base != cls && retrace__callback_class(m, base, depth + 1)) return true;
+    if (base != cls && retrace__class_derives(m, base, prefix, depth + 1)) return true;
   return false;
+}
+
+static bool retrace__callback_class(AnModel *m, int cls, int depth) {
+  return retrace__class_derives(m, cls, "keras.callbacks", depth);
 }
 
 /* The hook of a Keras callback that fit() calls on every batch or epoch
@@ -634,7 +667,10 @@ static bool retrace__fresh_state(AnModel *m, const AnBinding *b, int outer) {
   const char *d = an_dotted(m, an_field(m->lang, v, AN_FIELD_function), outer);
   if (an_variable_creator(d) || (d && strcmp(d, "tensorflow.summary.create_file_writer") == 0)) return true;
   AnKind k = an_kind_of(m, v, outer);
-  return k == AN_KIND_KERAS || k == AN_KIND_VARIABLE;
+  if (k == AN_KIND_KERAS || k == AN_KIND_VARIABLE) return true;
+  /* A tf.Module subclass owns variables too (tracked by identity). */
+  int cls = an_constructed_class(m, v);
+  return cls >= 0 && retrace__class_derives(m, cls, "tensorflow.Module", 0);
 }
 
 /* The tf.function (body `inner`) closes over variables `outer` creates on

@@ -604,10 +604,14 @@ void an_check_HY205(AnModel *m) {
       if (!an_dotted_has_prefix(c->dotted, effects__nondeterministic[k].prefix)) continue;
       if (effects__in_log_call(m, c) || effects__only_logged(m, c)) break;
       const char *repl = effects__nondeterministic[k].replacement;
+      /* An in-place shuffle returns nothing: what freezes is the order. */
+      bool order = strcmp(c->dotted, "random.shuffle") == 0 || strcmp(c->dotted, "numpy.random.shuffle") == 0;
       AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_NONDETERMINISM_FROZEN, c->node, c->ctx.func,
-                                  "'%s' runs once while '%s' is traced and becomes a constant: every call sees "
-                                  "the same value%s%s",
+                                  "'%s' runs once while '%s' is traced%s%s%s",
                                   an_snippet(m, c->node), an_func_label(m, c->ctx.func),
+                                  order ? ": the order it draws is fixed in the graph, and every call sees the "
+                                          "same order"
+                                        : " and becomes a constant: every call sees the same value",
                                   repl ? "; use " : "", repl ? repl : "");
       an_finding_related_chain(m, f, c->ctx.func);
       effects__nondeterminism_fix(m, f, c);
@@ -703,6 +707,12 @@ static bool effects__is_io(AnModel *m, const AnCall *c) {
 
 bool an_is_python_io_call(AnModel *m, const AnCall *c) { return effects__is_io(m, c); }
 
+/* An I/O call (effects__is_io) that writes a log record, not a file. */
+static bool effects__log_call(AnModel *m, const AnCall *c) {
+  if (c->dotted && an_dotted_has_prefix(c->dotted, "logging")) return true;
+  return c->method && effects__log_method(c->method) && !ts_node_is_null(c->object);
+}
+
 bool an_call_is_trace_log(AnModel *m, const AnCall *c) { return effects__trace_log(m, c); }
 
 void an_check_HY206(AnModel *m) {
@@ -714,6 +724,9 @@ void an_check_HY206(AnModel *m) {
                                 "values and log them in the eager caller, or use tf.summary / tf.print",
                                 an_snippet(m, c->node), an_func_label(m, c->ctx.func));
     an_finding_related_chain(m, f, c->ctx.func);
+    /* As for print (HY201): a log of Python values about tracing is a
+     * deliberate trace-time message. */
+    if (f && effects__log_call(m, c) && effects__trace_log(m, c)) f->severity = AN_SEV_HINT;
   }
 }
 
