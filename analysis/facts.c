@@ -10,39 +10,14 @@
 #include "analysis/features.h"
 #include "analysis/rules/rules.h"
 
-static bool facts__is_mutator(const char *method) {
-  static const char *const names[] = {"append", "extend", "insert", "pop", "update", "add",
-                                      "clear", "remove", "setdefault", "popitem", "discard", NULL};
-  for (int i = 0; names[i]; i++)
-    if (strcmp(method, names[i]) == 0) return true;
-  return false;
-}
-
-/* Python-visible effects a call has: printing, I/O, logging, mutation of a
- * container the function did not create. */
+/* Python-visible effects a call has: printing, I/O, logging, randomness,
+ * mutation of a container the function did not create. One classifier
+ * with the refactorings, so a fact and the reason given for it agree. A
+ * breakpoint changes no state: it is HY502's (remove it), not a reason to
+ * keep a function eager or to drop its tf.function. */
 static bool facts__call_effect(AnModel *m, const AnCall *c) {
-  const char *d = c->dotted;
-  if (d) {
-    if (strcmp(d, "builtins.print") == 0 || strcmp(d, "builtins.open") == 0 ||
-        strcmp(d, "builtins.input") == 0 || an_dotted_has_prefix(d, "logging") ||
-        an_dotted_has_prefix(d, "warnings.warn") || an_dotted_has_prefix(d, "sys.stdout") ||
-        an_dotted_has_prefix(d, "sys.stderr") || an_dotted_has_prefix(d, "pickle.dump") ||
-        an_dotted_has_prefix(d, "json.dump") || an_dotted_has_prefix(d, "wandb.log") ||
-        an_dotted_has_prefix(d, "mlflow"))
-      return true;
-  }
-  if (c->method && facts__is_mutator(c->method) && !ts_node_is_null(c->object)) {
-    TSNode obj = an_unparen(m->lang, c->object);
-    if (an_sym(m->lang, obj) == AN_SYM_identifier) {
-      uint32_t len;
-      const char *t = an_text(m->src, obj, &len);
-      /* A container bound in this function is local trace-time state. */
-      if (c->ctx.func >= 0 && an_hash_get(&m->binding_map, c->ctx.func, t, len) >= 0) return false;
-      return true;
-    }
-    if (an_sym(m->lang, obj) == AN_SYM_attribute) return true;
-  }
-  return false;
+  const char *what = an_call_effect(m, c);
+  return what && strcmp(what, "breakpoint") != 0;
 }
 
 static bool facts__site_effect(AnModel *m, const AnSite *s) {

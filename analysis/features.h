@@ -40,6 +40,11 @@ typedef struct AnTraceOnly {
   const char *what; /* "print", "Python I/O", "Python state change", ... */
 } AnTraceOnly;
 
+/* What a call does to Python state that a trace would run only once
+ * ("print", "Python I/O", "Python randomness or clock", "Python state
+ * change"), or NULL. The facts and the refactorings' reasons share it. */
+const char *an_call_effect(AnModel *m, const AnCall *c);
+
 /* The trace-only items of `func`'s own body, in document order (at most
  * `cap`); returns how many there are in total. */
 uint32_t an_trace_only_items(AnModel *m, int func, AnTraceOnly *out, uint32_t cap);

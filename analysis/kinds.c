@@ -66,10 +66,32 @@ static const char *const kinds__multi_output[] = {
     "tensorflow.nn.max_pool_with_argmax", "tensorflow.nn.sufficient_statistics", NULL,
 };
 
+/* Keras optimizers, losses and metrics (also under their tf.* aliases):
+ * a class builds a Keras object, which a tf.function receives by identity
+ * like a model; the loss and metric functions return tensors. Other
+ * functions there (get, serialize, deserialize) return neither. */
+static AnKind kinds__keras_objects(const char *d) {
+  static const char *const spaces[] = {"keras.optimizers", "keras.losses", "keras.metrics",
+                                       "tensorflow.optimizers", "tensorflow.losses", "tensorflow.metrics", NULL};
+  for (int i = 0; spaces[i]; i++) {
+    if (!kinds__pre(d, spaces[i])) continue;
+    if (strlen(d) == strlen(spaces[i])) return AN_KIND_UNKNOWN;
+    const char *last = strrchr(d, '.') + 1;
+    if (last[0] >= 'A' && last[0] <= 'Z') return AN_KIND_KERAS;
+    if (strstr(spaces[i], "optimizers") || strcmp(last, "get") == 0 || strcmp(last, "serialize") == 0 ||
+        strcmp(last, "deserialize") == 0 || strchr(d + strlen(spaces[i]) + 1, '.'))
+      return AN_KIND_UNKNOWN;
+    return AN_KIND_TENSOR;
+  }
+  return AN_KIND_UNKNOWN;
+}
+
 AnKind an_api_kind(const char *d) {
   if (!d) return AN_KIND_UNKNOWN;
   if (kinds__in(d, kinds__multi_output)) return AN_KIND_UNKNOWN;
   if (strcmp(d, "tensorflow.Variable") == 0) return AN_KIND_VARIABLE;
+  AnKind keras_object = kinds__keras_objects(d);
+  if (keras_object != AN_KIND_UNKNOWN) return keras_object;
   if (kinds__pre(d, "keras.Input") || kinds__pre(d, "keras.layers.Input")) return AN_KIND_TENSOR;
   if (kinds__pre(d, "keras.layers") || kinds__pre(d, "keras.Model") || kinds__pre(d, "keras.Sequential") ||
       kinds__pre(d, "keras.models") || kinds__pre(d, "keras.applications"))
@@ -355,6 +377,8 @@ static AnKind kinds__method_result(AnModel *m, AnKind obj, const char *method) {
   if (obj == AN_KIND_NUMPY) return AN_KIND_NUMPY;
   if (obj == AN_KIND_KERAS) {
     if (strcmp(method, "predict") == 0 || strcmp(method, "predict_on_batch") == 0) return AN_KIND_NUMPY;
+    /* Metric.result(); no Layer or Model has one. */
+    if (strcmp(method, "result") == 0) return AN_KIND_TENSOR;
     return AN_KIND_UNKNOWN;
   }
   return AN_KIND_UNKNOWN;
@@ -673,7 +697,9 @@ void an_kinds_reset(AnModel *m) {
   for (uint32_t i = 0; i < m->attrs.count; i++) AN_VEC_AT(m->attrs, AnAttrBinding, i).state = 0;
 }
 
-static void kinds__params_round(AnModel *m) {
+/* Returns true when some parameter's kind changed. */
+static bool kinds__params_round(AnModel *m) {
+  bool changed = false;
   /* Per function: the join of argument kinds over its call sites. */
   uint32_t nf = m->funcs.count;
   for (uint32_t i = 0; i < nf; i++) {
@@ -685,7 +711,7 @@ static void kinds__params_round(AnModel *m) {
     if (!f->param_count) continue;
     AnKind *k = an_arena_alloc(&m->arena, sizeof *k * f->param_count);
     bool *seen = an_arena_alloc(&m->arena, sizeof *seen * f->param_count);
-    if (!k || !seen) return;
+    if (!k || !seen) return false;
     f->scratch_kinds = k;
     f->scratch_seen = seen;
   }
@@ -727,16 +753,23 @@ static void kinds__params_round(AnModel *m) {
           pa->overridden = true;
         }
       }
+      if (pa->kind != k) changed = true;
       pa->kind = k;
     }
   }
+  return changed;
 }
 
+/* Rounds until nothing changes: each round sees the parameter kinds the
+ * previous one found, so a value forwarded through a chain of parameters
+ * (loop -> train -> step -> loss) needs one round per link. The bound
+ * only guards against joins that never settle. */
+#define KINDS_MAX_ROUNDS 8
+
 void an_params_infer(AnModel *m) {
-  /* Two rounds: the second sees parameter kinds of callers found by the
-   * first (a caller's parameter forwarded to a callee). */
-  kinds__params_round(m);
-  an_kinds_reset(m);
-  kinds__params_round(m);
-  an_kinds_reset(m);
+  for (int round = 0; round < KINDS_MAX_ROUNDS; round++) {
+    bool changed = kinds__params_round(m);
+    an_kinds_reset(m);
+    if (!changed && round > 0) break;
+  }
 }

@@ -96,13 +96,17 @@ static bool refactor__mutator(const char *method) {
 }
 
 /* True when `id` names something bound in function `func` itself and not
- * declared global there: trace-time scratch state, not Python state. */
-static bool refactor__local_name(AnModel *m, TSNode id, int func) {
+ * declared global there: trace-time scratch state, not Python state. With
+ * `params`, a parameter counts too (rebinding or setting attributes of a
+ * parameter's object only changes what the trace sees); without, it does
+ * not (mutating a list the caller passed changes the caller's list). */
+static bool refactor__local_name(AnModel *m, TSNode id, int func, bool params) {
   if (func < 0 || an_sym(m->lang, id) != AN_SYM_identifier) return false;
   uint32_t len;
   const char *t = an_text(m->src, id, &len);
   if (an_hash_get(&m->global_map, func, t, len) > 0) return false;
   if (an_hash_get(&m->binding_map, func, t, len) >= 0) return true;
+  if (!params) return false;
   AnFunc *f = AN_FUNC(m, func);
   for (uint32_t i = 0; i < f->param_count; i++)
     if (!f->params[i].is_self && strlen(f->params[i].name) == len && memcmp(f->params[i].name, t, len) == 0)
@@ -110,19 +114,25 @@ static bool refactor__local_name(AnModel *m, TSNode id, int func) {
   return false;
 }
 
-static const char *refactor__call_effect(AnModel *m, const AnCall *c) {
+/* Plotting changes pyplot's global figure state and writes files. */
+static bool refactor__plotting(const char *d) { return an_dotted_has_prefix(d, "matplotlib.pyplot"); }
+
+const char *an_call_effect(AnModel *m, const AnCall *c) {
   const char *d = c->dotted;
   if (d) {
     if (strcmp(d, "builtins.print") == 0) return "print";
     if (strcmp(d, "builtins.breakpoint") == 0 || an_dotted_has_prefix(d, "pdb") || an_dotted_has_prefix(d, "ipdb"))
       return "breakpoint";
-    if (refactor__prefixed(d, refactor__io)) return "Python I/O";
+    if (refactor__prefixed(d, refactor__io) || refactor__plotting(d)) return "Python I/O";
     if (refactor__prefixed(d, refactor__random)) return "Python randomness or clock";
   }
+  /* logger.info(...) on a logging.getLogger() logger, fh.write(...) on an
+   * open() file, a tqdm bar's update(...): I/O through an object. */
+  if (c->method && !ts_node_is_null(c->object) && an_is_python_io_call(m, c)) return "Python I/O";
   if (c->method && refactor__mutator(c->method) && !ts_node_is_null(c->object)) {
     TSNode obj = an_unparen(m->lang, c->object);
     AnSym s = an_sym(m->lang, obj);
-    if (s == AN_SYM_identifier && !refactor__local_name(m, obj, c->ctx.func)) {
+    if (s == AN_SYM_identifier && !refactor__local_name(m, obj, c->ctx.func, false)) {
       AnKind k = an_kind_of(m, obj, c->ctx.func);
       if (k == AN_KIND_PY_CONTAINER || k == AN_KIND_UNKNOWN) return "Python state change";
     }
@@ -141,7 +151,7 @@ static bool refactor__site_effect(AnModel *m, const AnSite *s) {
   AnSym ls = an_sym(m->lang, left);
   if (ls == AN_SYM_attribute) {
     TSNode base = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_object));
-    if (refactor__local_name(m, base, s->ctx.func) && !an_text_eq(m->src, base, "self")) return false;
+    if (refactor__local_name(m, base, s->ctx.func, true) && !an_text_eq(m->src, base, "self")) return false;
     /* The create-once idiom keeps a tf.Variable, not Python state. */
     AnKind k = ts_node_is_null(right) ? AN_KIND_UNKNOWN : an_kind_of(m, right, s->ctx.func);
     if ((k == AN_KIND_VARIABLE || k == AN_KIND_KERAS) && !ts_node_is_null(an_enclosing_if(m, s->node, s->ctx.func)))
@@ -150,7 +160,7 @@ static bool refactor__site_effect(AnModel *m, const AnSite *s) {
   }
   if (ls == AN_SYM_subscript) {
     TSNode base = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_value));
-    if (refactor__local_name(m, base, s->ctx.func)) return false;
+    if (refactor__local_name(m, base, s->ctx.func, false)) return false;
     return an_kind_of(m, base, s->ctx.func) == AN_KIND_PY_CONTAINER;
   }
   if (ls == AN_SYM_identifier && s->ctx.func >= 0) {
@@ -177,7 +187,7 @@ uint32_t an_trace_only_items(AnModel *m, int func, AnTraceOnly *out, uint32_t ca
     const char *cw = NULL;
     while (ci < ce) {
       c = &AN_VEC_AT(m->calls, AnCall, m->call_order[ci]);
-      if (!c->ctx.eager_guard && !c->ctx.init_scope && (cw = refactor__call_effect(m, c)) != NULL) break;
+      if (!c->ctx.eager_guard && !c->ctx.init_scope && (cw = an_call_effect(m, c)) != NULL) break;
       ci++;
       c = NULL;
     }
@@ -685,6 +695,7 @@ static bool refactor__first_effect(AnModel *m, int func, bool eager, AnTraceOnly
   if (n > 8) n = 8;
   for (uint32_t i = 0; i < n; i++) {
     if (!eager && items[i].call && an_call_is_trace_log(m, items[i].call)) continue;
+    if (strcmp(items[i].what, "breakpoint") == 0) continue; /* not a side effect (facts.c) */
     *item = items[i];
     return true;
   }
@@ -766,6 +777,44 @@ static void refactor__iteration(AnModel *m, int fi, Plan *p) {
   }
 }
 
+/* A Keras object parameter (model, layer, optimizer, metric) is traced by
+ * identity: each other object traces anew, and in that later trace the
+ * optimizer's first apply_gradients (or an unbuilt model's first call)
+ * creates variables, which tf.function allows only on its first call
+ * (HY402). One object at every eager call site is safe; an object built
+ * in the call itself, or different expressions, are not. */
+static void refactor__keras_identity(AnModel *m, int fi, Plan *p) {
+  AnFunc *f = AN_FUNC(m, fi);
+  for (uint32_t k = 0; k < f->param_count; k++) {
+    AnParam *pa = &f->params[k];
+    if (pa->is_self || pa->star || pa->dstar || pa->kind != AN_KIND_KERAS) continue;
+    TSNode first = {{0}, NULL, NULL};
+    for (uint32_t i = 0; i < m->calls.count; i++) {
+      AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+      if (c->callee != fi || an_in_graph(m, c->ctx.func)) continue;
+      bool splat = false;
+      TSNode a = an_unparen(m->lang, an_call_arg_for(m, f, c, k, &splat));
+      if (splat || ts_node_is_null(a)) continue;
+      bool fresh = an_sym(m->lang, a) == AN_SYM_call;
+      bool other = false;
+      if (!fresh && !ts_node_is_null(first)) {
+        uint32_t l1, l2;
+        const char *t1 = an_text(m->src, first, &l1), *t2 = an_text(m->src, a, &l2);
+        other = l1 != l2 || memcmp(t1, t2, l1) != 0;
+      }
+      if (ts_node_is_null(first)) first = a;
+      if (!fresh && !other) continue;
+      plan__fail(m, p, "variables-created-on-retrace",
+                 an_arena_printf(&m->arena,
+                                 "The call on line %u passes %s Keras object for '%s'; as a tf.function it would "
+                                 "trace again and create that object's variables in the later trace, which "
+                                 "tf.function allows only on its first call.",
+                                 refactor__line(c->node), fresh ? "a newly built" : "another", pa->name));
+      return;
+    }
+  }
+}
+
 static bool refactor__eager_call_site(AnModel *m, int fi) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
@@ -825,6 +874,7 @@ static void refactor__plan_hybridize(AnModel *m, int fi, const AnFunctionInfo *i
     plan__fail(m, p, "undeterminable", "Whether it computes with tensors depends on values of unknown kind.");
   refactor__eager_only(m, fi, info, p);
   refactor__iteration(m, fi, p);
+  refactor__keras_identity(m, fi, p);
   if (!p->n && !an_tf_function_name(m))
     plan__fail(m, p, "undeterminable", "The module does not import tensorflow under a name the decorator could use.");
   if (!p->n) {

@@ -171,17 +171,20 @@ static int test__main(const TestCase *cases, size_t n, int argc, char **argv) {
     return test__main(test__cases, sizeof test__cases / sizeof test__cases[0], argc, argv); \
   }
 
-/* A fixed-arity foreach for up to 64 tests. */
+/* A fixed-arity foreach for up to 96 tests. */
 #define TEST__NARG(...) TEST__NARG_(__VA_ARGS__, TEST__RSEQ())
 #define TEST__NARG_(...) TEST__ARG_N(__VA_ARGS__)
-#define TEST__ARG_N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, \
-                    _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30,  \
-                    _31, _32, _33, _34, _35, _36, _37, _38, _39, _40, _41, _42, _43, _44,  \
-                    _45, _46, _47, _48, _49, _50, _51, _52, _53, _54, _55, _56, _57, _58,  \
-                    _59, _60, _61, _62, _63, _64, N, ...) N
-#define TEST__RSEQ() 64, 63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, \
-    45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24,     \
-    23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1
+#define TEST__ARG_N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, \
+                    _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, _33, \
+                    _34, _35, _36, _37, _38, _39, _40, _41, _42, _43, _44, _45, _46, _47, _48, _49, \
+                    _50, _51, _52, _53, _54, _55, _56, _57, _58, _59, _60, _61, _62, _63, _64, _65, \
+                    _66, _67, _68, _69, _70, _71, _72, _73, _74, _75, _76, _77, _78, _79, _80, _81, \
+                    _82, _83, _84, _85, _86, _87, _88, _89, _90, _91, _92, _93, _94, _95, _96, N, ...) N
+#define TEST__RSEQ() 96, 95, 94, 93, 92, 91, 90, 89, 88, 87, 86, 85, 84, 83, 82, 81, 80, 79, 78, \
+    77, 76, 75, 74, 73, 72, 71, 70, 69, 68, 67, 66, 65, 64, 63, 62, 61, 60, 59, 58, 57, 56, 55, 54, \
+    53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, \
+    29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, \
+    4, 3, 2, 1
 #define TEST__CAT(a, b) TEST__CAT_(a, b)
 #define TEST__CAT_(a, b) a##b
 #define TEST__FOREACH(m, ...) TEST__CAT(TEST__FE_, TEST__NARG(__VA_ARGS__))(m, __VA_ARGS__)
@@ -249,5 +252,37 @@ static int test__main(const TestCase *cases, size_t n, int argc, char **argv) {
 #define TEST__FE_62(m, x, ...) m(x) TEST__FE_61(m, __VA_ARGS__)
 #define TEST__FE_63(m, x, ...) m(x) TEST__FE_62(m, __VA_ARGS__)
 #define TEST__FE_64(m, x, ...) m(x) TEST__FE_63(m, __VA_ARGS__)
+#define TEST__FE_65(m, x, ...) m(x) TEST__FE_64(m, __VA_ARGS__)
+#define TEST__FE_66(m, x, ...) m(x) TEST__FE_65(m, __VA_ARGS__)
+#define TEST__FE_67(m, x, ...) m(x) TEST__FE_66(m, __VA_ARGS__)
+#define TEST__FE_68(m, x, ...) m(x) TEST__FE_67(m, __VA_ARGS__)
+#define TEST__FE_69(m, x, ...) m(x) TEST__FE_68(m, __VA_ARGS__)
+#define TEST__FE_70(m, x, ...) m(x) TEST__FE_69(m, __VA_ARGS__)
+#define TEST__FE_71(m, x, ...) m(x) TEST__FE_70(m, __VA_ARGS__)
+#define TEST__FE_72(m, x, ...) m(x) TEST__FE_71(m, __VA_ARGS__)
+#define TEST__FE_73(m, x, ...) m(x) TEST__FE_72(m, __VA_ARGS__)
+#define TEST__FE_74(m, x, ...) m(x) TEST__FE_73(m, __VA_ARGS__)
+#define TEST__FE_75(m, x, ...) m(x) TEST__FE_74(m, __VA_ARGS__)
+#define TEST__FE_76(m, x, ...) m(x) TEST__FE_75(m, __VA_ARGS__)
+#define TEST__FE_77(m, x, ...) m(x) TEST__FE_76(m, __VA_ARGS__)
+#define TEST__FE_78(m, x, ...) m(x) TEST__FE_77(m, __VA_ARGS__)
+#define TEST__FE_79(m, x, ...) m(x) TEST__FE_78(m, __VA_ARGS__)
+#define TEST__FE_80(m, x, ...) m(x) TEST__FE_79(m, __VA_ARGS__)
+#define TEST__FE_81(m, x, ...) m(x) TEST__FE_80(m, __VA_ARGS__)
+#define TEST__FE_82(m, x, ...) m(x) TEST__FE_81(m, __VA_ARGS__)
+#define TEST__FE_83(m, x, ...) m(x) TEST__FE_82(m, __VA_ARGS__)
+#define TEST__FE_84(m, x, ...) m(x) TEST__FE_83(m, __VA_ARGS__)
+#define TEST__FE_85(m, x, ...) m(x) TEST__FE_84(m, __VA_ARGS__)
+#define TEST__FE_86(m, x, ...) m(x) TEST__FE_85(m, __VA_ARGS__)
+#define TEST__FE_87(m, x, ...) m(x) TEST__FE_86(m, __VA_ARGS__)
+#define TEST__FE_88(m, x, ...) m(x) TEST__FE_87(m, __VA_ARGS__)
+#define TEST__FE_89(m, x, ...) m(x) TEST__FE_88(m, __VA_ARGS__)
+#define TEST__FE_90(m, x, ...) m(x) TEST__FE_89(m, __VA_ARGS__)
+#define TEST__FE_91(m, x, ...) m(x) TEST__FE_90(m, __VA_ARGS__)
+#define TEST__FE_92(m, x, ...) m(x) TEST__FE_91(m, __VA_ARGS__)
+#define TEST__FE_93(m, x, ...) m(x) TEST__FE_92(m, __VA_ARGS__)
+#define TEST__FE_94(m, x, ...) m(x) TEST__FE_93(m, __VA_ARGS__)
+#define TEST__FE_95(m, x, ...) m(x) TEST__FE_94(m, __VA_ARGS__)
+#define TEST__FE_96(m, x, ...) m(x) TEST__FE_95(m, __VA_ARGS__)
 
 #endif

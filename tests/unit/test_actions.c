@@ -719,6 +719,53 @@ TEST(precondition_dehybridize_recursive) { NOT_OFFERED("dehybridize.py", "countd
 TEST(precondition_signature_dtypes_disagree) { NOT_OFFERED("add_signature.py", "mixed", "undeterminable"); }
 TEST(precondition_signature_consistent) { expect_not_offered("repair_signature.py", "fine", NULL, 0); }
 
+/* The reason quotes the call: a logging.getLogger() logger, Python's
+ * random generator, pyplot, a list the caller passed. */
+static void expect_effect_quoted(const char *name, const char *snippet) {
+  NOT_OFFERED("precondition_side_effects_io.py", name, "has-python-side-effects");
+  char *src = test_read_file("tests/refactor/precondition_side_effects_io.py");
+  Fx fx;
+  fx_open(&fx, src);
+  const AnFunctionInfo *info = info_named(fx.model, name);
+  ASSERT_EQ_INT(info->has_python_side_effects, AN_TRUE);
+  ASSERT(strstr(info->refactoring.failed_reasons[0], snippet) != NULL);
+  fx_close(&fx);
+  free(src);
+}
+
+TEST(precondition_side_effects_logger) { expect_effect_quoted("logged", "'logger.info(\"scaling\")'"); }
+TEST(precondition_side_effects_random) { expect_effect_quoted("jitter", "'random.random()'"); }
+TEST(precondition_side_effects_pyplot) { expect_effect_quoted("plotted", "'plt.savefig(\"x.png\")'"); }
+TEST(precondition_side_effects_parameter_list) { expect_effect_quoted("collect", "'buf.append(x)'"); }
+
+/* Another optimizer at a second call site would create slot variables in
+ * a later trace (HY402). */
+TEST(precondition_keras_object_varies) {
+  NOT_OFFERED("precondition_keras_object.py", "step", "variables-created-on-retrace");
+}
+
+/* Model and optimizer forwarded through two plain functions are Keras
+ * objects, and the model's output reaches the loss helper as a tensor. */
+TEST(refactor_hybridize_forwarded) {
+  expect_refactoring_edit("hybridize_forwarded.py", "step", AN_REFACTOR_HYBRIDIZE, NULL, "\ndef step(",
+                          "\n@tf.function\ndef step(");
+  expect_refactoring_edit("hybridize_forwarded.py", "loss_of", AN_REFACTOR_HYBRIDIZE, NULL, "\ndef loss_of(",
+                          "\n@tf.function\ndef loss_of(");
+}
+
+/* A breakpoint is HY502's to remove, not a side effect that calls for
+ * dropping tf.function. */
+TEST(refactor_breakpoint_not_dehybridized) {
+  char *src = test_read_file("tests/refactor/dehybridize_breakpoint.py");
+  Fx fx;
+  fx_open(&fx, src);
+  const AnFunctionInfo *info = info_named(fx.model, "checked");
+  ASSERT_EQ_INT(info->has_python_side_effects, AN_FALSE);
+  ASSERT(info->refactoring.action != AN_REFACTOR_DEHYBRIDIZE);
+  fx_close(&fx);
+  free(src);
+}
+
 /* --- graph-mode spans ----------------------------------------------------------- */
 
 TEST(graph_spans) {
@@ -767,4 +814,7 @@ TEST_MAIN(fix_hy101_tf_constant, fix_hy104_reduce_retracing, fix_hy105_hoist, fi
           precondition_primitive_parameter, precondition_recursive, precondition_no_tensor_computation,
           precondition_eager_only, precondition_numpy_on_parameter, precondition_numpy_on_python_number, precondition_parameter_iteration,
           precondition_only_from_graph, precondition_undeterminable, precondition_dehybridize_recursive,
-          precondition_signature_dtypes_disagree, precondition_signature_consistent, graph_spans)
+          precondition_signature_dtypes_disagree, precondition_signature_consistent,
+          precondition_side_effects_logger, precondition_side_effects_random, precondition_side_effects_pyplot,
+          precondition_side_effects_parameter_list, precondition_keras_object_varies, refactor_hybridize_forwarded,
+          refactor_breakpoint_not_dehybridized, graph_spans)
