@@ -183,7 +183,9 @@ static int graph__resolve_name(AnModel *m, const char *name, uint32_t len, int f
         int t = graph__binding_target(m, bd->value, f, 0);
         if (t >= 0) return t;
       }
-      return -1;
+      /* `loss = WeightedMSE(); loss(y, p)` runs the class's own __call__
+       * (a Keras `call` is reached through Keras' __call__ instead). */
+      return graph__method(m, graph__instance_class(m, name, len, f), "__call__", 8, 0);
     }
     int fn = an_hash_get(&m->func_map, scope, name, len);
     if (fn >= 0) return fn;
@@ -220,6 +222,12 @@ int an_resolve_function(AnModel *m, TSNode callee, int func) {
   int cls = an_hash_get(&m->class_map, AN_SCOPE_MODULE, ot, olen);
   if (cls < 0) cls = graph__instance_class(m, ot, olen, func);
   return cls >= 0 ? graph__method(m, cls, at, alen, 0) : -1;
+}
+
+bool an_callee_binds_self(AnModel *m, TSNode callee, const AnFunc *f) {
+  if (!f || !f->param_count || !f->params[0].is_self) return false;
+  if (an_sym(m->lang, an_unparen(m->lang, callee)) == AN_SYM_attribute) return true;
+  return f->name && strcmp(f->name, "__call__") == 0;
 }
 
 int an_instance_call_method(AnModel *m, TSNode obj, int func) {

@@ -392,8 +392,7 @@ static void hover__hybrid_call(Hover *h, const AnCall *c, int callee, const AnIn
   const char *vary = NULL, *python = NULL;
   uint32_t vary_line = 0;
   bool unknown = false;
-  bool bound = an_sym(l, an_field(l, c->node, AN_FIELD_function)) == AN_SYM_attribute;
-  uint32_t skip = (f && f->param_count && f->params[0].is_self && bound) ? 1 : 0;
+  uint32_t skip = an_callee_binds_self(m, an_field(l, c->node, AN_FIELD_function), f) ? 1 : 0;
   AnBuf list = {0};
   uint32_t pos = 0;
   for (uint32_t i = 0; i < n; i++) {

@@ -664,7 +664,7 @@ static void kinds__call_site(AnModel *m, AnCall *c, AnKind *acc, bool *seen) {
   const AnLang *l = m->lang;
   AnFunc *f = AN_FUNC(m, c->callee);
   TSNode fn = c->fn;
-  bool bound_self = an_sym(l, fn) == AN_SYM_attribute;
+  bool bound_self = an_callee_binds_self(m, fn, f);
   TSNode args = an_field(l, c->node, AN_FIELD_arguments);
   if (ts_node_is_null(args) || an_sym(l, args) != AN_SYM_argument_list) return;
   uint32_t n = ts_node_named_child_count(args), pos = 0;

@@ -516,8 +516,7 @@ TSNode an_call_arg_for(AnModel *m, const AnFunc *f, const AnCall *c, uint32_t p,
     *splat = true;
     return none;
   }
-  bool bound = an_sym(l, an_field(l, c->node, AN_FIELD_function)) == AN_SYM_attribute;
-  uint32_t skip = (f->param_count && f->params[0].is_self && bound) ? 1 : 0;
+  uint32_t skip = an_callee_binds_self(m, an_field(l, c->node, AN_FIELD_function), f) ? 1 : 0;
   if (p < skip) return none;
   uint32_t want = p - skip, pos = 0;
   uint32_t n = ts_node_named_child_count(args);

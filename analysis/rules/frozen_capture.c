@@ -264,8 +264,10 @@ static void fc__propagate(Fc *x, AnVec *ev, uint32_t head, uint32_t tail) {
       const char *key = NULL;
       uint32_t key_len = 0;
       if (keyed) {
-        if (an_sym(m->lang, c->fn) != AN_SYM_attribute || an_sym(m->lang, c->object) != AN_SYM_identifier) continue;
-        key = an_text(m->src, c->object, &key_len);
+        /* `obj.m(...)`, or `obj(...)` running the class's __call__. */
+        TSNode recv = an_sym(m->lang, c->fn) == AN_SYM_attribute ? c->object : c->fn;
+        if (ts_node_is_null(recv) || an_sym(m->lang, recv) != AN_SYM_identifier) continue;
+        key = an_text(m->src, recv, &key_len);
       }
       fc__push(x, ev, s, c->node, key, key_len, f);
       if (depth + 1 >= FC_MAX_DEPTH || s < 0) continue;

@@ -572,8 +572,7 @@ static TSNode lazy__arg_for(AnModel *m, const AnCall *c, const AnFunc *f, uint32
     AnSym s = an_sym(m->lang, ts_node_named_child(args, i));
     if (s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) return none; /* positions unknown */
   }
-  bool bound = an_sym(m->lang, an_unparen(m->lang, c->fn)) == AN_SYM_attribute;
-  uint32_t skip = f->params[0].is_self && bound ? 1 : 0;
+  uint32_t skip = an_callee_binds_self(m, c->fn, f) ? 1 : 0;
   if (p < skip || f->params[p].kwonly) return an_call_kwarg(m->lang, m->src, c->node, f->params[p].name);
   TSNode a = an_call_arg(m->lang, c->node, p - skip);
   return ts_node_is_null(a) ? an_call_kwarg(m->lang, m->src, c->node, f->params[p].name) : a;

@@ -299,8 +299,7 @@ const char *an_retrace_param_name(AnModel *m, const AnHybridCallee *h, const AnC
   }
   if (h->local >= 0) {
     AnFunc *f = AN_FUNC(m, h->local);
-    bool bound = an_sym(m->lang, c->fn) == AN_SYM_attribute;
-    uint32_t skip = (f->param_count && f->params[0].is_self && bound) ? 1 : 0;
+    uint32_t skip = an_callee_binds_self(m, c->fn, f) ? 1 : 0;
     uint32_t i = skip + pos;
     if (i < f->param_count && !f->params[i].star && !f->params[i].dstar && !f->params[i].kwonly) return f->params[i].name;
     return NULL;
@@ -413,8 +412,7 @@ static void retrace__literal_variety(AnModel *m) {
         for (uint32_t ci = 0; ci < to.count; ci++) {
           AnCall *c = AN_CALL_AT(m, to, ci);
           if (an_in_graph(m, c->ctx.func)) continue;
-          bool bound = an_sym(m->lang, c->fn) == AN_SYM_attribute;
-          uint32_t skip = (f->params[0].is_self && bound) ? 1 : 0;
+          uint32_t skip = an_callee_binds_self(m, c->fn, f) ? 1 : 0;
           if (p < skip) continue;
           TSNode a = an_call_arg(m->lang, c->node, p - skip);
           if (ts_node_is_null(a)) a = an_call_kwarg(m->lang, m->src, c->node, f->params[p].name);

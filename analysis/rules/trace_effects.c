@@ -171,6 +171,22 @@ static bool effects__trace_probe(AnModel *m, const AnCall *c, TSNode obj) {
   return true;
 }
 
+/* The same probe kept on the test case (`self.trace_count += 1` in a
+ * tf.function nested in a test method, then assertEqual): `self` is the
+ * enclosing test method's, captured, not a parameter of the traced
+ * function, and the value stored is a Python number, not a tensor. */
+static bool effects__trace_probe_attr(AnModel *m, const AnSite *s, TSNode base, TSNode right) {
+  int func = s->ctx.func;
+  if (an_sym(m->lang, base) != AN_SYM_identifier || !an_test_code(m, &s->ctx) || effects__is_param(m, base, func))
+    return false;
+  int owner = -1;
+  for (int f = AN_FUNC(m, func)->parent; f >= 0 && owner < 0; f = AN_FUNC(m, f)->parent)
+    if (effects__is_param(m, base, f) || effects__local(m, base, f)) owner = f;
+  if (owner < 0 || ts_node_is_null(right)) return false;
+  AnKind k = an_kind_of(m, right, func);
+  return k == AN_KIND_PY_SCALAR || k == AN_KIND_PY_STR;
+}
+
 static void effects__mutating_calls(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
@@ -335,6 +351,7 @@ static void effects__assignments(AnModel *m) {
       TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
       if (!ts_node_is_null(right) && effects__guarded_creation(m, s, right)) continue;
       if (func >= 0 && effects__trace_local_attr(m, s, left, right, &attrs)) continue;
+      if (func >= 0 && effects__trace_probe_attr(m, s, base, right)) continue;
       what = "attribute";
     } else if (ls == AN_SYM_subscript) {
       TSNode base = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_value));
