@@ -4,8 +4,10 @@
  * A summary lists the module's functions (qualified name, parameters,
  * hybrid or not, graph root or not) and its calls: local edges (caller ->
  * callee in the module) and external ones (caller -> canonical dotted name
- * such as `helpers.scale`) with the kinds of their arguments. Finalize
- * resolves external names to functions of other modules, runs one
+ * such as `helpers.scale`) with the kinds of their arguments, and the
+ * module-level names that only ever hold a mutable Python container.
+ * Finalize resolves external names to functions of other modules (a class
+ * name to its `__init__`, for argument kinds only), runs one
  * breadth-first search from every graph root over all edges, and records
  * for each function entered from another module the chain that reaches it,
  * plus the joined argument kinds of its cross-module call sites.
@@ -47,6 +49,10 @@ struct AnSummary {
   SumCall *calls; /* grouped by caller: module level first, then by function */
   uint32_t call_count;
   uint32_t *call_first; /* calls of function f: [call_first[f + 1], call_first[f + 2]) */
+  /* Module-level names bound only to mutable Python containers (`HISTORY
+   * = []`): another module mutating them from graph code is HY202's. */
+  const char **containers;
+  uint32_t container_count;
   const char **refs; /* canonical import targets outside TF/Keras/NumPy; "m.*"
                         for `from m import *`, "*" for a relative one */
   uint32_t ref_count;
@@ -158,6 +164,65 @@ static void summary__calls(AnSummary *s, AnModel *m) {
   }
 }
 
+/* True when every binding of the chain from binding `b` (those of one
+ * name in one scope; none when b is -1) is a mutable container display or
+ * constructor call. */
+static bool summary__all_containers(AnModel *m, int b) {
+  for (int k = b; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
+    const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, k);
+    if (bd->from_for || bd->from_unpack || !an_mutable_container(m, bd->value, bd->scope)) return false;
+  }
+  return true;
+}
+
+/* Names some function declares global and rebinds to something other
+ * than a mutable container: (-1, name) -> 1, in the model's arena. */
+static void summary__rebound_globals(AnModel *m, AnHash *out) {
+  const AnLang *l = m->lang;
+  for (uint32_t i = 0; i < m->sites.count; i++) {
+    const AnSite *site = &AN_VEC_AT(m->sites, AnSite, i);
+    if (site->kind != AN_SITE_GLOBAL || site->ctx.func < 0) continue;
+    uint32_t n = ts_node_named_child_count(site->node);
+    for (uint32_t k = 0; k < n; k++) {
+      TSNode id = ts_node_named_child(site->node, k);
+      if (an_sym(l, id) != AN_SYM_identifier) continue;
+      uint32_t len;
+      const char *t = an_text(m->src, id, &len);
+      if (!summary__all_containers(m, an_hash_get(&m->binding_map, site->ctx.func, t, len)))
+        an_hash_put(&m->arena, out, -1, t, len, 1);
+    }
+  }
+}
+
+/* The binding that stands for a module-level name holding only mutable
+ * containers: the last at module level (so each name counts once), and
+ * every binding of the name, at module level and in functions that
+ * declare it global, is one; no def, class or import binds it too. */
+static bool summary__container_binding(AnModel *m, uint32_t i, const AnHash *rebound) {
+  const AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, i);
+  if (b->scope != AN_SCOPE_MODULE || !b->name) return false;
+  uint32_t len = (uint32_t)strlen(b->name);
+  return an_hash_get(&m->binding_map, AN_SCOPE_MODULE, b->name, len) == (int)i &&
+         an_hash_get(rebound, -1, b->name, len) < 0 &&
+         an_hash_get(&m->func_map, AN_SCOPE_MODULE, b->name, len) < 0 &&
+         an_hash_get(&m->class_map, AN_SCOPE_MODULE, b->name, len) < 0 &&
+         an_hash_get(&m->import_map, -1, b->name, len) < 0 && summary__all_containers(m, (int)i);
+}
+
+static void summary__containers(AnSummary *s, AnModel *m) {
+  AnHash rebound = {0};
+  summary__rebound_globals(m, &rebound);
+  /* The test runs twice (count, then fill) so the summary holds no slack. */
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < m->bindings.count; i++) n += summary__container_binding(m, i, &rebound);
+  if (!n) return;
+  s->containers = an_arena_alloc(&s->arena, sizeof *s->containers * n);
+  if (!s->containers) return;
+  for (uint32_t i = 0; i < m->bindings.count && s->container_count < n; i++)
+    if (summary__container_binding(m, i, &rebound))
+      s->containers[s->container_count++] = an_arena_strdup(&s->arena, AN_VEC_AT(m->bindings, AnBinding, i).name);
+}
+
 static bool summary__foreign(const char *target) {
   return an_dotted_has_prefix(target, "tensorflow") || an_dotted_has_prefix(target, "keras") ||
          an_dotted_has_prefix(target, "numpy") || an_dotted_has_prefix(target, "builtins");
@@ -222,6 +287,7 @@ AnSummary *an_summary_from_model(AnModel *m) {
   summary__funcs(s, m);
   summary__calls(s, m);
   summary__refs(s, m);
+  summary__containers(s, m);
   if (s->arena.failed) {
     an_summary_free(s);
     return NULL;
@@ -269,6 +335,7 @@ struct AnIndex {
   AnHash by_name;        /* (-1, "module.qualname") -> global node */
   AnHash modules;        /* (-1, module) -> entry */
   AnHash by_path;        /* (-1, path) -> entry */
+  AnHash containers;     /* (-1, "module.NAME") -> entry, for SumContainers */
   uint64_t *entry_fp;    /* per entry: the cross-file facts its analysis reads */
   uint64_t fingerprint;
   bool finalized;
@@ -384,7 +451,7 @@ static int index__key(char *key, size_t cap, const char *module, const char *res
 /* Global node of a canonical dotted callee: the longest module prefix that
  * names an indexed module (exactly, or as a dotted suffix of one, since a
  * workspace root may sit above the import root), the rest a qualname. */
-static int index__resolve(const AnIndex *x, const char *dotted) {
+static int index__resolve_in(const AnIndex *x, const AnHash *names, const char *dotted) {
   size_t len = strlen(dotted);
   for (size_t cut = len; cut > 0; cut--) {
     if (dotted[cut] != '.' && cut != len) continue;
@@ -395,10 +462,12 @@ static int index__resolve(const AnIndex *x, const char *dotted) {
     char key[1024];
     int n = index__key(key, sizeof key, s->module, dotted + cut + 1);
     if (n < 0) return -1;
-    return an_hash_get(&x->by_name, -1, key, (uint32_t)n);
+    return an_hash_get(names, -1, key, (uint32_t)n);
   }
   return -1;
 }
+
+static int index__resolve(const AnIndex *x, const char *dotted) { return index__resolve_in(x, &x->by_name, dotted); }
 
 static void index__register_modules(AnIndex *x) {
   for (size_t e = 0; e < x->count; e++) {
@@ -412,6 +481,27 @@ static void index__register_modules(AnIndex *x) {
         an_hash_put(&x->facts, &x->modules, -1, p, (uint32_t)strlen(p), (int)e);
     }
   }
+}
+
+static void index__register_containers(AnIndex *x) {
+  for (size_t e = 0; e < x->count; e++) {
+    const AnSummary *s = x->entries[e].summary;
+    for (uint32_t k = 0; k < s->container_count; k++) {
+      char *key = an_arena_printf(&x->facts, "%s.%s", s->module, s->containers[k]);
+      if (key) an_hash_put(&x->facts, &x->containers, -1, key, (uint32_t)strlen(key), (int)e);
+    }
+  }
+}
+
+/* The entry of the module a dotted import target names or lies in (the
+ * longest prefix that is an indexed module), -1. */
+static int index__module_entry(const AnIndex *x, const char *dotted, size_t len) {
+  for (size_t cut = len; cut > 0; cut--) {
+    if (cut != len && dotted[cut] != '.') continue;
+    int e = an_hash_get(&x->modules, -1, dotted, (uint32_t)cut);
+    if (e >= 0) return e;
+  }
+  return -1;
 }
 
 static const char *index__chain(AnIndex *x, int node) {
@@ -491,6 +581,19 @@ static void index__param_kinds(AnIndex *x, uint32_t e, const SumCall *sc, int t)
   }
 }
 
+/* The `__init__` of the workspace class a dotted callee names
+ * (`trainer.Trainer`), -1. Constructing the class passes the arguments to
+ * it; only its own `__init__` counts, since a summary does not say what a
+ * class derives from. */
+static int index__constructor(const AnIndex *x, const char *dotted) {
+  char key[1024];
+  size_t len = strlen(dotted);
+  if (len + sizeof ".__init__" > sizeof key) return -1;
+  memcpy(key, dotted, len);
+  memcpy(key + len, ".__init__", sizeof ".__init__");
+  return index__resolve(x, key);
+}
+
 /* Cross-module edges: chains into other modules and argument kinds. */
 static void index__cross(AnIndex *x) {
   for (uint32_t e = 0; e < x->count; e++) {
@@ -499,7 +602,15 @@ static void index__cross(AnIndex *x) {
       const SumCall *sc = &s->calls[c];
       if (!sc->external) continue;
       int t = index__resolve(x, sc->external);
-      if (t < 0 || x->nodes[t].entry == e) continue;
+      if (t < 0) {
+        /* A constructor call: argument kinds only. Graph code that builds
+         * an object runs its __init__ too, but graph.c does not follow
+         * constructors within a module either. */
+        t = index__constructor(x, sc->external);
+        if (t >= 0 && x->nodes[t].entry != e) index__param_kinds(x, e, sc, t);
+        continue;
+      }
+      if (x->nodes[t].entry == e) continue;
       x->nodes[t].used_elsewhere = true;
       index__param_kinds(x, e, sc, t);
       if (sc->caller < 0) continue;
@@ -608,6 +719,22 @@ static uint64_t index__incoming_facts(const AnIndex *x, uint32_t g, uint64_t h) 
   return h;
 }
 
+/* The containers of the modules `s` imports from (by name or whole): its
+ * HY202 findings read them. */
+static uint64_t index__imported_containers(const AnIndex *x, const AnSummary *s, uint64_t h) {
+  for (uint32_t r = 0; r < s->ref_count; r++) {
+    size_t len = strlen(s->refs[r]);
+    if (len >= 2 && strcmp(s->refs[r] + len - 2, ".*") == 0) len -= 2;
+    int te = index__module_entry(x, s->refs[r], len);
+    if (te < 0) continue;
+    const AnSummary *ts = x->entries[te].summary;
+    h = index__mix(h, ts->module, strlen(ts->module) + 1);
+    for (uint32_t k = 0; k < ts->container_count; k++)
+      h = index__mix(h, ts->containers[k], strlen(ts->containers[k]) + 1);
+  }
+  return h;
+}
+
 /* Per entry: everything an analysis of that module reads from the index,
  * so the server re-analyses an open document only when it moved. */
 static void index__entry_fingerprints(AnIndex *x) {
@@ -623,6 +750,7 @@ static void index__entry_fingerprints(AnIndex *x) {
       h = index__mix(h, s->calls[c].external, strlen(s->calls[c].external) + 1);
       if (t >= 0) h = index__public_facts(x, (uint32_t)t, h);
     }
+    h = index__imported_containers(x, s, h);
     x->entry_fp[e] = h;
     an_hash_put(&x->facts, &x->by_path, -1, x->entries[e].path, (uint32_t)strlen(x->entries[e].path), (int)e);
   }
@@ -635,6 +763,7 @@ int an_index_finalize(AnIndex *index) {
   memset(&x->by_name, 0, sizeof x->by_name);
   memset(&x->modules, 0, sizeof x->modules);
   memset(&x->by_path, 0, sizeof x->by_path);
+  memset(&x->containers, 0, sizeof x->containers);
   x->entry_fp = NULL;
   x->node_count = 0;
   x->entry_first = an_arena_alloc(&x->facts, sizeof *x->entry_first * (x->count + 1));
@@ -657,6 +786,7 @@ int an_index_finalize(AnIndex *index) {
     }
   }
   index__register_modules(x);
+  index__register_containers(x);
   index__bfs(x);
   index__cross(x);
   index__refs(x);
@@ -727,6 +857,10 @@ const AnIndexFunction *an_index_lookup(const AnIndex *index, const char *dotted)
   if (g < 0) return NULL;
   const GNode *n = &index->nodes[g];
   return &index->entries[n->entry].summary->funcs[n->func].pub;
+}
+
+bool an_index_mutable_global(const AnIndex *index, const char *dotted) {
+  return index && index->finalized && dotted && index__resolve_in(index, &index->containers, dotted) >= 0;
 }
 
 bool an_index_used_elsewhere(const AnIndex *index, const char *module, const char *qualname) {

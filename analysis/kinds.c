@@ -3,8 +3,9 @@
  * Sources are TensorFlow / NumPy / builtin API results (a table), literals,
  * annotations, input_signature, assignments, operators, and for parameters
  * the join over every known call site (this module and, through the index,
- * the workspace). Unknown is the answer whenever the evidence is not clear,
- * and rules never report on unknown. Bindings memoise their kind and a
+ * the workspace; constructing a class calls its `__init__`). Unknown is
+ * the answer whenever the evidence is not clear, and rules never report
+ * on unknown. Bindings memoise their kind and a
  * binding being computed reads as unknown, so cycles end and every binding
  * is evaluated once. Expression recursion is depth-bounded.
  */
@@ -636,6 +637,29 @@ static AnKind kinds__expr(AnModel *m, TSNode e, int func, int depth) {
 
 AnKind an_kind_of(AnModel *m, TSNode expr, int func) { return kinds__expr(m, expr, func, 0); }
 
+bool an_mutable_container(AnModel *m, TSNode value, int func) {
+  const AnLang *l = m->lang;
+  value = an_unparen(l, value);
+  if (ts_node_is_null(value)) return false;
+  switch (an_sym(l, value)) {
+  case AN_SYM_list:
+  case AN_SYM_dictionary:
+  case AN_SYM_set:
+  case AN_SYM_list_comprehension:
+  case AN_SYM_dictionary_comprehension:
+  case AN_SYM_set_comprehension:
+    return true;
+  case AN_SYM_call: {
+    static const char *const types[] = {"builtins.list", "builtins.dict", "builtins.set", "collections.defaultdict",
+                                        "collections.OrderedDict", "collections.deque", "collections.Counter", NULL};
+    const char *d = an_dotted(m, an_field(l, value, AN_FIELD_function), func);
+    return d && kinds__in(d, types);
+  }
+  default:
+    return false;
+  }
+}
+
 /* --- parameters ---------------------------------------------------------- */
 
 /* Number of TensorSpecs of a literal input_signature, or -1. */
@@ -660,11 +684,110 @@ static int kinds__param_for_pos(const AnFunc *f, uint32_t pos, bool bound_self) 
   return -1;
 }
 
-static void kinds__call_site(AnModel *m, AnCall *c, AnKind *acc, bool *seen) {
+/* The `__init__` that constructing module class `cls` runs: its own, or
+ * with none, that of its only base when that is a class of this module
+ * (with several bases the method resolution order may pick one we cannot
+ * see); -1 otherwise. */
+static int kinds__init_of(AnModel *m, int cls, int depth) {
+  if (cls < 0 || depth > 8) return -1;
+  int f = an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), "__init__", 8);
+  if (f >= 0) return f;
+  TSNode bases = AN_CLASS(m, cls)->superclasses;
+  uint32_t n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases), positional = 0;
+  for (uint32_t i = 0; i < n; i++)
+    if (an_sym(m->lang, ts_node_named_child(bases, i)) != AN_SYM_keyword_argument) positional++;
+  uint32_t at = 0;
+  int base = positional == 1 ? an_class_next_base(m, cls, &at) : -1;
+  return kinds__init_of(m, base, depth + 1);
+}
+
+/* `Trainer(model, opt)` passes its arguments to `Trainer.__init__`. */
+static int kinds__constructor_init(AnModel *m, const AnCall *c) {
+  int cls = an_constructed_class(m, c->node);
+  return cls >= 0 ? kinds__init_of(m, cls, 0) : -1;
+}
+
+/* Marks every class of this module that `cls` derives from. */
+static void kinds__mark_bases(AnModel *m, int cls, bool *marks, int depth) {
+  if (depth > 8) return;
+  uint32_t at = 0;
+  for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;) {
+    marks[base] = true;
+    kinds__mark_bases(m, base, marks, depth + 1);
+  }
+}
+
+/* True for a call that constructs an instance of its own method's class
+ * without naming it: `cls(...)`, `type(self)(...)`, `self.__class__(...)`. */
+static bool kinds__self_construction(AnModel *m, const AnCall *c) {
+  if (c->ctx.cls < 0) return false;
+  TSNode fn = an_unparen(m->lang, c->fn);
+  AnSym s = an_sym(m->lang, fn);
+  if (s == AN_SYM_identifier) return an_text_eq(m->src, fn, "cls");
+  if (s == AN_SYM_call) return an_text_eq(m->src, an_field(m->lang, fn, AN_FIELD_function), "type");
+  return s == AN_SYM_attribute && an_text_eq(m->src, an_field(m->lang, fn, AN_FIELD_attribute), "__class__");
+}
+
+/* True when `cls` or a class of this module it derives from is marked. */
+static bool kinds__any_base_marked(AnModel *m, int cls, const bool *marks, int depth) {
+  if (marks[cls]) return true;
+  if (depth > 8) return false;
+  uint32_t at = 0;
+  for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;)
+    if (kinds__any_base_marked(m, base, marks, depth + 1)) return true;
+  return false;
+}
+
+/* Per class of this module: its `__init__` receives arguments we do not
+ * see. A subclass of this module has its own `__init__`, which passes
+ * them through `super().__init__(...)`; or a method of the class, of a
+ * base or of a subclass constructs "its own" class (`cls(...)` in a
+ * classmethod), which may be this one. NULL when out of memory. */
+static bool *kinds__reinitialised(AnModel *m) {
+  uint32_t nc = m->classes.count;
+  bool *marks = an_arena_alloc(&m->arena, sizeof *marks * (nc + 1));
+  bool *factory = an_arena_alloc(&m->arena, sizeof *factory * (nc + 1));
+  if (!marks || !factory) return NULL;
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (kinds__self_construction(m, c)) factory[c->ctx.cls] = true;
+  }
+  for (uint32_t k = 0; k < nc; k++) {
+    if (factory[k]) marks[k] = true;
+    if (factory[k] || an_hash_get(&m->func_map, AN_SCOPE_CLASS((int)k), "__init__", 8) >= 0)
+      kinds__mark_bases(m, (int)k, marks, 0);
+  }
+  for (uint32_t k = 0; k < nc; k++)
+    if (!marks[k] && kinds__any_base_marked(m, (int)k, factory, 0)) marks[k] = true;
+  return marks;
+}
+
+/* True when `__init__` function `f` receives arguments from calls we do
+ * not see: in this module (`reinit`, above), or from another module that
+ * names its class without constructing it where the index sees (a
+ * subclass there, a factory). Its constructor call sites then do not tell
+ * what its parameters hold. */
+static bool kinds__init_hidden_callers(AnModel *m, int f, const bool *reinit) {
+  const AnFunc *fn = AN_FUNC(m, f);
+  if (fn->cls < 0 || strcmp(fn->name, "__init__") != 0) return false;
+  if (!reinit || reinit[fn->cls]) return true;
+  if (!m->index || !an_index_used_elsewhere(m->index, m->module, fn->qualname)) return false;
+  for (uint32_t p = 0; p < fn->param_count; p++) {
+    uint32_t ext = 0;
+    (void)an_index_param_kind(m->index, m->module, fn->qualname, p, fn->params[p].name, &ext);
+    if (ext) return false;
+  }
+  return true;
+}
+
+/* Joins the argument kinds of call `c` into the parameters of function
+ * `callee`; `bound_self` when the call passes no `self` of its own (a
+ * method called through an instance, or a constructor). */
+static void kinds__call_site(AnModel *m, AnCall *c, int callee, bool bound_self) {
   const AnLang *l = m->lang;
-  AnFunc *f = AN_FUNC(m, c->callee);
-  TSNode fn = c->fn;
-  bool bound_self = an_callee_binds_self(m, fn, f);
+  AnFunc *f = AN_FUNC(m, callee);
+  AnKind *acc = f->scratch_kinds;
+  bool *seen = f->scratch_seen;
   TSNode args = an_field(l, c->node, AN_FIELD_arguments);
   if (ts_node_is_null(args) || an_sym(l, args) != AN_SYM_argument_list) return;
   uint32_t n = ts_node_named_child_count(args), pos = 0;
@@ -715,15 +838,24 @@ static bool kinds__params_round(AnModel *m) {
     f->scratch_kinds = k;
     f->scratch_seen = seen;
   }
+  /* Per __init__: 0 not asked yet, 1 its constructor calls count, 2 not. */
+  uint8_t *hidden = an_arena_alloc(&m->arena, nf + 1);
+  if (!hidden) return false;
+  const bool *reinit = kinds__reinitialised(m);
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    if (c->callee < 0) continue;
-    AnFunc *f = AN_FUNC(m, c->callee);
-    if (f->param_count) kinds__call_site(m, c, f->scratch_kinds, f->scratch_seen);
+    int callee = c->callee >= 0 ? c->callee : kinds__constructor_init(m, c);
+    if (callee < 0 || !AN_FUNC(m, callee)->param_count) continue;
+    if (c->callee < 0) {
+      if (!hidden[callee]) hidden[callee] = kinds__init_hidden_callers(m, callee, reinit) ? 2 : 1;
+      if (hidden[callee] == 2) continue;
+    }
+    kinds__call_site(m, c, callee, c->callee < 0 || an_callee_binds_self(m, c->fn, AN_FUNC(m, callee)));
   }
   for (uint32_t i = 0; i < nf; i++) {
     AnFunc *f = AN_FUNC(m, i);
     int sig_len = ts_node_is_null(f->tf.input_signature) ? -1 : kinds__signature_len(m, f->tf.input_signature);
+    bool init_hidden = hidden[i] == 2 || (!hidden[i] && kinds__init_hidden_callers(m, (int)i, reinit));
     uint32_t spec = 0;
     for (uint32_t p = 0; p < f->param_count; p++) {
       AnParam *pa = &f->params[p];
@@ -741,7 +873,7 @@ static bool kinds__params_round(AnModel *m) {
       /* No caller overrides the default: the default is the value. */
       if (k == AN_KIND_UNKNOWN && !pa->kind_from_calls && !ts_node_is_null(pa->default_value))
         k = kinds__expr(m, pa->default_value, f->parent, 1);
-      if (m->index && !f->is_lambda) {
+      if (m->index && !f->is_lambda && !init_hidden) {
         uint32_t ext = 0;
         AnKind ek = an_index_param_kind(m->index, m->module, f->qualname, p, pa->name, &ext);
         if (ext) {

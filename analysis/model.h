@@ -350,6 +350,10 @@ static inline bool an_kind_is_tensor(AnKind k) { return k == AN_KIND_TENSOR || k
  * dotted name. */
 AnKind an_api_kind(const char *dotted);
 void an_params_infer(AnModel *m);
+/* True for a list, dict or set display or comprehension, or a call of
+ * list/dict/set or a collections container type: a value Python code can
+ * mutate in place. */
+bool an_mutable_container(AnModel *m, TSNode value, int func);
 /* Forgets memoised binding kinds (after parameter kinds changed). */
 void an_kinds_reset(AnModel *m);
 
@@ -391,6 +395,11 @@ AnKind an_index_param_kind(const AnIndex *index, const char *module, const char 
  * it (or its class, or its module by star import) by name, or imports its
  * module while it is a method; also when the index does not know it. */
 bool an_index_used_elsewhere(const AnIndex *index, const char *module, const char *qualname);
+/* True when a canonical dotted name (`metrics_state.HISTORY`) is a
+ * module-level name of a workspace module that only ever holds a mutable
+ * Python container (a list, dict or set display, comprehension or
+ * constructor). */
+bool an_index_mutable_global(const AnIndex *index, const char *dotted);
 /* Module name the index assigned to `path`, or NULL. */
 const char *an_index_module_of(const AnIndex *index, const char *path);
 /* Roots of the index. */

@@ -187,6 +187,15 @@ static bool effects__trace_probe_attr(AnModel *m, const AnSite *s, TSNode base, 
   return k == AN_KIND_PY_SCALAR || k == AN_KIND_PY_STR;
 }
 
+/* The kind of a receiver of a mutation: its own, or a container when it
+ * names (by import, `from m import HISTORY` or `m.HISTORY`) a module-level
+ * name of another module that only ever holds one. */
+static AnKind effects__receiver_kind(AnModel *m, TSNode obj, int func) {
+  AnKind k = an_kind_of(m, obj, func);
+  if (k == AN_KIND_UNKNOWN && an_index_mutable_global(m->index, an_dotted(m, obj, func))) return AN_KIND_PY_CONTAINER;
+  return k;
+}
+
 static void effects__mutating_calls(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
@@ -204,7 +213,7 @@ static void effects__mutating_calls(AnModel *m) {
           effects__local(m, base, c->ctx.func))
         continue;
     }
-    AnKind k = an_kind_of(m, obj, c->ctx.func);
+    AnKind k = effects__receiver_kind(m, obj, c->ctx.func);
     if (k != AN_KIND_PY_CONTAINER && !(k == AN_KIND_UNKNOWN && effects__list_mutator(c->method))) continue;
     AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_STATE_MUTATION_IN_GRAPH, c->node, c->ctx.func,
                                 "'%s' changes the Python object '%s', which outlives '%s'; in graph code this "
@@ -358,7 +367,7 @@ static void effects__assignments(AnModel *m) {
       AnSym bs = an_sym(m->lang, base);
       if (bs == AN_SYM_identifier && (effects__local(m, base, func) || effects__is_param(m, base, func))) continue;
       if (bs != AN_SYM_identifier && bs != AN_SYM_attribute) continue;
-      AnKind k = an_kind_of(m, base, func);
+      AnKind k = effects__receiver_kind(m, base, func);
       if (k != AN_KIND_PY_CONTAINER) continue;
       what = "item";
     } else if (ls == AN_SYM_identifier) {

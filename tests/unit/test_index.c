@@ -1,0 +1,107 @@
+/* Unit tests of the workspace index (analysis/index.c): what a module's
+ * fingerprint covers of the modules it imports. */
+#include <string.h>
+
+#include <tree_sitter/api.h>
+
+#include "tests/unit/test.h"
+
+#include "server/lang.h"
+
+static const char SRC_TRAIN[] =
+    "import tensorflow as tf\n"
+    "from state import COUNTS\n"
+    "\n"
+    "\n"
+    "@tf.function\n"
+    "def step(x):\n"
+    "    COUNTS[\"last\"] = x\n"
+    "    return x\n";
+
+/* Puts the summary of `src` at `path` into the index. */
+static void put(AnIndex *index, const AnLang *lang, TSParser *parser, const char *path, const char *src,
+                const char *const *roots) {
+  TSTree *tree = ts_parser_parse_string(parser, NULL, src, (uint32_t)strlen(src));
+  ASSERT(tree != NULL);
+  AnSource s = {lang, src, (uint32_t)strlen(src), tree, path, roots, 1};
+  AnSummary *sum = an_summary_build(&s);
+  ASSERT(sum != NULL);
+  ASSERT_EQ_INT(an_index_put(index, path, sum), 0);
+  ts_tree_delete(tree);
+}
+
+static const char SRC_TRAINER[] =
+    "import tensorflow as tf\n"
+    "\n"
+    "\n"
+    "class Trainer:\n"
+    "    def __init__(self, model):\n"
+    "        self.model = model\n"
+    "\n"
+    "    @tf.function\n"
+    "    def evaluate(self, x):\n"
+    "        return self.model.predict(x)\n";
+
+/* The fingerprint of `path` in an index of two modules. */
+static uint64_t fingerprint(const char *path, const char *path_a, const char *src_a, const char *path_b,
+                            const char *src_b) {
+  const char *roots[] = {"/ws"};
+  char err[256];
+  AnLang *lang = an_lang_new(hl_python_language(), err, sizeof err);
+  ASSERT(lang != NULL);
+  TSParser *parser = ts_parser_new();
+  ASSERT(ts_parser_set_language(parser, hl_python_language()));
+  AnIndex *index = an_index_new(roots, 1);
+  ASSERT(index != NULL);
+  put(index, lang, parser, path_a, src_a, roots);
+  put(index, lang, parser, path_b, src_b, roots);
+  ASSERT_EQ_INT(an_index_finalize(index), 0);
+  uint64_t fp = an_index_module_fingerprint(index, path);
+  an_index_free(index);
+  ts_parser_delete(parser);
+  an_lang_free(lang);
+  return fp;
+}
+
+/* train.py's HY202 finding on `COUNTS["last"] = x` depends on COUNTS being
+ * a dict in state.py, so the server must re-analyse it when that changes,
+ * and need not when state.py changes otherwise. */
+static uint64_t train_fingerprint(const char *state_src) {
+  return fingerprint("/ws/train.py", "/ws/train.py", SRC_TRAIN, "/ws/state.py", state_src);
+}
+
+TEST(fingerprint_follows_imported_containers) {
+  uint64_t dict = train_fingerprint("COUNTS = {}\n");
+  uint64_t object = train_fingerprint("COUNTS = object()\n");
+  uint64_t dict_again = train_fingerprint("COUNTS = {}\n\n\nOTHER = 1\n");
+  ASSERT(dict != 0);
+  ASSERT(dict != object);
+  ASSERT(dict == dict_again);
+}
+
+static uint64_t trainer_fingerprint(const char *main_src) {
+  return fingerprint("/ws/trainer.py", "/ws/trainer.py", SRC_TRAINER, "/ws/main.py", main_src);
+}
+
+/* Constructing trainer.Trainer in main.py passes argument kinds to
+ * Trainer.__init__ (its `self.model` is then a Keras model, HY308), so
+ * trainer.py's fingerprint follows them. */
+TEST(fingerprint_follows_constructor_arguments) {
+  uint64_t keras = trainer_fingerprint(
+      "import tensorflow as tf\n"
+      "from trainer import Trainer\n"
+      "t = Trainer(tf.keras.Sequential([]))\n");
+  uint64_t plain = trainer_fingerprint(
+      "import tensorflow as tf\n"
+      "from trainer import Trainer\n"
+      "t = Trainer(1)\n");
+  uint64_t keras_module = trainer_fingerprint(
+      "import tensorflow as tf\n"
+      "import trainer\n"
+      "t = trainer.Trainer(model=tf.keras.Sequential([]))\n");
+  ASSERT(keras != 0);
+  ASSERT(keras != plain);
+  ASSERT(keras == keras_module);
+}
+
+TEST_MAIN(fingerprint_follows_imported_containers, fingerprint_follows_constructor_arguments)
