@@ -327,6 +327,10 @@ struct AnIndex {
   size_t root_count;
   IndexEntry *entries;
   size_t count, cap;
+  /* (-1, path) -> entry of every entry, kept by put and remove: `check`
+   * puts thousands of files, and a scan per put would be quadratic. */
+  AnArena path_arena;
+  AnHash paths;
   /* finalize results */
   AnArena facts;
   GNode *nodes;
@@ -346,6 +350,7 @@ AnIndex *an_index_new(const char *const *roots, size_t root_count) {
   if (!x) return NULL;
   memset(x, 0, sizeof *x);
   an_arena_init(&x->facts, 16384);
+  an_arena_init(&x->path_arena, 4096);
   if (root_count) {
     x->roots = an_malloc(sizeof *x->roots * root_count);
     if (!x->roots) {
@@ -377,13 +382,31 @@ void an_index_free(AnIndex *index) {
   for (size_t i = 0; i < index->root_count; i++) an_free(index->roots[i]);
   an_free(index->roots);
   an_arena_free(&index->facts);
+  an_arena_free(&index->path_arena);
   an_free(index);
 }
 
 static long index__find(const AnIndex *x, const char *path) {
-  for (size_t i = 0; i < x->count; i++)
-    if (strcmp(x->entries[i].path, path) == 0) return (long)i;
-  return -1;
+  if (x->path_arena.failed) {
+    for (size_t i = 0; i < x->count; i++)
+      if (strcmp(x->entries[i].path, path) == 0) return (long)i;
+    return -1;
+  }
+  return an_hash_get(&x->paths, -1, path, (uint32_t)strlen(path));
+}
+
+static void index__paths_add(AnIndex *x, size_t entry) {
+  const char *path = x->entries[entry].path;
+  an_hash_put(&x->path_arena, &x->paths, -1, path, (uint32_t)strlen(path), (int)entry);
+}
+
+/* After a remove moved the last entry into the gap. Out of memory leaves
+ * the arena failed, and index__find scans instead. */
+static void index__paths_rebuild(AnIndex *x) {
+  an_arena_free(&x->path_arena);
+  an_arena_init(&x->path_arena, 4096);
+  memset(&x->paths, 0, sizeof x->paths);
+  for (size_t i = 0; i < x->count; i++) index__paths_add(x, i);
 }
 
 int an_index_put(AnIndex *index, const char *path, AnSummary *summary) {
@@ -413,6 +436,7 @@ int an_index_put(AnIndex *index, const char *path, AnSummary *summary) {
   memcpy(copy, path, n + 1);
   index->entries[index->count].path = copy;
   index->entries[index->count].summary = summary;
+  index__paths_add(index, index->count);
   index->count++;
   index->finalized = false;
   return 0;
@@ -426,6 +450,7 @@ void an_index_remove(AnIndex *index, const char *path) {
   index->entries[at] = index->entries[index->count - 1];
   index->count--;
   index->finalized = false;
+  index__paths_rebuild(index);
 }
 
 size_t an_index_size(const AnIndex *index) { return index->count; }

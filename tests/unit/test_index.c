@@ -1,11 +1,14 @@
 /* Unit tests of the workspace index (analysis/index.c): what a module's
- * fingerprint covers of the modules it imports. */
+ * fingerprint covers of the modules it imports, and finding entries by path
+ * across puts, replacements and removes. */
+#include <stdio.h>
 #include <string.h>
 
 #include <tree_sitter/api.h>
 
 #include "tests/unit/test.h"
 
+#include "analysis/model.h"
 #include "server/lang.h"
 
 static const char SRC_TRAIN[] =
@@ -104,4 +107,56 @@ TEST(fingerprint_follows_constructor_arguments) {
   ASSERT(keras == keras_module);
 }
 
-TEST_MAIN(fingerprint_follows_imported_containers, fingerprint_follows_constructor_arguments)
+/* 300 modules put, some replaced, a third removed in a random order (a
+ * remove moves the last entry into the gap): every path still finds its own
+ * entry, removed ones none, and the size agrees. */
+TEST(entries_found_by_path_after_puts_and_removes) {
+  enum { N = 300 };
+  const char *roots[] = {"/ws"};
+  char err[256];
+  AnLang *lang = an_lang_new(hl_python_language(), err, sizeof err);
+  ASSERT(lang != NULL);
+  TSParser *parser = ts_parser_new();
+  ASSERT(ts_parser_set_language(parser, hl_python_language()));
+  AnIndex *index = an_index_new(roots, 1);
+  ASSERT(index != NULL);
+  char path[64], module[64];
+  bool present[N];
+  for (int i = 0; i < N; i++) {
+    snprintf(path, sizeof path, "/ws/m%d.py", i);
+    put(index, lang, parser, path, "x = 1\n", roots);
+    present[i] = true;
+  }
+  for (int i = 0; i < N; i += 7) {
+    snprintf(path, sizeof path, "/ws/m%d.py", i);
+    put(index, lang, parser, path, "y = 2\n", roots);
+  }
+  ASSERT_EQ_INT((int)an_index_size(index), N);
+  Prng rng = {12345};
+  size_t size = N;
+  for (int k = 0; k < N / 3; k++) {
+    int i = (int)prng_below(&rng, N);
+    snprintf(path, sizeof path, "/ws/m%d.py", i);
+    an_index_remove(index, path);
+    if (present[i]) size--;
+    present[i] = false;
+  }
+  ASSERT_EQ_INT((int)an_index_size(index), (int)size);
+  for (int i = 0; i < N; i++) {
+    snprintf(path, sizeof path, "/ws/m%d.py", i);
+    snprintf(module, sizeof module, "m%d", i);
+    const char *found = an_index_module_of(index, path);
+    if (present[i]) {
+      ASSERT(found != NULL);
+      ASSERT_EQ_STR(found, module);
+    } else {
+      ASSERT(found == NULL);
+    }
+  }
+  an_index_free(index);
+  ts_parser_delete(parser);
+  an_lang_free(lang);
+}
+
+TEST_MAIN(fingerprint_follows_imported_containers, fingerprint_follows_constructor_arguments,
+          entries_found_by_path_after_puts_and_removes)
