@@ -528,3 +528,16 @@ bool an_runs_unconditionally(AnModel *m, TSNode node, TSNode stop, int func) {
   }
   return true;
 }
+
+bool an_tf_loop(AnModel *m, TSNode loop, int func, bool *dataset) {
+  bool is_for = an_sym(m->lang, loop) == AN_SYM_for_statement;
+  TSNode e = an_field(m->lang, loop, is_for ? AN_FIELD_right : AN_FIELD_condition);
+  if (dataset) *dataset = false;
+  if (ts_node_is_null(e)) return false;
+  AnKind k = an_kind_of(m, e, func);
+  if (is_for && k == AN_KIND_DATASET) {
+    if (dataset) *dataset = true;
+    return true;
+  }
+  return an_kind_is_tensor(k);
+}

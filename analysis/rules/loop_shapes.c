@@ -199,16 +199,6 @@ static bool lshape__change(LoopVar *v) {
   return false;
 }
 
-/* A loop AutoGraph makes a TensorFlow loop: `for` over a tensor or a
- * dataset, `while` on a tensor condition. */
-static bool lshape__tf_loop(AnModel *m, TSNode loop, int func) {
-  bool is_for = an_sym(m->lang, loop) == AN_SYM_for_statement;
-  TSNode e = an_field(m->lang, loop, is_for ? AN_FIELD_right : AN_FIELD_condition);
-  if (ts_node_is_null(e)) return false;
-  AnKind k = an_kind_of(m, e, func);
-  return an_kind_is_tensor(k) || (is_for && k == AN_KIND_DATASET);
-}
-
 /* The assignment runs on every iteration: no Python `if`, `try` or inner
  * loop between it and the loop body. (A tensor `if` becomes a tf.cond,
  * which does not hide the change.) */
@@ -359,7 +349,8 @@ static void lshape__site(AnModel *m, int fi, const AnSite *s) {
   for (int i = 0; d && changing[i] && !known; i++) known = strcmp(d, changing[i]) == 0;
   if (!known) return;
   TSNode loops[AN_RETRACE_MAX_LOOPS];
-  if (!an_retrace_loops(m, s->node, fi, loops, 1) || !lshape__tf_loop(m, loops[0], fi)) return;
+  bool dataset;
+  if (!an_retrace_loops(m, s->node, fi, loops, 1) || !an_tf_loop(m, loops[0], fi, &dataset)) return;
   LoopVar v;
   memset(&v, 0, sizeof v);
   v.m = m;
@@ -372,8 +363,7 @@ static void lshape__site(AnModel *m, int fi, const AnSite *s) {
   if (!v.name || !lshape__carried(&v) || !lshape__change(&v) || !lshape__unconditional(&v)) return;
   /* Dataset loops run as a scan that relaxes the state's shape and
    * retraces; only a dtype change fails there. */
-  v.dataset = an_sym(m->lang, v.loop) == AN_SYM_for_statement &&
-              an_kind_of(m, an_field(m->lang, v.loop, AN_FIELD_right), fi) == AN_KIND_DATASET;
+  v.dataset = dataset;
   if (v.kind != CHANGE_DTYPE && (v.dataset || lshape__invariant_declared(&v))) return;
   lshape__report(&v);
 }

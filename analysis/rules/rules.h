@@ -34,6 +34,10 @@ const char *an_loop_header(AnModel *m, TSNode loop, TSNode body);
  * ts_node_parent does. */
 int an_ancestors(AnModel *m, TSNode node, int func, TSNode *out, uint32_t cap);
 #define AN_MAX_ANCESTORS 64
+/* A loop AutoGraph makes a TensorFlow loop: a `for` over a tensor or a
+ * dataset, a `while` on a tensor condition. *dataset (may be NULL) is set
+ * for a `for` over a dataset, which runs as a scan, not a tf.while_loop. */
+bool an_tf_loop(AnModel *m, TSNode loop, int func, bool *dataset);
 /* ts_node_parent(node) the fast way, for a node in function `func`. */
 TSNode an_parent(AnModel *m, TSNode node, int func);
 /* The calls whose callee is function `f` (indices into m->calls, in

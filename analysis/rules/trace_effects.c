@@ -2,7 +2,7 @@
  * HY201 print. */
 #include <string.h>
 
-#include "analysis/rules/rules.h"
+#include "analysis/rules/retrace.h"
 
 /* True when every argument is a Python literal (or a Python-valued name)
  * and some string mentions tracing: a deliberate trace-time log. */
@@ -387,9 +387,98 @@ static void effects__assignments(AnModel *m) {
   }
 }
 
+/* `tf.autograph.experimental.set_element_type(acc, ...)` in `func` makes
+ * `acc` a TensorList, which may grow in a TensorFlow loop. */
+static bool effects__typed_list(AnModel *m, int func, TSNode name) {
+  uint32_t len;
+  const char *t = an_text(m->src, name, &len), *text = NULL;
+  AN_FOR_CALLS_OF(m, func, c) {
+    if (!an_call_is(c, "tensorflow.autograph.experimental.set_element_type")) continue;
+    TSNode first = an_call_arg(m->lang, c->node, 0);
+    if (!text) text = an_arena_strndup(&m->arena, t, len);
+    if (text && !ts_node_is_null(first) && an_text_eq(m->src, first, text)) return true;
+  }
+  return false;
+}
+
+/* `name` is bound in `func` before `loop` to a new list (`[]`, `[...]`,
+ * `list(...)`) and not again inside it: the loop carries that list. */
+static bool effects__list_before(AnModel *m, TSNode name, int func, TSNode loop) {
+  uint32_t len, ls = ts_node_start_byte(loop), le = ts_node_end_byte(loop);
+  const char *t = an_text(m->src, name, &len);
+  const AnBinding *last = NULL;
+  for (int b = an_hash_get(&m->binding_map, func, t, len); b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
+    const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+    if (bd->at >= ls && bd->at <= le) return false;
+    if (bd->at < ls && (!last || bd->at > last->at)) last = bd;
+  }
+  if (!last || last->from_for || last->from_unpack || ts_node_is_null(last->value)) return false;
+  TSNode v = an_unparen(m->lang, last->value);
+  if (an_sym(m->lang, v) == AN_SYM_list) return true;
+  if (an_sym(m->lang, v) != AN_SYM_call) return false;
+  const char *d = an_dotted(m, an_field(m->lang, v, AN_FIELD_function), func);
+  return d && strcmp(d, "builtins.list") == 0;
+}
+
+/* experimental_autograph_options on the root may turn on Feature.LISTS,
+ * which makes the list a loop variable instead. */
+static bool effects__autograph_options(AnModel *m, int func) {
+  int root = an_graph_root(m, func);
+  TSNode call = root >= 0 ? AN_FUNC(m, root)->tf.call : (TSNode){{0}, NULL, NULL};
+  return !ts_node_is_null(call) && !ts_node_is_null(an_call_kwarg(m->lang, m->src, call, "experimental_autograph_options"));
+}
+
+/* The innermost TensorFlow loop around call `c` if the list `name` is
+ * bound before it, else a null node. A dataset loop, whose body is traced
+ * in a dataset function, is left out: what fails there is less certain. */
+static TSNode effects__carrying_loop(AnModel *m, const AnCall *c, TSNode name) {
+  TSNode none = {{0}, NULL, NULL}, loops[AN_RETRACE_MAX_LOOPS];
+  uint32_t n = an_retrace_loops(m, c->node, c->ctx.func, loops, AN_RETRACE_MAX_LOOPS);
+  for (uint32_t i = 0; i < n; i++) {
+    bool dataset;
+    if (!an_tf_loop(m, loops[i], c->ctx.func, &dataset)) continue;
+    return !dataset && effects__list_before(m, name, c->ctx.func, loops[i]) ? loops[i] : none;
+  }
+  return none;
+}
+
+/* `acc.append(x)` inside a TensorFlow loop, on a local list bound before
+ * the loop. tf.function's AutoGraph leaves list appends alone (converting
+ * them is the optional Feature.LISTS), so the append runs once, while the
+ * loop body is traced, and what it appends belongs to the body's graph:
+ * using it after the loop raises InaccessibleTensorError (rules.md HY202,
+ * Runtime). A local list is fine in a Python loop, unrolled while tracing,
+ * which the outer-state check above leaves alone. */
+static void effects__tf_loop_appends(AnModel *m) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (!c->method || strcmp(c->method, "append") != 0 || !c->ctx.loop_depth || c->ctx.func < 0) continue;
+    TSNode obj = an_unparen(m->lang, c->object);
+    if (ts_node_is_null(obj) || an_sym(m->lang, obj) != AN_SYM_identifier || an_call_argc(m->lang, c->node) != 1)
+      continue;
+    if (!an_graph_code(m, &c->ctx) || !AN_FUNC(m, c->ctx.func)->autograph || !effects__local(m, obj, c->ctx.func))
+      continue;
+    if (an_sym(m->lang, an_parent(m, c->node, c->ctx.func)) != AN_SYM_expression_statement) continue;
+    TSNode loop = effects__carrying_loop(m, c, obj);
+    if (ts_node_is_null(loop) || effects__typed_list(m, c->ctx.func, obj) || effects__autograph_options(m, c->ctx.func))
+      continue;
+    const char *name = an_snippet(m, obj);
+    AnFinding *f = an_emit_node(
+        m, AN_RULE_PYTHON_STATE_MUTATION_IN_GRAPH, c->node, c->ctx.func,
+        "'%s' in the TensorFlow loop '%s' of '%s' runs once, while the loop body is traced, not on every "
+        "iteration: '%s' gets one element, not one per iteration, and a tensor appended there belongs to the loop "
+        "body, so using it after the loop fails (InaccessibleTensorError: ... is out of scope and cannot be used "
+        "here); write the values to a tf.TensorArray and stack it after the loop",
+        an_snippet(m, c->node), an_loop_header(m, loop, an_field(m->lang, loop, AN_FIELD_body)),
+        an_func_label(m, c->ctx.func), name);
+    an_finding_related_chain(m, f, c->ctx.func);
+  }
+}
+
 void an_check_HY202(AnModel *m) {
   effects__mutating_calls(m);
   effects__assignments(m);
+  effects__tf_loop_appends(m);
 }
 
 /* --- HY203 trace-time-python-guard --------------------------------------- */
