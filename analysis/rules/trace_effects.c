@@ -465,8 +465,8 @@ static void effects__tf_loop_appends(AnModel *m) {
     const char *name = an_snippet(m, obj);
     AnFinding *f = an_emit_node(
         m, AN_RULE_PYTHON_STATE_MUTATION_IN_GRAPH, c->node, c->ctx.func,
-        "'%s' in the TensorFlow loop '%s' of '%s' runs once, while the loop body is traced, not on every "
-        "iteration: '%s' gets one element, not one per iteration, and a tensor appended there belongs to the loop "
+        "'%s' in the TensorFlow loop '%s' of '%s' runs only while the loop body is traced, not on every "
+        "iteration: '%s' does not get an element per iteration, and a tensor appended there belongs to the loop "
         "body, so using it after the loop fails (InaccessibleTensorError: ... is out of scope and cannot be used "
         "here); write the values to a tf.TensorArray and stack it after the loop",
         an_snippet(m, c->node), an_loop_header(m, loop, an_field(m->lang, loop, AN_FIELD_body)),
