@@ -45,24 +45,43 @@ static const char SRC_TRAINER[] =
     "    def evaluate(self, x):\n"
     "        return self.model.predict(x)\n";
 
+/* An empty index of the workspace "/ws", with what putting files needs. */
+typedef struct Ws {
+  AnLang *lang;
+  TSParser *parser;
+  AnIndex *index;
+} Ws;
+
+static const char *const WS_ROOTS[] = {"/ws"};
+
+static void ws_open(Ws *w) {
+  char err[256];
+  w->lang = an_lang_new(hl_python_language(), err, sizeof err);
+  ASSERT(w->lang != NULL);
+  w->parser = ts_parser_new();
+  ASSERT(ts_parser_set_language(w->parser, hl_python_language()));
+  w->index = an_index_new(WS_ROOTS, 1);
+  ASSERT(w->index != NULL);
+}
+
+static void ws_put(Ws *w, const char *path, const char *src) { put(w->index, w->lang, w->parser, path, src, WS_ROOTS); }
+
+static void ws_close(Ws *w) {
+  an_index_free(w->index);
+  ts_parser_delete(w->parser);
+  an_lang_free(w->lang);
+}
+
 /* The fingerprint of `path` in an index of two modules. */
 static uint64_t fingerprint(const char *path, const char *path_a, const char *src_a, const char *path_b,
                             const char *src_b) {
-  const char *roots[] = {"/ws"};
-  char err[256];
-  AnLang *lang = an_lang_new(hl_python_language(), err, sizeof err);
-  ASSERT(lang != NULL);
-  TSParser *parser = ts_parser_new();
-  ASSERT(ts_parser_set_language(parser, hl_python_language()));
-  AnIndex *index = an_index_new(roots, 1);
-  ASSERT(index != NULL);
-  put(index, lang, parser, path_a, src_a, roots);
-  put(index, lang, parser, path_b, src_b, roots);
-  ASSERT_EQ_INT(an_index_finalize(index), 0);
-  uint64_t fp = an_index_module_fingerprint(index, path);
-  an_index_free(index);
-  ts_parser_delete(parser);
-  an_lang_free(lang);
+  Ws w;
+  ws_open(&w);
+  ws_put(&w, path_a, src_a);
+  ws_put(&w, path_b, src_b);
+  ASSERT_EQ_INT(an_index_finalize(w.index), 0);
+  uint64_t fp = an_index_module_fingerprint(w.index, path);
+  ws_close(&w);
   return fp;
 }
 
@@ -112,24 +131,19 @@ TEST(fingerprint_follows_constructor_arguments) {
  * entry, removed ones none, and the size agrees. */
 TEST(entries_found_by_path_after_puts_and_removes) {
   enum { N = 300 };
-  const char *roots[] = {"/ws"};
-  char err[256];
-  AnLang *lang = an_lang_new(hl_python_language(), err, sizeof err);
-  ASSERT(lang != NULL);
-  TSParser *parser = ts_parser_new();
-  ASSERT(ts_parser_set_language(parser, hl_python_language()));
-  AnIndex *index = an_index_new(roots, 1);
-  ASSERT(index != NULL);
+  Ws w;
+  ws_open(&w);
+  AnIndex *index = w.index;
   char path[64], module[64];
   bool present[N];
   for (int i = 0; i < N; i++) {
     snprintf(path, sizeof path, "/ws/m%d.py", i);
-    put(index, lang, parser, path, "x = 1\n", roots);
+    ws_put(&w, path, "x = 1\n");
     present[i] = true;
   }
   for (int i = 0; i < N; i += 7) {
     snprintf(path, sizeof path, "/ws/m%d.py", i);
-    put(index, lang, parser, path, "y = 2\n", roots);
+    ws_put(&w, path, "y = 2\n");
   }
   ASSERT_EQ_INT((int)an_index_size(index), N);
   Prng rng = {12345};
@@ -153,9 +167,7 @@ TEST(entries_found_by_path_after_puts_and_removes) {
       ASSERT(found == NULL);
     }
   }
-  an_index_free(index);
-  ts_parser_delete(parser);
-  an_lang_free(lang);
+  ws_close(&w);
 }
 
 TEST_MAIN(fingerprint_follows_imported_containers, fingerprint_follows_constructor_arguments,
