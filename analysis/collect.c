@@ -162,8 +162,9 @@ static const char *collect__from_module(Collector *c, TSNode module_node, size_t
   while (dots < tlen && t[dots] == '.') dots++;
   const char *pkg = m->module ? m->module : "";
   size_t plen = strlen(pkg);
-  /* One dot is the current package: drop the module's own last component. */
-  for (uint32_t d = 0; d < dots; d++) {
+  /* One dot is the current package: drop the module's own last component,
+   * except in a package's __init__, whose module is the package itself. */
+  for (uint32_t d = an_path_is_init(m->path) ? 1 : 0; d < dots; d++) {
     while (plen && pkg[plen - 1] != '.') plen--;
     if (plen) plen--;
   }

@@ -884,7 +884,7 @@ static bool hover__build(Hover *h, uint32_t offset) {
       AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
       if (!ts_node_eq(c->node, n)) continue;
       const AnIndexFunction *ext = NULL;
-      if (c->callee < 0 && c->dotted && m->index) ext = an_index_lookup(m->index, c->dotted);
+      if (c->callee < 0 && c->dotted && m->index) ext = an_index_lookup(m->index, m->path, c->dotted);
       if ((c->callee >= 0 && hover__hybrid(AN_FUNC(m, c->callee))) || (ext && ext->hybrid)) {
         hover__range(h, callee);
         hover__hybrid_call(h, c, c->callee, ext);

@@ -5,9 +5,13 @@
  * hybrid or not, graph root or not) and its calls: local edges (caller ->
  * callee in the module) and external ones (caller -> canonical dotted name
  * such as `helpers.scale`) with the kinds of their arguments, and the
- * module-level names that only ever hold a mutable Python container.
- * Finalize resolves external names to functions of other modules (a class
- * name to its `__init__`, for argument kinds only), runs one
+ * module-level names that only ever hold a mutable Python container, and
+ * its module-level import aliases (re-exports such as a package __init__'s
+ * `from .model import Model`). Finalize resolves external names to
+ * functions of other modules as Python's import would from the importing
+ * file (same-named modules told apart by where the importer sits, through
+ * re-exports; a class name to its `__init__`, for argument kinds only),
+ * runs one
  * breadth-first search from every graph root over all edges, and records
  * for each function entered from another module the chain that reaches it,
  * plus the joined argument kinds of its cross-module call sites.
@@ -56,6 +60,11 @@ struct AnSummary {
   const char **refs; /* canonical import targets outside TF/Keras/NumPy; "m.*"
                         for `from m import *`, "*" for a relative one */
   uint32_t ref_count;
+  /* Module-level names bound only by an import of a workspace target
+   * (`from .model import Model` in a package's __init__): other modules
+   * reach the target through them (`from pkg import Model`). */
+  const char **alias_locals, **alias_targets;
+  uint32_t alias_count;
   size_t bytes;
 };
 
@@ -267,6 +276,37 @@ static void summary__refs(AnSummary *s, AnModel *m) {
   s->ref_count += summary__star_refs(s, m, s->refs + s->ref_count);
 }
 
+/* True when import `i` binds its name at module level and nothing else
+ * there rebinds it (a def, class, assignment or a later import). */
+static bool summary__alias(AnModel *m, uint32_t i) {
+  const AnImport *imp = &AN_VEC_AT(m->imports, AnImport, i);
+  if (!imp->local || !imp->target || summary__foreign(imp->target)) return false;
+  uint32_t len = (uint32_t)strlen(imp->local);
+  if (an_hash_get(&m->import_map, -1, imp->local, len) != (int)i ||
+      an_hash_get(&m->module_names, -1, imp->local, len) != -1)
+    return false;
+  for (TSNode n = ts_node_parent(imp->node); !ts_node_is_null(n); n = ts_node_parent(n)) {
+    AnSym sym = an_sym(m->lang, n);
+    if (sym == AN_SYM_function_definition || sym == AN_SYM_class_definition) return false;
+  }
+  return true;
+}
+
+static void summary__aliases(AnSummary *s, AnModel *m) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < m->imports.count; i++) n += summary__alias(m, i);
+  if (!n) return;
+  s->alias_locals = an_arena_alloc(&s->arena, sizeof *s->alias_locals * n);
+  s->alias_targets = an_arena_alloc(&s->arena, sizeof *s->alias_targets * n);
+  if (!s->alias_locals || !s->alias_targets) return;
+  for (uint32_t i = 0; i < m->imports.count; i++) {
+    if (!summary__alias(m, i)) continue;
+    const AnImport *imp = &AN_VEC_AT(m->imports, AnImport, i);
+    s->alias_locals[s->alias_count] = an_arena_strdup(&s->arena, imp->local);
+    s->alias_targets[s->alias_count++] = an_arena_strdup(&s->arena, imp->target);
+  }
+}
+
 AnSummary *an_summary_build(const AnSource *src) {
   AnModel *m = an_model_build_for_summary(src);
   if (!m) return NULL;
@@ -288,6 +328,7 @@ AnSummary *an_summary_from_model(AnModel *m) {
   summary__calls(s, m);
   summary__refs(s, m);
   summary__containers(s, m);
+  summary__aliases(s, m);
   if (s->arena.failed) {
     an_summary_free(s);
     return NULL;
@@ -473,37 +514,123 @@ static int index__key(char *key, size_t cap, const char *module, const char *res
   return (int)(ml + 1 + rl);
 }
 
-/* Global node of a canonical dotted callee: the longest module prefix that
- * names an indexed module (exactly, or as a dotted suffix of one, since a
- * workspace root may sit above the import root), the rest a qualname. */
-static int index__resolve_in(const AnIndex *x, const AnHash *names, const char *dotted) {
+/* Scopes of the `modules` map: full module names, and their proper dotted
+ * suffixes (an entry, or INDEX_AMBIGUOUS when several modules share one). */
+#define INDEX_FULL (-1)
+#define INDEX_SUFFIX 1
+#define INDEX_AMBIGUOUS (-2)
+
+/* Length of the dotted directory of entry `e`'s module (the package a
+ * package's __init__ stands for, else the module minus its last name). */
+static size_t index__dir_len(const AnIndex *x, int e) {
+  const char *mod = x->entries[e].summary->module;
+  if (an_path_is_init(x->entries[e].path)) return strlen(mod);
+  const char *dot = strrchr(mod, '.');
+  return dot ? (size_t)(dot - mod) : 0;
+}
+
+/* Entry of the module `dir`.`name` (just `name` when dir_len is 0), -1. */
+static int index__under(const AnIndex *x, const char *dir, size_t dir_len, const char *name, size_t len) {
+  char key[1024];
+  if (!dir_len) return an_hash_get(&x->modules, INDEX_FULL, name, (uint32_t)len);
+  if (dir_len + 1 + len >= sizeof key) return -1;
+  memcpy(key, dir, dir_len);
+  key[dir_len] = '.';
+  memcpy(key + dir_len + 1, name, len);
+  return an_hash_get(&x->modules, INDEX_FULL, key, (uint32_t)(dir_len + 1 + len));
+}
+
+/* Entry of the module an absolute import of `name` in entry `from` (-1:
+ * unknown) loads, following Python's search of sys.path: a script's own
+ * directory first when it is not a package (scripts run as `python
+ * dir/x.py`), then the workspace root, then the importer's enclosing
+ * directories (roots such as src/ below the workspace root), then a
+ * module whose name ends in `name` when only one does. -1 when none or
+ * ambiguous: resolving to the wrong same-named module would make its
+ * functions graph code. */
+static int index__find_module(const AnIndex *x, int from, const char *name, size_t len) {
+  const char *dir = from >= 0 ? x->entries[from].summary->module : "";
+  size_t dir_len = from >= 0 ? index__dir_len(x, from) : 0;
+  int e;
+  if (dir_len && an_hash_get(&x->modules, INDEX_FULL, dir, (uint32_t)dir_len) < 0 &&
+      (e = index__under(x, dir, dir_len, name, len)) >= 0)
+    return e;
+  if ((e = an_hash_get(&x->modules, INDEX_FULL, name, (uint32_t)len)) >= 0) return e;
+  for (size_t d = dir_len; d > 0; d--) {
+    if (d != dir_len && dir[d] != '.') continue;
+    if ((e = index__under(x, dir, d, name, len)) >= 0) return e;
+  }
+  e = an_hash_get(&x->modules, INDEX_SUFFIX, name, (uint32_t)len);
+  return e >= 0 ? e : -1;
+}
+
+/* Target of module-level import alias `name` (len bytes) of entry `e`, or
+ * NULL. */
+static const char *index__alias(const AnIndex *x, int e, const char *name, size_t len) {
+  const AnSummary *s = x->entries[e].summary;
+  for (uint32_t a = 0; a < s->alias_count; a++)
+    if (strlen(s->alias_locals[a]) == len && memcmp(s->alias_locals[a], name, len) == 0) return s->alias_targets[a];
+  return NULL;
+}
+
+/* Re-exports followed through at most this many modules: a chain longer
+ * than any real package's, and a bound on import cycles. */
+#define INDEX_ALIAS_DEPTH 4
+
+static int index__resolve_depth(const AnIndex *x, int from, const AnHash *names, const char *dotted, int depth);
+
+/* `rest` (a qualname, or an import alias of module `e` followed by more)
+ * in entry `e`: the value `names` has for it, -1. */
+static int index__in_module(const AnIndex *x, int e, const AnHash *names, const char *rest, int depth) {
+  const AnSummary *s = x->entries[e].summary;
+  char key[1024];
+  int n = index__key(key, sizeof key, s->module, rest);
+  if (n < 0) return -1;
+  int g = an_hash_get(names, -1, key, (uint32_t)n);
+  if (g >= 0 || depth >= INDEX_ALIAS_DEPTH) return g;
+  const char *dot = strchr(rest, '.');
+  size_t head = dot ? (size_t)(dot - rest) : strlen(rest);
+  const char *target = index__alias(x, e, rest, head);
+  if (!target) return -1;
+  n = snprintf(key, sizeof key, "%s%s", target, rest + head);
+  if (n < 0 || (size_t)n >= sizeof key) return -1;
+  return index__resolve_depth(x, e, names, key, depth + 1);
+}
+
+/* Global node (or value of `names`) of a canonical dotted name used in
+ * entry `from`: the longest prefix that names an indexed module, the rest
+ * a qualname there or a name that module re-exports. */
+static int index__resolve_depth(const AnIndex *x, int from, const AnHash *names, const char *dotted, int depth) {
   size_t len = strlen(dotted);
   for (size_t cut = len; cut > 0; cut--) {
     if (dotted[cut] != '.' && cut != len) continue;
     if (cut == len) continue;
-    int e = an_hash_get(&x->modules, -1, dotted, (uint32_t)cut);
+    int e = index__find_module(x, from, dotted, cut);
     if (e < 0) continue;
-    const AnSummary *s = x->entries[e].summary;
-    char key[1024];
-    int n = index__key(key, sizeof key, s->module, dotted + cut + 1);
-    if (n < 0) return -1;
-    return an_hash_get(names, -1, key, (uint32_t)n);
+    return index__in_module(x, e, names, dotted + cut + 1, depth);
   }
   return -1;
 }
 
-static int index__resolve(const AnIndex *x, const char *dotted) { return index__resolve_in(x, &x->by_name, dotted); }
+static int index__resolve_in(const AnIndex *x, int from, const AnHash *names, const char *dotted) {
+  return index__resolve_depth(x, from, names, dotted, 0);
+}
+
+static int index__resolve(const AnIndex *x, int from, const char *dotted) {
+  return index__resolve_in(x, from, &x->by_name, dotted);
+}
 
 static void index__register_modules(AnIndex *x) {
   for (size_t e = 0; e < x->count; e++) {
     const char *mod = x->entries[e].summary->module;
     if (!mod || !*mod) continue;
-    /* Every dotted suffix of the module name, so `helpers` finds
-     * `src.helpers` when the import root is below the workspace root. */
-    for (const char *p = mod; p; p = strchr(p, '.')) {
-      if (*p == '.') p++;
-      if (an_hash_get(&x->modules, -1, p, (uint32_t)strlen(p)) < 0)
-        an_hash_put(&x->facts, &x->modules, -1, p, (uint32_t)strlen(p), (int)e);
+    an_hash_put(&x->facts, &x->modules, INDEX_FULL, mod, (uint32_t)strlen(mod), (int)e);
+    /* Every proper dotted suffix too, so `helpers` finds `src.helpers`
+     * when the import root is below the workspace root. */
+    for (const char *p = strchr(mod, '.'); p; p = strchr(p + 1, '.')) {
+      uint32_t n = (uint32_t)strlen(p + 1);
+      int had = an_hash_get(&x->modules, INDEX_SUFFIX, p + 1, n);
+      an_hash_put(&x->facts, &x->modules, INDEX_SUFFIX, p + 1, n, had < 0 || had == (int)e ? (int)e : INDEX_AMBIGUOUS);
     }
   }
 }
@@ -518,12 +645,12 @@ static void index__register_containers(AnIndex *x) {
   }
 }
 
-/* The entry of the module a dotted import target names or lies in (the
- * longest prefix that is an indexed module), -1. */
-static int index__module_entry(const AnIndex *x, const char *dotted, size_t len) {
+/* The entry of the module a dotted import target of entry `from` names or
+ * lies in (the longest prefix that is an indexed module), -1. */
+static int index__module_entry(const AnIndex *x, int from, const char *dotted, size_t len) {
   for (size_t cut = len; cut > 0; cut--) {
     if (cut != len && dotted[cut] != '.') continue;
-    int e = an_hash_get(&x->modules, -1, dotted, (uint32_t)cut);
+    int e = index__find_module(x, from, dotted, cut);
     if (e >= 0) return e;
   }
   return -1;
@@ -548,7 +675,7 @@ static const char *index__chain(AnIndex *x, int node) {
 
 static int index__callee(AnIndex *x, uint32_t e, const SumCall *c) {
   if (c->local >= 0) return (int)(x->entry_first[e] + (uint32_t)c->local);
-  return c->external ? index__resolve(x, c->external) : -1;
+  return c->external ? index__resolve(x, (int)e, c->external) : -1;
 }
 
 static void index__bfs(AnIndex *x) {
@@ -610,13 +737,13 @@ static void index__param_kinds(AnIndex *x, uint32_t e, const SumCall *sc, int t)
  * (`trainer.Trainer`), -1. Constructing the class passes the arguments to
  * it; only its own `__init__` counts, since a summary does not say what a
  * class derives from. */
-static int index__constructor(const AnIndex *x, const char *dotted) {
+static int index__constructor(const AnIndex *x, int from, const char *dotted) {
   char key[1024];
   size_t len = strlen(dotted);
   if (len + sizeof ".__init__" > sizeof key) return -1;
   memcpy(key, dotted, len);
   memcpy(key + len, ".__init__", sizeof ".__init__");
-  return index__resolve(x, key);
+  return index__resolve(x, from, key);
 }
 
 /* Cross-module edges: chains into other modules and argument kinds. */
@@ -626,12 +753,12 @@ static void index__cross(AnIndex *x) {
     for (uint32_t c = 0; c < s->call_count; c++) {
       const SumCall *sc = &s->calls[c];
       if (!sc->external) continue;
-      int t = index__resolve(x, sc->external);
+      int t = index__resolve(x, (int)e, sc->external);
       if (t < 0) {
         /* A constructor call: argument kinds only. Graph code that builds
          * an object runs its __init__ too, but graph.c does not follow
          * constructors within a module either. */
-        t = index__constructor(x, sc->external);
+        t = index__constructor(x, (int)e, sc->external);
         if (t >= 0 && x->nodes[t].entry != e) index__param_kinds(x, e, sc, t);
         continue;
       }
@@ -663,7 +790,7 @@ static void index__mark_used(AnIndex *x, uint32_t te, const char *qual, bool all
   }
 }
 
-static void index__ref(AnIndex *x, uint32_t e, const char *ref) {
+static void index__ref(AnIndex *x, uint32_t e, const char *ref, int depth) {
   size_t len = strlen(ref);
   if (strcmp(ref, "*") == 0) {
     for (uint32_t te = 0; te < x->count; te++)
@@ -674,15 +801,22 @@ static void index__ref(AnIndex *x, uint32_t e, const char *ref) {
   if (star) len -= 2;
   for (size_t cut = len; cut > 0; cut--) {
     if (cut != len && ref[cut] != '.') continue;
-    int te = an_hash_get(&x->modules, -1, ref, (uint32_t)cut);
+    int te = index__find_module(x, (int)e, ref, cut);
     if (te < 0) continue;
     if ((uint32_t)te == e) return;
     if (cut == len) {
       index__mark_used(x, (uint32_t)te, NULL, star);
-    } else {
-      char *qual = an_arena_strndup(&x->facts, ref + cut + 1, len - cut - 1);
-      if (qual) index__mark_used(x, (uint32_t)te, qual, false);
+      return;
     }
+    char *qual = an_arena_strndup(&x->facts, ref + cut + 1, len - cut - 1);
+    if (!qual) return;
+    index__mark_used(x, (uint32_t)te, qual, false);
+    /* A name the module re-exports is used where it is defined too. */
+    const char *dot = strchr(qual, '.');
+    size_t head = dot ? (size_t)(dot - qual) : strlen(qual);
+    const char *target = depth < INDEX_ALIAS_DEPTH ? index__alias(x, te, qual, head) : NULL;
+    char *next = target ? an_arena_printf(&x->facts, "%s%s", target, qual + head) : NULL;
+    if (next) index__ref(x, (uint32_t)te, next, depth + 1);
     return;
   }
 }
@@ -690,7 +824,7 @@ static void index__ref(AnIndex *x, uint32_t e, const char *ref) {
 static void index__refs(AnIndex *x) {
   for (uint32_t e = 0; e < x->count; e++) {
     const AnSummary *s = x->entries[e].summary;
-    for (uint32_t r = 0; r < s->ref_count; r++) index__ref(x, e, s->refs[r]);
+    for (uint32_t r = 0; r < s->ref_count; r++) index__ref(x, e, s->refs[r], 0);
   }
 }
 
@@ -746,11 +880,11 @@ static uint64_t index__incoming_facts(const AnIndex *x, uint32_t g, uint64_t h) 
 
 /* The containers of the modules `s` imports from (by name or whole): its
  * HY202 findings read them. */
-static uint64_t index__imported_containers(const AnIndex *x, const AnSummary *s, uint64_t h) {
+static uint64_t index__imported_containers(const AnIndex *x, int from, const AnSummary *s, uint64_t h) {
   for (uint32_t r = 0; r < s->ref_count; r++) {
     size_t len = strlen(s->refs[r]);
     if (len >= 2 && strcmp(s->refs[r] + len - 2, ".*") == 0) len -= 2;
-    int te = index__module_entry(x, s->refs[r], len);
+    int te = index__module_entry(x, from, s->refs[r], len);
     if (te < 0) continue;
     const AnSummary *ts = x->entries[te].summary;
     h = index__mix(h, ts->module, strlen(ts->module) + 1);
@@ -771,11 +905,11 @@ static void index__entry_fingerprints(AnIndex *x) {
     for (uint32_t f = 0; f < s->func_count; f++) h = index__incoming_facts(x, x->entry_first[e] + f, h);
     for (uint32_t c = 0; c < s->call_count; c++) {
       if (!s->calls[c].external) continue;
-      int t = index__resolve(x, s->calls[c].external);
+      int t = index__resolve(x, (int)e, s->calls[c].external);
       h = index__mix(h, s->calls[c].external, strlen(s->calls[c].external) + 1);
       if (t >= 0) h = index__public_facts(x, (uint32_t)t, h);
     }
-    h = index__imported_containers(x, s, h);
+    h = index__imported_containers(x, (int)e, s, h);
     x->entry_fp[e] = h;
     an_hash_put(&x->facts, &x->by_path, -1, x->entries[e].path, (uint32_t)strlen(x->entries[e].path), (int)e);
   }
@@ -876,16 +1010,22 @@ const char *an_index_module_of(const AnIndex *index, const char *path) {
   return at >= 0 ? index->entries[at].summary->module : NULL;
 }
 
-const AnIndexFunction *an_index_lookup(const AnIndex *index, const char *dotted) {
+/* Entry of the importing file `path`, -1 when the index does not hold it. */
+static int index__entry_of(const AnIndex *x, const char *path) {
+  return path && x->entry_fp ? an_hash_get(&x->by_path, -1, path, (uint32_t)strlen(path)) : -1;
+}
+
+const AnIndexFunction *an_index_lookup(const AnIndex *index, const char *from_path, const char *dotted) {
   if (!index || !index->finalized) return NULL;
-  int g = index__resolve(index, dotted);
+  int g = index__resolve(index, index__entry_of(index, from_path), dotted);
   if (g < 0) return NULL;
   const GNode *n = &index->nodes[g];
   return &index->entries[n->entry].summary->funcs[n->func].pub;
 }
 
-bool an_index_mutable_global(const AnIndex *index, const char *dotted) {
-  return index && index->finalized && dotted && index__resolve_in(index, &index->containers, dotted) >= 0;
+bool an_index_mutable_global(const AnIndex *index, const char *from_path, const char *dotted) {
+  return index && index->finalized && dotted &&
+         index__resolve_in(index, index__entry_of(index, from_path), &index->containers, dotted) >= 0;
 }
 
 bool an_index_used_elsewhere(const AnIndex *index, const char *module, const char *qualname) {

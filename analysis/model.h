@@ -286,6 +286,8 @@ bool an_name_shadowed_by_assignment(AnModel *m, const char *name);
 int an_single_binding(AnModel *m, TSNode id, int func, int *scope);
 /* Dotted module name of a path relative to the best matching root. */
 const char *an_module_name(AnArena *a, const char *path, const char *const *roots, size_t nroots);
+/* True for a package's __init__.py(i): its module name is the package. */
+bool an_path_is_init(const char *path);
 /* True when `dotted` starts with `prefix` followed by '.' or the end. */
 bool an_dotted_has_prefix(const char *dotted, const char *prefix);
 
@@ -398,14 +400,15 @@ bool an_index_used_elsewhere(const AnIndex *index, const char *module, const cha
 /* True when a canonical dotted name (`metrics_state.HISTORY`) is a
  * module-level name of a workspace module that only ever holds a mutable
  * Python container (a list, dict or set display, comprehension or
- * constructor). */
-bool an_index_mutable_global(const AnIndex *index, const char *dotted);
+ * constructor). `from_path` is the file naming it, whose place decides
+ * which of same-named modules an import loads (NULL: unknown). */
+bool an_index_mutable_global(const AnIndex *index, const char *from_path, const char *dotted);
 /* Module name the index assigned to `path`, or NULL. */
 const char *an_index_module_of(const AnIndex *index, const char *path);
 /* Roots of the index. */
 const char *const *an_index_roots(const AnIndex *index, size_t *count);
-/* The workspace function a canonical dotted name (`helpers.scale`) refers
- * to, or NULL. */
-const AnIndexFunction *an_index_lookup(const AnIndex *index, const char *dotted);
+/* The workspace function a canonical dotted name (`helpers.scale`) in file
+ * `from_path` refers to, or NULL. */
+const AnIndexFunction *an_index_lookup(const AnIndex *index, const char *from_path, const char *dotted);
 
 #endif

@@ -144,12 +144,19 @@ const char *an_module_name(AnArena *a, const char *path, const char *const *root
   if (!mod) return NULL;
   for (char *p = mod; *p; p++)
     if (*p == '/') *p = '.';
+  /* A package's __init__ is the package: `pkg/__init__.py` is `pkg`. */
   size_t mlen = strlen(mod);
-  if (mlen >= 9 && strcmp(mod + mlen - 9, "__init__") == 0) {
-    mlen = mlen >= 10 ? mlen - 10 : 0;
-    mod[mlen] = '\0';
-  }
+  if (strcmp(mod, "__init__") == 0)
+    mod[0] = '\0';
+  else if (mlen > 9 && strcmp(mod + mlen - 9, ".__init__") == 0)
+    mod[mlen - 9] = '\0';
   return mod;
+}
+
+bool an_path_is_init(const char *path) {
+  size_t n = path ? strlen(path) : 0;
+  return (n >= 11 && strcmp(path + n - 11, "__init__.py") == 0 && (n == 11 || path[n - 12] == '/')) ||
+         (n >= 12 && strcmp(path + n - 12, "__init__.pyi") == 0 && (n == 12 || path[n - 13] == '/'));
 }
 
 bool an_name_shadowed_by_assignment(AnModel *m, const char *name) {

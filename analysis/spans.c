@@ -52,7 +52,7 @@ static const AnSpan *spans__build(AnModel *m, uint32_t *count) {
       graph = spans__hybrid(f) || (an_in_graph(m, c->ctx.func) && !c->ctx.eager_guard);
       method = f->cls >= 0;
     } else if (c->dotted && m->index) {
-      const AnIndexFunction *x = an_index_lookup(m->index, c->dotted);
+      const AnIndexFunction *x = an_index_lookup(m->index, m->path, c->dotted);
       graph = x && x->hybrid;
     }
     if (!graph) continue;

@@ -281,7 +281,7 @@ bool an_retrace_callee(AnModel *m, const AnCall *c, AnHybridCallee *out) {
     return true;
   }
   if (!c->dotted || !m->index) return false;
-  const AnIndexFunction *x = an_index_lookup(m->index, c->dotted);
+  const AnIndexFunction *x = an_index_lookup(m->index, m->path, c->dotted);
   if (!x || !x->hybrid) return false;
   out->ext = x;
   out->name = x->qualname;

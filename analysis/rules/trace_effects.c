@@ -192,7 +192,7 @@ static bool effects__trace_probe_attr(AnModel *m, const AnSite *s, TSNode base, 
  * name of another module that only ever holds one. */
 static AnKind effects__receiver_kind(AnModel *m, TSNode obj, int func) {
   AnKind k = an_kind_of(m, obj, func);
-  if (k == AN_KIND_UNKNOWN && an_index_mutable_global(m->index, an_dotted(m, obj, func))) return AN_KIND_PY_CONTAINER;
+  if (k == AN_KIND_UNKNOWN && an_index_mutable_global(m->index, m->path, an_dotted(m, obj, func))) return AN_KIND_PY_CONTAINER;
   return k;
 }
 
