@@ -64,8 +64,64 @@ static const char *const kinds__multi_output[] = {
     "tensorflow.nn.ctc_greedy_decoder", "tensorflow.strings.split", "tensorflow.io.parse_single_example",
     "tensorflow.io.parse_example", "tensorflow.image.combined_non_max_suppression", "tensorflow.vectorized_map",
     "tensorflow.nn.fractional_max_pool", "tensorflow.math.segment_max", "tensorflow.linalg.slogdet",
-    "tensorflow.nn.max_pool_with_argmax", "tensorflow.nn.sufficient_statistics", NULL,
+    "tensorflow.nn.max_pool_with_argmax", "tensorflow.nn.sufficient_statistics", "tensorflow.audio.decode_wav",
+    "tensorflow.image.non_max_suppression_padded", "tensorflow.image.non_max_suppression_with_scores",
+    "tensorflow.strings.unicode_decode_with_offsets", "tensorflow.strings.unicode_split_with_offsets",
+    "tensorflow.nn.compute_accidental_hits", "tensorflow.nn.ctc_unique_labels", "tensorflow.nn.fractional_avg_pool",
+    "tensorflow.nn.fixed_unigram_candidate_sampler", "tensorflow.nn.learned_unigram_candidate_sampler",
+    "tensorflow.nn.log_uniform_candidate_sampler", "tensorflow.nn.uniform_candidate_sampler",
+    "tensorflow.random.fixed_unigram_candidate_sampler", "tensorflow.random.learned_unigram_candidate_sampler",
+    "tensorflow.random.log_uniform_candidate_sampler", "tensorflow.random.uniform_candidate_sampler",
+    "tensorflow.random.all_candidate_sampler", "tensorflow.experimental.numpy.meshgrid",
+    "tensorflow.experimental.numpy.split", "tensorflow.experimental.numpy.array_split",
+    "tensorflow.experimental.numpy.hsplit", "tensorflow.experimental.numpy.vsplit",
+    "tensorflow.experimental.numpy.dsplit", "tensorflow.experimental.numpy.nonzero",
+    "tensorflow.experimental.numpy.broadcast_arrays", "tensorflow.experimental.numpy.tril_indices",
+    "tensorflow.experimental.numpy.triu_indices", "tensorflow.experimental.numpy.diag_indices",
+    "tensorflow.experimental.numpy.where", "tensorflow.experimental.numpy.atleast_1d",
+    "tensorflow.experimental.numpy.atleast_2d", "tensorflow.experimental.numpy.atleast_3d", NULL,
 };
+
+/* keras.ops functions that return one tensor on the TensorFlow backend.
+ * Those returning tuples (top_k, split, unstack, shape, moments, fft, svd,
+ * one-argument where/nonzero), Python values (ndim, is_tensor, dtype) or
+ * NumPy (convert_to_numpy), and the control-flow ones, are left out. */
+static const char *const kinds__keras_tensor_ops[] = {
+    "abs", "absolute", "add", "all", "any", "arange", "argmax", "argmin", "argsort", "broadcast_to",
+    "cast", "ceil", "clip", "concatenate", "convert_to_tensor", "cos", "cumprod", "cumsum", "divide",
+    "dot", "einsum", "equal", "erf", "exp", "expand_dims", "eye", "floor", "full", "full_like",
+    "gelu", "greater", "greater_equal", "isfinite", "isinf", "isnan", "less", "less_equal", "log",
+    "log1p", "log_softmax", "logical_and", "logical_not", "logical_or", "logsumexp", "matmul", "max",
+    "maximum", "mean", "min", "minimum", "mod", "multiply", "negative", "norm", "not_equal", "one_hot",
+    "ones", "ones_like", "pad", "power", "prod", "relu", "repeat", "reshape", "round", "rsqrt",
+    "sigmoid", "sign", "sin", "softmax", "softplus", "sort", "sqrt", "square", "squeeze", "stack",
+    "std", "stop_gradient", "subtract", "sum", "take", "take_along_axis", "tanh", "tensordot", "tile",
+    "transpose", "tril", "triu", "true_divide", "var", "zeros", "zeros_like", NULL,
+};
+
+/* keras.ops.* and keras.random.* results. Keras 3 runs these as TF ops on
+ * the TensorFlow backend, so they are tensors like their tf.* twins. */
+static AnKind kinds__keras_ops(const char *d) {
+  if (kinds__pre(d, "keras.random")) {
+    static const char *const draws[] = {"normal", "uniform", "randint", "truncated_normal", "dropout",
+                                        "shuffle", "categorical", "gamma", "beta", "binomial", NULL};
+    return kinds__in(strrchr(d, '.') + 1, draws) ? AN_KIND_TENSOR : AN_KIND_UNKNOWN;
+  }
+  if (!kinds__pre(d, "keras.ops")) return AN_KIND_UNKNOWN;
+  const char *rest = d + strlen("keras.ops");
+  if (*rest != '.') return AN_KIND_UNKNOWN;
+  rest++;
+  /* ops.numpy.mean, ops.nn.relu, ops.math.logsumexp are the same functions. */
+  const char *last = strrchr(rest, '.');
+  if (last) {
+    size_t ns = (size_t)(last - rest);
+    if (!((ns == 5 && strncmp(rest, "numpy", 5) == 0) || (ns == 2 && strncmp(rest, "nn", 2) == 0) ||
+          (ns == 4 && strncmp(rest, "math", 4) == 0)))
+      return AN_KIND_UNKNOWN;
+    rest = last + 1;
+  }
+  return kinds__in(rest, kinds__keras_tensor_ops) ? AN_KIND_TENSOR : AN_KIND_UNKNOWN;
+}
 
 /* Keras optimizers, losses and metrics (also under their tf.* aliases):
  * a class builds a Keras object, which a tf.function receives by identity
@@ -93,6 +149,7 @@ AnKind an_api_kind(const char *d) {
   if (strcmp(d, "tensorflow.Variable") == 0) return AN_KIND_VARIABLE;
   AnKind keras_object = kinds__keras_objects(d);
   if (keras_object != AN_KIND_UNKNOWN) return keras_object;
+  if (kinds__pre(d, "keras.ops") || kinds__pre(d, "keras.random")) return kinds__keras_ops(d);
   if (kinds__pre(d, "keras.Input") || kinds__pre(d, "keras.layers.Input")) return AN_KIND_TENSOR;
   if (kinds__pre(d, "keras.layers") || kinds__pre(d, "keras.Model") || kinds__pre(d, "keras.Sequential") ||
       kinds__pre(d, "keras.models") || kinds__pre(d, "keras.applications"))
@@ -312,6 +369,129 @@ static AnKind kinds__identifier(AnModel *m, TSNode id, int func, int depth) {
   AnKind k;
   if (kinds__scope_name(m, AN_SCOPE_MODULE, t, len, func >= 0 ? UINT32_MAX : use, depth, &k)) return k;
   return AN_KIND_UNKNOWN;
+}
+
+/* --- input_signature nests ------------------------------------------------ */
+
+/* Kind of the value an input_signature entry describes: a TensorSpec (or
+ * ragged/sparse spec) gives a tensor, a literal list/tuple/dict of specs
+ * gives that Python structure (`tf.nest` packs the arguments back into it),
+ * and another spec (an ExtensionType's `Spec`) an object we do not model.
+ * An entry we cannot read stays a tensor, as most signatures are flat. */
+static AnKind kinds__spec_kind(AnModel *m, TSNode spec, int func) {
+  const AnLang *l = m->lang;
+  spec = an_unparen(l, spec);
+  switch (an_sym(l, spec)) {
+  case AN_SYM_list:
+  case AN_SYM_tuple:
+  case AN_SYM_dictionary:
+    return AN_KIND_PY_CONTAINER;
+  case AN_SYM_call: {
+    const char *d = an_dotted(m, an_field(l, spec, AN_FIELD_function), func);
+    if (!d) return AN_KIND_UNKNOWN;
+    return strstr(d, "TensorSpec") || strstr(d, "type_spec_from_value") ? AN_KIND_TENSOR : AN_KIND_UNKNOWN;
+  }
+  default:
+    return AN_KIND_TENSOR;
+  }
+}
+
+/* The characters inside a plain string literal (no f-string parts). */
+static const char *kinds__str_body(AnModel *m, TSNode s, uint32_t *len) {
+  const AnLang *l = m->lang;
+  if (an_sym(l, s) != AN_SYM_string) return NULL;
+  const char *body = NULL;
+  uint32_t n = ts_node_named_child_count(s);
+  *len = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode ch = ts_node_named_child(s, i);
+    AnSym cs = an_sym(l, ch);
+    if (cs == AN_SYM_interpolation) return NULL;
+    if (cs == AN_SYM_string_content) {
+      if (body) return NULL;
+      body = an_text(m->src, ch, len);
+    }
+  }
+  return body ? body : (n == 0 || *len == 0 ? "" : NULL);
+}
+
+/* The entry of a literal spec nest that `key` (a string or integer
+ * literal) selects; null when the key or the nest is not literal. */
+static TSNode kinds__spec_entry(AnModel *m, TSNode nest, TSNode key) {
+  const AnLang *l = m->lang;
+  TSNode none = {0};
+  nest = an_unparen(l, nest);
+  key = an_unparen(l, key);
+  AnSym ns = an_sym(l, nest);
+  uint32_t n = ts_node_named_child_count(nest);
+  if (ns == AN_SYM_dictionary) {
+    uint32_t klen, plen;
+    const char *k = kinds__str_body(m, key, &klen);
+    if (!k) return none;
+    for (uint32_t i = 0; i < n; i++) {
+      TSNode pair = ts_node_named_child(nest, i);
+      if (an_sym(l, pair) != AN_SYM_pair) continue;
+      const char *p = kinds__str_body(m, an_field(l, pair, AN_FIELD_key), &plen);
+      if (p && plen == klen && memcmp(p, k, klen) == 0) return an_field(l, pair, AN_FIELD_value);
+    }
+    return none;
+  }
+  if ((ns != AN_SYM_list && ns != AN_SYM_tuple) || an_sym(l, key) != AN_SYM_integer) return none;
+  uint32_t tlen;
+  const char *t = an_text(m->src, key, &tlen);
+  if (tlen == 0 || tlen > 6) return none;
+  uint32_t want = 0;
+  for (uint32_t i = 0; i < tlen; i++) {
+    if (t[i] < '0' || t[i] > '9') return none;
+    want = want * 10 + (uint32_t)(t[i] - '0');
+  }
+  for (uint32_t i = 0, at = 0; i < n; i++) {
+    TSNode ch = ts_node_named_child(nest, i);
+    AnSym cs = an_sym(l, ch);
+    if (cs == AN_SYM_comment) continue;
+    if (cs == AN_SYM_list_splat) return none;
+    if (at++ == want) return ch;
+  }
+  return none;
+}
+
+/* The input_signature entry of the parameter `id` names, unless a local
+ * binding of the name shadows it. */
+static TSNode kinds__param_spec(AnModel *m, TSNode id, int func, int depth) {
+  TSNode none = {0};
+  uint32_t len;
+  const char *t = an_text(m->src, id, &len);
+  uint32_t use = ts_node_start_byte(id);
+  for (int f = func; f >= 0; f = AN_FUNC(m, f)->parent) {
+    AnFunc *fn = AN_FUNC(m, f);
+    AnKind k;
+    if (kinds__scope_name(m, f, t, len, use, depth + 1, &k)) return none;
+    for (uint32_t i = 0; i < fn->param_count; i++)
+      if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) return fn->params[i].spec;
+  }
+  return none;
+}
+
+/* `features["image"]`, `batch[0]["ids"]`: the spec an input_signature
+ * declares for a subscript of a signature-typed parameter. True with
+ * `*out` set when the subscript is resolved that way. */
+static bool kinds__spec_of(AnModel *m, TSNode e, int func, int depth, TSNode *out) {
+  const AnLang *l = m->lang;
+  e = an_unparen(l, e);
+  if (depth > 16) return false;
+  if (an_sym(l, e) == AN_SYM_identifier) {
+    *out = kinds__param_spec(m, e, func, depth);
+    return !ts_node_is_null(*out);
+  }
+  if (an_sym(l, e) != AN_SYM_subscript) return false;
+  TSNode nest;
+  if (!kinds__spec_of(m, an_field(l, e, AN_FIELD_value), func, depth + 1, &nest)) return false;
+  AnSym ns = an_sym(l, an_unparen(l, nest));
+  if (ns != AN_SYM_list && ns != AN_SYM_tuple && ns != AN_SYM_dictionary) return false;
+  TSNode key = an_field(l, e, AN_FIELD_subscript);
+  if (ts_node_is_null(key) || ts_node_named_child_count(e) != 2) return false;
+  *out = kinds__spec_entry(m, nest, key);
+  return !ts_node_is_null(*out);
 }
 
 static AnKind kinds__attr_binding(AnModel *m, int index, int depth) {
@@ -600,6 +780,8 @@ static AnKind kinds__expr(AnModel *m, TSNode e, int func, int depth) {
                         kinds__expr(m, ts_node_named_child(e, 2), func, depth + 1));
   }
   case AN_SYM_subscript: {
+    TSNode spec;
+    if (kinds__spec_of(m, e, func, depth, &spec)) return kinds__spec_kind(m, spec, func);
     TSNode v = an_unparen(l, an_field(l, e, AN_FIELD_value));
     if (an_sym(l, v) == AN_SYM_attribute && an_text_eq(m->src, an_field(l, v, AN_FIELD_attribute), "shape"))
       return AN_KIND_PY_SCALAR; /* a static dimension */
@@ -661,14 +843,6 @@ bool an_mutable_container(AnModel *m, TSNode value, int func) {
 }
 
 /* --- parameters ---------------------------------------------------------- */
-
-/* Number of TensorSpecs of a literal input_signature, or -1. */
-static int kinds__signature_len(AnModel *m, TSNode sig) {
-  sig = an_unparen(m->lang, sig);
-  AnSym s = an_sym(m->lang, sig);
-  if (s != AN_SYM_list && s != AN_SYM_tuple) return -1;
-  return (int)ts_node_named_child_count(sig);
-}
 
 /* Index of the parameter a positional argument binds to (self skipped when
  * the call goes through an instance). */
@@ -854,15 +1028,20 @@ static bool kinds__params_round(AnModel *m) {
   }
   for (uint32_t i = 0; i < nf; i++) {
     AnFunc *f = AN_FUNC(m, i);
-    int sig_len = ts_node_is_null(f->tf.input_signature) ? -1 : kinds__signature_len(m, f->tf.input_signature);
+    TSNode specs[32];
+    int sig_len = ts_node_is_null(f->tf.input_signature) ? -1 : an_signature_entries(m, f->tf.input_signature, specs, 32);
     bool init_hidden = hidden[i] == 2 || (!hidden[i] && kinds__init_hidden_callers(m, (int)i, reinit));
     uint32_t spec = 0;
     for (uint32_t p = 0; p < f->param_count; p++) {
       AnParam *pa = &f->params[p];
       if (pa->is_self) continue;
       AnKind k = kinds__annotation(m, pa->annotation, f->parent);
+      pa->spec = (TSNode){0};
       if (sig_len >= 0 && !pa->star && !pa->dstar && !pa->kwonly) {
-        if ((int)spec < sig_len) k = AN_KIND_TENSOR;
+        if ((int)spec < sig_len) {
+          if (spec < 32) pa->spec = specs[spec];
+          k = spec < 32 ? kinds__spec_kind(m, pa->spec, f->parent) : AN_KIND_TENSOR;
+        }
         spec++;
       }
       pa->kind_from_calls = false;

@@ -47,6 +47,7 @@ typedef struct AnParam {
   AnKind kind;       /* joined over call sites, annotations, signature */
   bool kind_from_calls;
   bool overridden;   /* a caller passes it (for defaulted parameters) */
+  TSNode spec;       /* its input_signature entry (a literal nest of specs), or null */
 } AnParam;
 
 typedef enum AnRootKind {
@@ -335,6 +336,11 @@ int an_graph_root(const AnModel *m, int func);
 
 /* Innermost enclosing function of a node by byte range, -1. */
 int an_func_at(const AnModel *m, TSNode node);
+
+/* refactor.c */
+/* The entries of a literal input_signature list/tuple (at most `cap` into
+ * out), or -1 when it is not a literal or is unpacked. */
+int an_signature_entries(AnModel *m, TSNode sig, TSNode *out, int cap);
 
 /* kinds.c */
 AnKind an_kind_of(AnModel *m, TSNode expr, int func);

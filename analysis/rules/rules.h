@@ -163,9 +163,6 @@ bool an_literal_spec(AnModel *m, TSNode lit, AnTensorSpec *out);
  * declares; rank -1 when the shape is not a literal. The caller checks the
  * call is a TensorSpec. */
 void an_declared_spec(AnModel *m, TSNode spec, int func, AnTensorSpec *out);
-/* The entries of a literal input_signature list/tuple (at most `cap` into
- * out), or -1 when it is not a literal or is unpacked. */
-int an_signature_entries(AnModel *m, TSNode sig, TSNode *out, int cap);
 /* The spec a literal, well-formed input_signature of tf.function `fi` gives
  * its parameter `pi` (positional, not self) when that entry is a literal
  * tf.TensorSpec(...); false otherwise (rules/common.c). */
