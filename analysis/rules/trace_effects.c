@@ -578,6 +578,12 @@ static const struct {
     {"secrets", NULL},
 };
 
+
+/* The standard library's logging module or absl's (`from absl import
+ * logging`, as TF's own projects use): both write a record when called. */
+static bool effects__logging_api(const char *dotted) {
+  return an_dotted_has_prefix(dotted, "logging") || an_dotted_has_prefix(dotted, "absl.logging");
+}
 /* Arguments of print/logging calls are trace-time logging by intent. */
 static bool effects__in_log_call(AnModel *m, const AnCall *c) {
   for (TSNode p = ts_node_parent(c->node); !ts_node_is_null(p); p = ts_node_parent(p)) {
@@ -585,7 +591,7 @@ static bool effects__in_log_call(AnModel *m, const AnCall *c) {
     if (s == AN_SYM_argument_list) {
       TSNode call = ts_node_parent(p);
       const char *d = an_dotted(m, an_field(m->lang, call, AN_FIELD_function), c->ctx.func);
-      return d && (strcmp(d, "builtins.print") == 0 || an_dotted_has_prefix(d, "logging"));
+      return d && (strcmp(d, "builtins.print") == 0 || effects__logging_api(d));
     }
     if (s != AN_SYM_binary_operator && s != AN_SYM_parenthesized_expression && s != AN_SYM_unary_operator &&
         s != AN_SYM_keyword_argument && s != AN_SYM_call && s != AN_SYM_attribute)
@@ -606,7 +612,7 @@ static bool effects__only_logged(AnModel *m, const AnCall *c) {
   bool used = false;
   AN_FOR_CALLS_OF(m, c->ctx.func, other) {
     if (!other->dotted) continue;
-    bool log = strcmp(other->dotted, "builtins.print") == 0 || an_dotted_has_prefix(other->dotted, "logging");
+    bool log = strcmp(other->dotted, "builtins.print") == 0 || effects__logging_api(other->dotted);
     if (log && an_mentions(m, an_field(m->lang, other->node, AN_FIELD_arguments), name, len)) used = true;
   }
   if (!used) return false;
@@ -623,7 +629,7 @@ static bool effects__only_logged(AnModel *m, const AnCall *c) {
     const char *d = an_sym(m->lang, stmt) == AN_SYM_expression_statement && an_sym(m->lang, e) == AN_SYM_call
                         ? an_dotted(m, an_field(m->lang, e, AN_FIELD_function), c->ctx.func)
                         : NULL;
-    if (!d || !(strcmp(d, "builtins.print") == 0 || an_dotted_has_prefix(d, "logging"))) only_logged = false;
+    if (!d || !(strcmp(d, "builtins.print") == 0 || effects__logging_api(d))) only_logged = false;
   }
   ts_tree_cursor_delete(&cur);
   return only_logged;
@@ -749,7 +755,7 @@ static bool effects__io_method(const char *m) {
 
 static bool effects__is_io(AnModel *m, const AnCall *c) {
   if (c->dotted) {
-    if (an_dotted_has_prefix(c->dotted, "logging")) return true;
+    if (effects__logging_api(c->dotted)) return true;
     for (int i = 0; effects__io_calls[i]; i++)
       if (effects__io_calls[i][0] == c->dotted[0] && an_dotted_has_prefix(c->dotted, effects__io_calls[i])) return true;
   }
@@ -757,7 +763,7 @@ static bool effects__is_io(AnModel *m, const AnCall *c) {
   const char *origin = effects__value_origin(m, c->object, c->ctx.func);
   if (!origin) return false;
   /* The logging methods are in none of the lists below. */
-  if (effects__log_method(c->method)) return an_dotted_has_prefix(origin, "logging");
+  if (effects__log_method(c->method)) return effects__logging_api(origin);
   if ((strcmp(c->method, "write") == 0 || strcmp(c->method, "writelines") == 0) &&
       (strcmp(origin, "builtins.open") == 0 || strcmp(origin, "tensorflow.io.gfile.GFile") == 0))
     return true;
@@ -776,7 +782,7 @@ bool an_is_python_io_call(AnModel *m, const AnCall *c) { return effects__is_io(m
 
 /* An I/O call (effects__is_io) that writes a log record, not a file. */
 static bool effects__log_call(AnModel *m, const AnCall *c) {
-  if (c->dotted && an_dotted_has_prefix(c->dotted, "logging")) return true;
+  if (c->dotted && effects__logging_api(c->dotted)) return true;
   return c->method && effects__log_method(c->method) && !ts_node_is_null(c->object);
 }
 
