@@ -331,8 +331,13 @@ static void retrace__scalar_fix(AnModel *m, AnFinding *f, TSNode value, bool int
                               int_loop ? an_arena_printf(&m->arena, "%s.int64", tf) : ""));
 }
 
-static bool retrace__is_range_target(AnModel *m, TSNode loop) {
+/* True when `name` is the target of `for name in range(...)`: only the
+ * counter itself is known to be an int; another name that changes in the
+ * loop (`epsilon *= 0.99`) may be a float. */
+static bool retrace__is_range_target(AnModel *m, TSNode loop, const char *name) {
   if (an_sym(m->lang, loop) != AN_SYM_for_statement) return false;
+  TSNode left = an_unparen(m->lang, an_field(m->lang, loop, AN_FIELD_left));
+  if (an_sym(m->lang, left) != AN_SYM_identifier || !an_text_eq(m->src, left, name)) return false;
   TSNode right = an_unparen(m->lang, an_field(m->lang, loop, AN_FIELD_right));
   if (an_sym(m->lang, right) != AN_SYM_call) return false;
   const char *d = an_dotted(m, an_field(m->lang, right, AN_FIELD_function), -1);
@@ -389,7 +394,7 @@ static void retrace__scalar_args(AnModel *m, const AnRetraceCall *rc) {
       an_retrace_related_callee(m, f, h);
       if (f && structural) f->severity = AN_SEV_HINT;
       if (!structural)
-        retrace__scalar_fix(m, f, value, retrace__is_range_target(m, loops[l]) && strcmp(name, an_snippet(m, value)) == 0);
+        retrace__scalar_fix(m, f, value, retrace__is_range_target(m, loops[l], name) && strcmp(name, an_snippet(m, value)) == 0);
       break;
     }
   }

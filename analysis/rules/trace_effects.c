@@ -196,6 +196,23 @@ static AnKind effects__receiver_kind(AnModel *m, TSNode obj, int func) {
   return k;
 }
 
+static const char *effects__value_origin(AnModel *m, TSNode expr, int func);
+
+/* True when the receiver was made by a call of another library's API
+ * (`tf.lookup.experimental.MutableHashTable(...)`, a replay buffer): its
+ * `insert`/`append` is that object's own method, for TensorFlow's stateful
+ * objects a graph op that runs on every call, not a Python list's. Python
+ * containers (collections.deque), copies (copy.copy) and what the
+ * project's own functions return may be plain lists, so they stay
+ * reported. */
+static bool effects__library_object(AnModel *m, TSNode obj, int func) {
+  const char *origin = effects__value_origin(m, obj, func);
+  if (!origin || an_dotted_has_prefix(origin, "builtins") || an_dotted_has_prefix(origin, "copy") ||
+      an_dotted_has_prefix(origin, "collections"))
+    return false;
+  return !m->index || !an_index_lookup(m->index, m->path, origin);
+}
+
 static void effects__mutating_calls(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
@@ -215,6 +232,7 @@ static void effects__mutating_calls(AnModel *m) {
     }
     AnKind k = effects__receiver_kind(m, obj, c->ctx.func);
     if (k != AN_KIND_PY_CONTAINER && !(k == AN_KIND_UNKNOWN && effects__list_mutator(c->method))) continue;
+    if (k == AN_KIND_UNKNOWN && effects__library_object(m, obj, c->ctx.func)) continue;
     AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_STATE_MUTATION_IN_GRAPH, c->node, c->ctx.func,
                                 "'%s' changes the Python object '%s', which outlives '%s'; in graph code this "
                                 "happens once per trace, not on every call",
@@ -223,18 +241,41 @@ static void effects__mutating_calls(AnModel *m) {
   }
 }
 
+/* A class of another library by its spelling (`hub.KerasLayer`,
+ * `tfp.util.TransformedVariable`, `snt.Linear`): the objects such code
+ * creates lazily under a guard hold variables the same way a layer does. */
+static bool effects__library_class(const char *dotted) {
+  if (an_dotted_has_prefix(dotted, "builtins")) return false;
+  const char *last = strrchr(dotted, '.');
+  return last && last[1] >= 'A' && last[1] <= 'Z';
+}
+
+/* True when the `if` around the store tests the attribute it assigns
+ * (`if self.encoder is None:`): a create-once guard. */
+static bool effects__guard_tests_target(AnModel *m, const AnSite *s, TSNode guard) {
+  TSNode left = an_unparen(m->lang, an_field(m->lang, s->node, AN_FIELD_left));
+  if (an_sym(m->lang, left) != AN_SYM_attribute) return false;
+  TSNode name = an_field(m->lang, left, AN_FIELD_attribute);
+  uint32_t len;
+  const char *t = an_text(m->src, name, &len);
+  return an_mentions(m, an_field(m->lang, guard, AN_FIELD_condition), t, len);
+}
+
 /* A tf.Variable (or layer) assigned under a create-once guard is HY401's
- * sanctioned idiom, not a Python state change. */
+ * sanctioned idiom, not a Python state change; so is an object of another
+ * library's class made under a guard that tests the attribute. */
 static bool effects__guarded_creation(AnModel *m, const AnSite *s, TSNode right) {
+  TSNode guard = an_enclosing_if(m, s->node, s->ctx.func);
+  if (ts_node_is_null(guard)) return false;
   AnKind k = an_kind_of(m, right, s->ctx.func);
-  if (k != AN_KIND_VARIABLE && k != AN_KIND_KERAS) {
-    TSNode r = an_unparen(m->lang, right);
-    if (an_sym(m->lang, r) != AN_SYM_call) return false;
-    const char *d = an_dotted(m, an_field(m->lang, r, AN_FIELD_function), s->ctx.func);
-    if (!d || !(an_dotted_has_prefix(d, "keras") || an_dotted_has_prefix(d, "tensorflow.random.Generator")))
-      return false;
-  }
-  return !ts_node_is_null(an_enclosing_if(m, s->node, s->ctx.func));
+  if (k == AN_KIND_VARIABLE || k == AN_KIND_KERAS) return true;
+  TSNode r = an_unparen(m->lang, right);
+  if (an_sym(m->lang, r) != AN_SYM_call) return false;
+  const char *d = an_dotted(m, an_field(m->lang, r, AN_FIELD_function), s->ctx.func);
+  if (!d) return false;
+  if (an_dotted_has_prefix(d, "keras") || an_dotted_has_prefix(d, "tensorflow.random.Generator")) return true;
+  return effects__library_class(d) && !an_mutable_container(m, r, s->ctx.func) &&
+         effects__guard_tests_target(m, s, guard);
 }
 
 static bool effects__collect_attr(TSNode n, void *ctx) {
@@ -626,6 +667,12 @@ static const struct {
     {"secrets", NULL},
 };
 
+
+/* The standard library's logging module or absl's (`from absl import
+ * logging`, as TF's own projects use): both write a record when called. */
+static bool effects__logging_api(const char *dotted) {
+  return an_dotted_has_prefix(dotted, "logging") || an_dotted_has_prefix(dotted, "absl.logging");
+}
 /* Arguments of print/logging calls are trace-time logging by intent. */
 static bool effects__in_log_call(AnModel *m, const AnCall *c) {
   for (TSNode p = ts_node_parent(c->node); !ts_node_is_null(p); p = ts_node_parent(p)) {
@@ -633,7 +680,7 @@ static bool effects__in_log_call(AnModel *m, const AnCall *c) {
     if (s == AN_SYM_argument_list) {
       TSNode call = ts_node_parent(p);
       const char *d = an_dotted(m, an_field(m->lang, call, AN_FIELD_function), c->ctx.func);
-      return d && (strcmp(d, "builtins.print") == 0 || an_dotted_has_prefix(d, "logging"));
+      return d && (strcmp(d, "builtins.print") == 0 || effects__logging_api(d));
     }
     if (s != AN_SYM_binary_operator && s != AN_SYM_parenthesized_expression && s != AN_SYM_unary_operator &&
         s != AN_SYM_keyword_argument && s != AN_SYM_call && s != AN_SYM_attribute)
@@ -654,7 +701,7 @@ static bool effects__only_logged(AnModel *m, const AnCall *c) {
   bool used = false;
   AN_FOR_CALLS_OF(m, c->ctx.func, other) {
     if (!other->dotted) continue;
-    bool log = strcmp(other->dotted, "builtins.print") == 0 || an_dotted_has_prefix(other->dotted, "logging");
+    bool log = strcmp(other->dotted, "builtins.print") == 0 || effects__logging_api(other->dotted);
     if (log && an_mentions(m, an_field(m->lang, other->node, AN_FIELD_arguments), name, len)) used = true;
   }
   if (!used) return false;
@@ -671,7 +718,7 @@ static bool effects__only_logged(AnModel *m, const AnCall *c) {
     const char *d = an_sym(m->lang, stmt) == AN_SYM_expression_statement && an_sym(m->lang, e) == AN_SYM_call
                         ? an_dotted(m, an_field(m->lang, e, AN_FIELD_function), c->ctx.func)
                         : NULL;
-    if (!d || !(strcmp(d, "builtins.print") == 0 || an_dotted_has_prefix(d, "logging"))) only_logged = false;
+    if (!d || !(strcmp(d, "builtins.print") == 0 || effects__logging_api(d))) only_logged = false;
   }
   ts_tree_cursor_delete(&cur);
   return only_logged;
@@ -797,7 +844,7 @@ static bool effects__io_method(const char *m) {
 
 static bool effects__is_io(AnModel *m, const AnCall *c) {
   if (c->dotted) {
-    if (an_dotted_has_prefix(c->dotted, "logging")) return true;
+    if (effects__logging_api(c->dotted)) return true;
     for (int i = 0; effects__io_calls[i]; i++)
       if (effects__io_calls[i][0] == c->dotted[0] && an_dotted_has_prefix(c->dotted, effects__io_calls[i])) return true;
   }
@@ -805,7 +852,7 @@ static bool effects__is_io(AnModel *m, const AnCall *c) {
   const char *origin = effects__value_origin(m, c->object, c->ctx.func);
   if (!origin) return false;
   /* The logging methods are in none of the lists below. */
-  if (effects__log_method(c->method)) return an_dotted_has_prefix(origin, "logging");
+  if (effects__log_method(c->method)) return effects__logging_api(origin);
   if ((strcmp(c->method, "write") == 0 || strcmp(c->method, "writelines") == 0) &&
       (strcmp(origin, "builtins.open") == 0 || strcmp(origin, "tensorflow.io.gfile.GFile") == 0))
     return true;
@@ -824,7 +871,7 @@ bool an_is_python_io_call(AnModel *m, const AnCall *c) { return effects__is_io(m
 
 /* An I/O call (effects__is_io) that writes a log record, not a file. */
 static bool effects__log_call(AnModel *m, const AnCall *c) {
-  if (c->dotted && an_dotted_has_prefix(c->dotted, "logging")) return true;
+  if (c->dotted && effects__logging_api(c->dotted)) return true;
   return c->method && effects__log_method(c->method) && !ts_node_is_null(c->object);
 }
 

@@ -156,6 +156,15 @@ TEST(fix_hy101_tf_constant) {
              "def train(x):\n    for i in range(10):\n        step(x, tf.constant(i, dtype=tf.int64))\n");
 }
 
+/* A float decayed in a range loop is not the loop's int counter: no dtype. */
+TEST(fix_hy101_decayed_float_no_int_dtype) {
+  expect_fix("import tensorflow as tf\n\n\n@tf.function\ndef act(x, eps):\n    return x * eps\n\n\n"
+             "def run(x):\n    eps = 1.0\n    for ep in range(10):\n        act(x, eps)\n        eps = eps * 0.99\n",
+             AN_RULE_PYTHON_SCALAR_ARG_RETRACE, "Pass it as a tensor with tf.constant", false,
+             "import tensorflow as tf\n\n\n@tf.function\ndef act(x, eps):\n    return x * eps\n\n\n"
+             "def run(x):\n    eps = 1.0\n    for ep in range(10):\n        act(x, tf.constant(eps))\n        eps = eps * 0.99\n");
+}
+
 TEST(fix_hy104_reduce_retracing) {
   expect_fix("import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    return x\n\n\n"
              "def run(x):\n    for i in range(1, 10):\n        f(x[:i])\n\n\nrun(tf.range(10))\n",
@@ -795,7 +804,7 @@ TEST(graph_spans) {
   fx_close(&fx);
 }
 
-TEST_MAIN(fix_hy101_tf_constant, fix_hy104_reduce_retracing, fix_hy105_hoist, fix_hy107_wrap_once, fix_hy201_tf_print,
+TEST_MAIN(fix_hy101_tf_constant, fix_hy101_decayed_float_no_int_dtype, fix_hy104_reduce_retracing, fix_hy105_hoist, fix_hy107_wrap_once, fix_hy201_tf_print,
           fix_hy207_drop_numpy, fix_hy208_tf_math, fix_hy209_graph_assert, fix_hy210_unstack, fix_hy109_tf_range,
           fix_hy212_tf_range, fix_hy213_remove_autograph_false,
           fix_hy213_remove_do_not_convert, fix_hy304_wrap_spec, fix_hy305_rename,
