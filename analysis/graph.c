@@ -105,6 +105,50 @@ int an_class_next_base(AnModel *m, int cls, uint32_t *at) {
   return -1;
 }
 
+const int *an_class_ancestors(AnModel *m, int cls, uint32_t *count) {
+  AnClass *k = AN_CLASS(m, cls);
+  *count = 0;
+  if (k->ancestors_built) {
+    *count = k->ancestor_count;
+    return k->ancestors;
+  }
+  uint32_t nc = m->classes.count;
+  if (!m->class_marks) m->class_marks = an_arena_alloc(&m->arena, sizeof *m->class_marks * nc);
+  int *out = an_arena_alloc(&m->arena, sizeof *out * AN_MAX_ANCESTORS);
+  if (!m->class_marks || !out) return NULL;
+  /* Iterative depth-first walk: frame i holds a class and its position in
+   * its base list. */
+  struct {
+    int cls;
+    uint32_t at;
+  } stack[AN_MAX_CLASS_DEPTH + 1];
+  uint32_t top = 0, n = 0;
+  stack[top].cls = cls;
+  stack[top++].at = 0;
+  m->class_marks[cls] = true;
+  while (top) {
+    int base = an_class_next_base(m, stack[top - 1].cls, &stack[top - 1].at);
+    if (base < 0) {
+      top--;
+      continue;
+    }
+    if (m->class_marks[base] || n == AN_MAX_ANCESTORS) continue;
+    m->class_marks[base] = true;
+    out[n++] = base;
+    if (top <= AN_MAX_CLASS_DEPTH - 1) {
+      stack[top].cls = base;
+      stack[top++].at = 0;
+    }
+  }
+  m->class_marks[cls] = false;
+  for (uint32_t i = 0; i < n; i++) m->class_marks[out[i]] = false;
+  k->ancestors = n ? out : NULL;
+  k->ancestor_count = n;
+  k->ancestors_built = true;
+  *count = n;
+  return k->ancestors;
+}
+
 int an_constructed_class(AnModel *m, TSNode value) {
   TSNode v = an_unparen(m->lang, value);
   if (an_sym(m->lang, v) != AN_SYM_call) return -1;
@@ -115,24 +159,29 @@ int an_constructed_class(AnModel *m, TSNode value) {
   return an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len);
 }
 
-static int graph__method(AnModel *m, int cls, const char *name, uint32_t len, int depth) {
-  if (cls < 0 || depth > 8) return -1;
+/* Method `name` of class `cls` itself: a def, or an attribute bound to a
+ * function (`self.step = tf.function(self._step)`); -1. */
+static int graph__own_method(AnModel *m, int cls, const char *name, uint32_t len, int depth) {
   int f = an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), name, len);
   if (f >= 0) return f;
-  /* `self.step = tf.function(self._step)` */
   int a = an_hash_get(&m->attr_map, cls, name, len);
   for (; a >= 0; a = AN_VEC_AT(m->attrs, AnAttrBinding, a).next) {
     AnAttrBinding *ab = &AN_VEC_AT(m->attrs, AnAttrBinding, a);
     int t = graph__binding_target(m, ab->value, ab->func, depth + 1);
     if (t >= 0) return t;
   }
-  /* Base classes defined in this module. */
-  uint32_t at = 0;
-  for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;) {
-    int r = graph__method(m, base, name, len, depth + 1);
-    if (r >= 0) return r;
-  }
   return -1;
+}
+
+/* Method `name` of class `cls` or of the first class of this module it
+ * derives from that has one. */
+static int graph__method(AnModel *m, int cls, const char *name, uint32_t len, int depth) {
+  if (cls < 0 || depth > 8) return -1;
+  int r = graph__own_method(m, cls, name, len, depth);
+  uint32_t n = 0;
+  const int *bases = r >= 0 ? NULL : an_class_ancestors(m, cls, &n);
+  for (uint32_t i = 0; i < n && r < 0; i++) r = graph__own_method(m, bases[i], name, len, depth + 1);
+  return r;
 }
 
 /* The class of a name bound to an instance of a module class:

@@ -881,16 +881,6 @@ static int kinds__constructor_init(AnModel *m, const AnCall *c) {
   return cls >= 0 ? kinds__init_of(m, cls, 0) : -1;
 }
 
-/* Marks every class of this module that `cls` derives from. */
-static void kinds__mark_bases(AnModel *m, int cls, bool *marks, int depth) {
-  if (depth > 8) return;
-  uint32_t at = 0;
-  for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;) {
-    marks[base] = true;
-    kinds__mark_bases(m, base, marks, depth + 1);
-  }
-}
-
 /* True for a call that constructs an instance of its own method's class
  * without naming it: `cls(...)`, `type(self)(...)`, `self.__class__(...)`. */
 static bool kinds__self_construction(AnModel *m, const AnCall *c) {
@@ -898,41 +888,82 @@ static bool kinds__self_construction(AnModel *m, const AnCall *c) {
   TSNode fn = an_unparen(m->lang, c->fn);
   AnSym s = an_sym(m->lang, fn);
   if (s == AN_SYM_identifier) return an_text_eq(m->src, fn, "cls");
-  if (s == AN_SYM_call) return an_text_eq(m->src, an_field(m->lang, fn, AN_FIELD_function), "type");
-  return s == AN_SYM_attribute && an_text_eq(m->src, an_field(m->lang, fn, AN_FIELD_attribute), "__class__");
+  if (s == AN_SYM_call) {
+    TSNode callee = an_field(m->lang, fn, AN_FIELD_function);
+    return !ts_node_is_null(callee) && an_text_eq(m->src, callee, "type");
+  }
+  if (s != AN_SYM_attribute) return false;
+  TSNode attr = an_field(m->lang, fn, AN_FIELD_attribute);
+  return !ts_node_is_null(attr) && an_text_eq(m->src, attr, "__class__");
 }
 
-/* True when `cls` or a class of this module it derives from is marked. */
-static bool kinds__any_base_marked(AnModel *m, int cls, const bool *marks, int depth) {
-  if (marks[cls]) return true;
-  if (depth > 8) return false;
-  uint32_t at = 0;
-  for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;)
-    if (kinds__any_base_marked(m, base, marks, depth + 1)) return true;
-  return false;
+/* Marks in `marks` every class reachable from the classes already marked,
+ * stepping from a class to its bases (`up`) or to its subclasses (the
+ * reverse edges `sub_first`/`sub`). Each class enters the worklist `stack`
+ * (room for nc) once, so repeated or cyclic bases, which the parser
+ * accepts, cost nothing more. */
+static void kinds__class_closure(AnModel *m, bool *marks, int *stack, bool up, const uint32_t *sub_first,
+                                 const int *sub) {
+  uint32_t nc = m->classes.count, top = 0;
+  for (uint32_t k = 0; k < nc; k++)
+    if (marks[k]) stack[top++] = (int)k;
+  while (top) {
+    int k = stack[--top];
+    uint32_t at = 0, e = up ? 0 : sub_first[k];
+    for (;;) {
+      int next = up ? an_class_next_base(m, k, &at) : e < sub_first[k + 1] ? sub[e++] : -1;
+      if (next < 0) break;
+      if (marks[next]) continue;
+      marks[next] = true;
+      stack[top++] = next;
+    }
+  }
 }
 
 /* Per class of this module: its `__init__` receives arguments we do not
  * see. A subclass of this module has its own `__init__`, which passes
  * them through `super().__init__(...)`; or a method of the class, of a
  * base or of a subclass constructs "its own" class (`cls(...)` in a
- * classmethod), which may be this one. NULL when out of memory. */
+ * classmethod), which may be this one. It does not depend on parameter
+ * kinds, so the fixpoint computes it once. NULL when out of memory. */
 static bool *kinds__reinitialised(AnModel *m) {
   uint32_t nc = m->classes.count;
   bool *marks = an_arena_alloc(&m->arena, sizeof *marks * (nc + 1));
-  bool *factory = an_arena_alloc(&m->arena, sizeof *factory * (nc + 1));
-  if (!marks || !factory) return NULL;
+  bool *derived = an_arena_alloc(&m->arena, sizeof *derived * (nc + 1));
+  int *stack = an_arena_alloc(&m->arena, sizeof *stack * (nc + 1));
+  uint32_t *sub_first = an_arena_alloc(&m->arena, sizeof *sub_first * (nc + 1));
+  uint32_t *fill = an_arena_alloc(&m->arena, sizeof *fill * (nc + 1));
+  if (!marks || !derived || !stack || !sub_first || !fill) return NULL;
+  /* `derived` starts as the factories: classes that construct their own. */
   for (uint32_t i = 0; i < m->calls.count; i++) {
     const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    if (kinds__self_construction(m, c)) factory[c->ctx.cls] = true;
+    if (kinds__self_construction(m, c)) derived[c->ctx.cls] = true;
   }
+  /* The bases, direct and transitive, of every class that passes
+   * arguments up: a factory, or a class with its own __init__. Also the
+   * reverse edges (base -> subclasses), counted here. */
   for (uint32_t k = 0; k < nc; k++) {
-    if (factory[k]) marks[k] = true;
-    if (factory[k] || an_hash_get(&m->func_map, AN_SCOPE_CLASS((int)k), "__init__", 8) >= 0)
-      kinds__mark_bases(m, (int)k, marks, 0);
+    bool passes = derived[k] || an_hash_get(&m->func_map, AN_SCOPE_CLASS((int)k), "__init__", 8) >= 0;
+    uint32_t at = 0;
+    for (int base; (base = an_class_next_base(m, (int)k, &at)) >= 0;) {
+      sub_first[base + 1]++;
+      if (passes) marks[base] = true;
+    }
   }
-  for (uint32_t k = 0; k < nc; k++)
-    if (!marks[k] && kinds__any_base_marked(m, (int)k, factory, 0)) marks[k] = true;
+  kinds__class_closure(m, marks, stack, true, NULL, NULL);
+  for (uint32_t k = 0; k < nc; k++) {
+    sub_first[k + 1] += sub_first[k];
+    fill[k] = sub_first[k];
+  }
+  int *sub = an_arena_alloc(&m->arena, sizeof *sub * (sub_first[nc] + 1));
+  if (!sub) return NULL;
+  for (uint32_t k = 0; k < nc; k++) {
+    uint32_t at = 0;
+    for (int base; (base = an_class_next_base(m, (int)k, &at)) >= 0;) sub[fill[base]++] = (int)k;
+  }
+  /* A factory and every class derived from one. */
+  kinds__class_closure(m, derived, stack, false, sub_first, sub);
+  for (uint32_t k = 0; k < nc; k++) marks[k] = marks[k] || derived[k];
   return marks;
 }
 
@@ -994,28 +1025,18 @@ void an_kinds_reset(AnModel *m) {
   for (uint32_t i = 0; i < m->attrs.count; i++) AN_VEC_AT(m->attrs, AnAttrBinding, i).state = 0;
 }
 
-/* Returns true when some parameter's kind changed. */
-static bool kinds__params_round(AnModel *m) {
+/* One join over every call site; returns true when some parameter's kind
+ * changed. `hidden` and `reinit` are the fixpoint's (an_params_infer). */
+static bool kinds__params_round(AnModel *m, uint8_t *hidden, const bool *reinit) {
   bool changed = false;
   /* Per function: the join of argument kinds over its call sites. */
   uint32_t nf = m->funcs.count;
   for (uint32_t i = 0; i < nf; i++) {
     AnFunc *f = AN_FUNC(m, i);
     for (uint32_t p = 0; p < f->param_count; p++) f->params[p].overridden = false;
+    if (f->scratch_kinds) memset(f->scratch_kinds, 0, sizeof *f->scratch_kinds * f->param_count);
+    if (f->scratch_seen) memset(f->scratch_seen, 0, sizeof *f->scratch_seen * f->param_count);
   }
-  for (uint32_t i = 0; i < nf; i++) {
-    AnFunc *f = AN_FUNC(m, i);
-    if (!f->param_count) continue;
-    AnKind *k = an_arena_alloc(&m->arena, sizeof *k * f->param_count);
-    bool *seen = an_arena_alloc(&m->arena, sizeof *seen * f->param_count);
-    if (!k || !seen) return false;
-    f->scratch_kinds = k;
-    f->scratch_seen = seen;
-  }
-  /* Per __init__: 0 not asked yet, 1 its constructor calls count, 2 not. */
-  uint8_t *hidden = an_arena_alloc(&m->arena, nf + 1);
-  if (!hidden) return false;
-  const bool *reinit = kinds__reinitialised(m);
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     int callee = c->callee >= 0 ? c->callee : kinds__constructor_init(m, c);
@@ -1030,7 +1051,8 @@ static bool kinds__params_round(AnModel *m) {
     AnFunc *f = AN_FUNC(m, i);
     TSNode specs[32];
     int sig_len = ts_node_is_null(f->tf.input_signature) ? -1 : an_signature_entries(m, f->tf.input_signature, specs, 32);
-    bool init_hidden = hidden[i] == 2 || (!hidden[i] && kinds__init_hidden_callers(m, (int)i, reinit));
+    if (!hidden[i]) hidden[i] = kinds__init_hidden_callers(m, (int)i, reinit) ? 2 : 1;
+    bool init_hidden = hidden[i] == 2;
     uint32_t spec = 0;
     for (uint32_t p = 0; p < f->param_count; p++) {
       AnParam *pa = &f->params[p];
@@ -1078,8 +1100,21 @@ static bool kinds__params_round(AnModel *m) {
 #define KINDS_MAX_ROUNDS 8
 
 void an_params_infer(AnModel *m) {
+  uint32_t nf = m->funcs.count;
+  for (uint32_t i = 0; i < nf; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    if (!f->param_count) continue;
+    f->scratch_kinds = an_arena_alloc(&m->arena, sizeof *f->scratch_kinds * f->param_count);
+    f->scratch_seen = an_arena_alloc(&m->arena, sizeof *f->scratch_seen * f->param_count);
+    if (!f->scratch_kinds || !f->scratch_seen) return;
+  }
+  /* Per __init__: 0 not asked yet, 1 its constructor calls count, 2 not.
+   * Neither this nor `reinit` depends on parameter kinds. */
+  uint8_t *hidden = an_arena_alloc(&m->arena, nf + 1);
+  if (!hidden) return;
+  const bool *reinit = kinds__reinitialised(m);
   for (int round = 0; round < KINDS_MAX_ROUNDS; round++) {
-    bool changed = kinds__params_round(m);
+    bool changed = kinds__params_round(m, hidden, reinit);
     an_kinds_reset(m);
     if (!changed && round > 0) break;
   }

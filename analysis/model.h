@@ -115,6 +115,10 @@ typedef struct AnClass {
   const char *qualname;
   int parent_func; /* enclosing function or -1 */
   bool keras;      /* derives from keras Model/Layer (transitively in this module) */
+  /* an_class_ancestors' memo: depends on the syntax only. */
+  const int *ancestors;
+  uint32_t ancestor_count;
+  bool ancestors_built;
 } AnClass;
 
 /* Name scopes for the maps: a function index, -1 for the module, or a class
@@ -259,6 +263,9 @@ struct AnModel {
   /* Which calls and assignments use each name (rules/lazy_vars.c, HY402
    * and HY403), NULL until asked. */
   struct AnLazyUses *lazy_uses;
+  /* Per class, scratch marks of an_class_ancestors (all clear between
+   * calls), NULL until asked. */
+  bool *class_marks;
 };
 
 #define AN_FUNC(m, i) (&AN_VEC_AT((m)->funcs, AnFunc, (i)))
@@ -297,6 +304,17 @@ int an_graph_build(AnModel *m);
 /* The next superclass of class `cls` from position *at on that is a class
  * of this module other than `cls`; -1 after the last. Start with *at = 0. */
 int an_class_next_base(AnModel *m, int cls, uint32_t *at);
+/* The classes of this module that class `cls` derives from, directly or
+ * through others, each once and never `cls` itself, in the depth-first
+ * order of the base lists, at most AN_MAX_ANCESTORS of them up to
+ * AN_MAX_CLASS_DEPTH levels up. A walk per path would be exponential
+ * where bases are shared, repeated or cyclic (the parser accepts
+ * `class A(B, B)` and cycles), so this is the walk to use. Memoised on
+ * the class; borrowed, valid for the model's life. NULL with *count 0 when
+ * there are none or memory ran out. */
+#define AN_MAX_ANCESTORS 64
+#define AN_MAX_CLASS_DEPTH 8
+const int *an_class_ancestors(AnModel *m, int cls, uint32_t *count);
 /* The class of this module a value constructs (`Trainer(...)`), else -1. */
 int an_constructed_class(AnModel *m, TSNode value);
 /* Forgets everything an_graph_build, the kinds, the rules and the editor

@@ -116,6 +116,7 @@ struct ServerClient {
    * workspace/executeCommand: the client declares workspace.applyEdit but no
    * textDocument.codeAction.codeActionLiteralSupport. */
   bool action_commands;
+  bool apply_edit;          /* workspace.applyEdit: the server may send workspace/applyEdit */
   bool document_changes;    /* workspace.workspaceEdit.documentChanges */
   bool tokens_refresh;      /* workspace.semanticTokens.refreshSupport */
   bool inlay_refresh;       /* workspace.inlayHint.refreshSupport */

@@ -258,6 +258,12 @@ int handle_execute_command(Server *srv, json_t *params, json_t **result, Handler
     return handler_error(err, RPC_ERR_INVALID_PARAMS, "command: unknown command '%s'", command);
   if (json_array_size(args) != 1 || !json_is_object(json_array_get(args, 0)))
     return handler_error(err, RPC_ERR_INVALID_PARAMS, "arguments: expected one object, the action's data");
+  /* LSP lets the server send workspace/applyEdit only to a client that
+   * declared it; one that did not never got our commands, but any client
+   * can send executeCommand. */
+  if (!server_client(srv)->apply_edit)
+    return handler_error(err, RPC_ERR_REQUEST_FAILED,
+                         "the client cannot apply edits (no workspace.applyEdit capability)");
   json_t *edit;
   const char *title;
   if (actions__edit_of(srv, json_array_get(args, 0), "arguments[0]", &edit, &title, err) != 0) return -1;

@@ -34,10 +34,9 @@ static int hover__array_has(json_t *params, const char *path, const char *want, 
 
 int handlers_read_editor_caps(json_t *params, ServerClient *client, LspError *lerr) {
   json_t *formats = NULL, *literals = NULL;
-  bool apply_edit = false;
   if (lsp_opt_array(params, "capabilities.textDocument.hover.contentFormat", &formats, lerr) < 0 ||
       lsp_opt_object(params, "capabilities.textDocument.codeAction.codeActionLiteralSupport", &literals, lerr) < 0 ||
-      lsp_opt_bool(params, "capabilities.workspace.applyEdit", &apply_edit, lerr) < 0 ||
+      lsp_opt_bool(params, "capabilities.workspace.applyEdit", &client->apply_edit, lerr) < 0 ||
       hover__array_has(params, "capabilities.textDocument.codeAction.resolveSupport.properties", "edit",
                        &client->action_resolve_edit, lerr) < 0 ||
       lsp_opt_bool(params, "capabilities.workspace.workspaceEdit.documentChanges", &client->document_changes,
@@ -48,7 +47,7 @@ int handlers_read_editor_caps(json_t *params, ServerClient *client, LspError *le
     return -1;
   /* LSP: a client without literal support gets Command[]; one that cannot
    * apply edits either still gets literals, the only form it could use. */
-  client->action_commands = !literals && apply_edit;
+  client->action_commands = !literals && client->apply_edit;
   /* The order is the client's preference: the first format we know wins. */
   size_t i;
   json_t *item;

@@ -483,6 +483,45 @@ static bool retrace__stored(AnModel *m, TSNode call) {
   return false;
 }
 
+static bool retrace__fresh_state(AnModel *m, const AnBinding *b, int outer);
+
+/* A search for a name `expr` mentions that scope `scope` binds within
+ * bytes [lo, hi) but outside [skip_lo, skip_hi); with `fresh`, only to new
+ * state (retrace__fresh_state). It walks expr once and follows the
+ * bindings of each name it meets, so a loop that makes many tf.functions
+ * does not cost one pass over every binding for each. */
+typedef struct RetraceRebound {
+  AnModel *m;
+  int scope;
+  uint32_t lo, hi, skip_lo, skip_hi;
+  bool fresh;
+  bool found;
+} RetraceRebound;
+
+static bool retrace__rebound_visit(TSNode n, void *ctx) {
+  RetraceRebound *r = ctx;
+  AnModel *m = r->m;
+  if (r->found) return false;
+  if (an_sym(m->lang, n) != AN_SYM_identifier) return true;
+  uint32_t len;
+  const char *t = an_text(m->src, n, &len);
+  for (int k = an_hash_get(&m->binding_map, r->scope, t, len); k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
+    const AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, k);
+    if (b->at < r->lo || b->at >= r->hi || (b->at >= r->skip_lo && b->at < r->skip_hi)) continue;
+    if (!r->fresh || retrace__fresh_state(m, b, r->scope)) {
+      r->found = true;
+      break;
+    }
+  }
+  return false;
+}
+
+static bool retrace__mentions_rebound(RetraceRebound *r, TSNode expr) {
+  r->found = false;
+  if (!ts_node_is_null(expr)) an_walk_named(expr, retrace__rebound_visit, r);
+  return r->found;
+}
+
 /* Moves `name = tf.function(X)` above its loop when nothing it mentions is
  * rebound inside the loop. */
 static void retrace__hoist_fix(AnModel *m, AnFinding *f, const AnCall *c) {
@@ -495,13 +534,9 @@ static void retrace__hoist_fix(AnModel *m, AnFinding *f, const AnCall *c) {
   if (an_sym(m->lang, block) != AN_SYM_block || (ls != AN_SYM_for_statement && ls != AN_SYM_while_statement)) return;
   if (ts_node_named_child_count(block) < 2) return; /* the loop body would be empty */
   TSNode right = an_field(m->lang, assign, AN_FIELD_right);
-  bool safe = true;
-  for (uint32_t i = 0; i < m->bindings.count; i++) {
-    AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, i);
-    if (b->scope != c->ctx.func || b->at < ts_node_start_byte(loop) || b->at >= ts_node_end_byte(loop)) continue;
-    if (b->at >= ts_node_start_byte(assign) && b->at < ts_node_end_byte(assign)) continue;
-    if (an_mentions(m, right, b->name, (uint32_t)strlen(b->name))) safe = false;
-  }
+  RetraceRebound r = {m, c->ctx.func, ts_node_start_byte(loop), ts_node_end_byte(loop), ts_node_start_byte(assign),
+                      ts_node_end_byte(assign), false, false};
+  bool safe = !retrace__mentions_rebound(&r, right);
   uint32_t s = ts_node_start_byte(stmt), e = ts_node_end_byte(stmt);
   uint32_t ls0 = an_line_start(m, s), le = an_line_end(m, e > s ? e - 1 : e);
   for (uint32_t k = ls0; k < s; k++)
@@ -515,8 +550,6 @@ static void retrace__hoist_fix(AnModel *m, AnFinding *f, const AnCall *c) {
               an_arena_printf(&m->arena, "%s%.*s\n", an_indent_at(m, ts_node_start_byte(loop)), (int)len, t));
   an_fix_edit(m, fix, ls0, le, "");
 }
-
-static bool retrace__fresh_state(AnModel *m, const AnBinding *b, int outer);
 
 /* The innermost for/while statement around `n` in its function, or null. */
 static TSNode retrace__enclosing_loop(AnModel *m, TSNode n) {
@@ -534,13 +567,9 @@ static TSNode retrace__enclosing_loop(AnModel *m, TSNode n) {
  * object, and hoisting would export or run the first object's graph. */
 static bool retrace__captures_loop_state(AnModel *m, int scope, TSNode made, TSNode inner) {
   TSNode loop = retrace__enclosing_loop(m, made);
-  if (ts_node_is_null(loop) || ts_node_is_null(inner)) return false;
-  for (uint32_t i = 0; i < m->bindings.count; i++) {
-    AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, i);
-    if (b->scope != scope || b->at < ts_node_start_byte(loop) || b->at >= ts_node_end_byte(loop)) continue;
-    if (an_mentions(m, inner, b->name, (uint32_t)strlen(b->name)) && retrace__fresh_state(m, b, scope)) return true;
-  }
-  return false;
+  if (ts_node_is_null(loop)) return false;
+  RetraceRebound r = {m, scope, ts_node_start_byte(loop), ts_node_end_byte(loop), 0, 0, true, false};
+  return retrace__mentions_rebound(&r, inner);
 }
 
 void an_check_HY105(AnModel *m) {
@@ -624,11 +653,10 @@ TSNode an_retrace_repeated_call(AnModel *m, int outer) {
   return count >= 2 ? first : none;
 }
 
-/* A class derived (here or through classes of this module) from a class
- * whose dotted name starts with `prefix`. */
-static bool retrace__class_derives(AnModel *m, int cls, const char *prefix, int depth) {
+/* True when a superclass that class `cls` itself names has a dotted name
+ * starting with `prefix`. */
+static bool retrace__names_base(AnModel *m, int cls, const char *prefix) {
   AnClass *k = AN_CLASS(m, cls);
-  if (depth > 8) return false;
   uint32_t n = ts_node_is_null(k->superclasses) ? 0 : ts_node_named_child_count(k->superclasses);
   for (uint32_t i = 0; i < n; i++) {
     TSNode b = ts_node_named_child(k->superclasses, i);
@@ -636,14 +664,18 @@ static bool retrace__class_derives(AnModel *m, int cls, const char *prefix, int 
     const char *d = an_dotted(m, b, k->parent_func);
     if (d && an_dotted_has_prefix(d, prefix)) return true;
   }
-  uint32_t at = 0;
-  for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;)
-    if (base != cls && retrace__class_derives(m, base, prefix, depth + 1)) return true;
   return false;
 }
 
-static bool retrace__callback_class(AnModel *m, int cls, int depth) {
-  return retrace__class_derives(m, cls, "keras.callbacks", depth);
+/* A class derived (here or through classes of this module) from a class
+ * whose dotted name starts with `prefix`. */
+static bool retrace__class_derives(AnModel *m, int cls, const char *prefix) {
+  if (retrace__names_base(m, cls, prefix)) return true;
+  uint32_t n = 0;
+  const int *bases = an_class_ancestors(m, cls, &n);
+  for (uint32_t i = 0; i < n; i++)
+    if (retrace__names_base(m, bases[i], prefix)) return true;
+  return false;
 }
 
 /* The hook of a Keras callback that fit() calls on every batch or epoch
@@ -656,7 +688,7 @@ static const char *retrace__keras_hook(AnModel *m, int func) {
   if (f->cls < 0 || !f->name || !f->param_count || !f->params[0].is_self) return NULL;
   for (int i = 0; hooks[i]; i++)
     if (strcmp(f->name, hooks[i]) == 0)
-      return retrace__callback_class(m, f->cls, 0) ? (strstr(f->name, "epoch") ? "epoch" : "batch") : NULL;
+      return retrace__class_derives(m, f->cls, "keras.callbacks") ? (strstr(f->name, "epoch") ? "epoch" : "batch") : NULL;
   return NULL;
 }
 
@@ -673,7 +705,7 @@ static bool retrace__fresh_state(AnModel *m, const AnBinding *b, int outer) {
   if (k == AN_KIND_KERAS || k == AN_KIND_VARIABLE) return true;
   /* A tf.Module subclass owns variables too (tracked by identity). */
   int cls = an_constructed_class(m, v);
-  return cls >= 0 && retrace__class_derives(m, cls, "tensorflow.Module", 0);
+  return cls >= 0 && retrace__class_derives(m, cls, "tensorflow.Module");
 }
 
 /* The tf.function (body `inner`) closes over variables `outer` creates on
