@@ -1025,9 +1025,39 @@ void an_kinds_reset(AnModel *m) {
   for (uint32_t i = 0; i < m->attrs.count; i++) AN_VEC_AT(m->attrs, AnAttrBinding, i).state = 0;
 }
 
+/* What a call site passes its arguments to, the same in every round of
+ * the fixpoint: the function (or constructor __init__) and whether `self`
+ * is bound already; callee -1 when its arguments count nowhere. */
+typedef struct KindsSite {
+  int32_t callee;
+  bool bound_self;
+} KindsSite;
+
+/* The call sites' targets, computed once for all rounds (finding the class
+ * a call constructs is most of a round's cost otherwise); NULL when out of
+ * memory. */
+static KindsSite *kinds__sites(AnModel *m, uint8_t *hidden, const bool *reinit) {
+  KindsSite *sites = an_arena_alloc(&m->arena, sizeof *sites * (m->calls.count + 1));
+  if (!sites) return NULL;
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    int callee = c->callee >= 0 ? c->callee : kinds__constructor_init(m, c);
+    sites[i].callee = -1;
+    if (callee < 0 || !AN_FUNC(m, callee)->param_count) continue;
+    if (c->callee < 0) {
+      if (!hidden[callee]) hidden[callee] = kinds__init_hidden_callers(m, callee, reinit) ? 2 : 1;
+      if (hidden[callee] == 2) continue;
+    }
+    sites[i].callee = callee;
+    sites[i].bound_self = c->callee < 0 || an_callee_binds_self(m, c->fn, AN_FUNC(m, callee));
+  }
+  return sites;
+}
+
 /* One join over every call site; returns true when some parameter's kind
- * changed. `hidden` and `reinit` are the fixpoint's (an_params_infer). */
-static bool kinds__params_round(AnModel *m, uint8_t *hidden, const bool *reinit) {
+ * changed. `hidden`, `reinit` and `sites` are the fixpoint's
+ * (an_params_infer). */
+static bool kinds__params_round(AnModel *m, uint8_t *hidden, const bool *reinit, const KindsSite *sites) {
   bool changed = false;
   /* Per function: the join of argument kinds over its call sites. */
   uint32_t nf = m->funcs.count;
@@ -1037,16 +1067,9 @@ static bool kinds__params_round(AnModel *m, uint8_t *hidden, const bool *reinit)
     if (f->scratch_kinds) memset(f->scratch_kinds, 0, sizeof *f->scratch_kinds * f->param_count);
     if (f->scratch_seen) memset(f->scratch_seen, 0, sizeof *f->scratch_seen * f->param_count);
   }
-  for (uint32_t i = 0; i < m->calls.count; i++) {
-    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    int callee = c->callee >= 0 ? c->callee : kinds__constructor_init(m, c);
-    if (callee < 0 || !AN_FUNC(m, callee)->param_count) continue;
-    if (c->callee < 0) {
-      if (!hidden[callee]) hidden[callee] = kinds__init_hidden_callers(m, callee, reinit) ? 2 : 1;
-      if (hidden[callee] == 2) continue;
-    }
-    kinds__call_site(m, c, callee, c->callee < 0 || an_callee_binds_self(m, c->fn, AN_FUNC(m, callee)));
-  }
+  for (uint32_t i = 0; i < m->calls.count; i++)
+    if (sites[i].callee >= 0)
+      kinds__call_site(m, &AN_VEC_AT(m->calls, AnCall, i), sites[i].callee, sites[i].bound_self);
   for (uint32_t i = 0; i < nf; i++) {
     AnFunc *f = AN_FUNC(m, i);
     TSNode specs[32];
@@ -1113,8 +1136,10 @@ void an_params_infer(AnModel *m) {
   uint8_t *hidden = an_arena_alloc(&m->arena, nf + 1);
   if (!hidden) return;
   const bool *reinit = kinds__reinitialised(m);
+  const KindsSite *sites = kinds__sites(m, hidden, reinit);
+  if (!sites) return;
   for (int round = 0; round < KINDS_MAX_ROUNDS; round++) {
-    bool changed = kinds__params_round(m, hidden, reinit);
+    bool changed = kinds__params_round(m, hidden, reinit, sites);
     an_kinds_reset(m);
     if (!changed && round > 0) break;
   }
