@@ -227,6 +227,28 @@ static AnKind kinds__annotation(AnModel *m, TSNode type, int func) {
   return AN_KIND_UNKNOWN;
 }
 
+static AnKind kinds__unpacked(AnModel *m, TSNode value, int pos, int func, int depth);
+
+/* The join of the elements' kinds of a literal list or tuple a loop walks
+ * (`for lr in [1e-3, 1e-4]`), or of their items at `pos` when the target
+ * unpacks them; unknown for an empty display or a starred element. */
+static AnKind kinds__display_element(AnModel *m, TSNode display, int pos, int func, int depth) {
+  const AnLang *l = m->lang;
+  uint32_t n = ts_node_named_child_count(display);
+  AnKind acc = AN_KIND_UNKNOWN;
+  bool first = true;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode e = ts_node_named_child(display, i);
+    AnSym es = an_sym(l, e);
+    if (es == AN_SYM_comment) continue;
+    if (es == AN_SYM_list_splat) return AN_KIND_UNKNOWN;
+    AnKind k = pos < 0 ? kinds__expr(m, e, func, depth + 1) : kinds__unpacked(m, e, pos, func, depth + 1);
+    acc = first ? k : an_kind_join(acc, k);
+    first = false;
+  }
+  return acc;
+}
+
 /* The element kind of iterating `iter` (a for target), at tuple position pos. */
 static AnKind kinds__element(AnModel *m, TSNode iter, int pos, int func, int depth) {
   const AnLang *l = m->lang;
@@ -249,6 +271,8 @@ static AnKind kinds__element(AnModel *m, TSNode iter, int pos, int func, int dep
       return kinds__element(m, an_call_arg(l, iter, (uint32_t)pos), -1, func, depth + 1);
     }
   }
+  AnSym is = an_sym(l, iter);
+  if (is == AN_SYM_list || is == AN_SYM_tuple) return kinds__display_element(m, iter, pos, func, depth);
   AnKind k = kinds__expr(m, iter, func, depth + 1);
   if (k == AN_KIND_DATASET || an_kind_is_tensor(k)) return AN_KIND_TENSOR;
   return AN_KIND_UNKNOWN;

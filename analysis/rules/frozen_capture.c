@@ -79,6 +79,7 @@ typedef struct Fc {
   uint8_t *queue_keyed;
   uint8_t *queue_depth;
   AnHash reported; /* (reading function, name) -> var code when reported, -code - 2 when not stale */
+  int root;        /* the tf.function whose reach events are being collected */
 } Fc;
 
 typedef struct FcProof {
@@ -246,10 +247,53 @@ static void fc__enqueue(Fc *x, uint32_t *tail, int f, bool keyed, int depth) {
   (*tail)++;
 }
 
+static bool fc__created_once(AnModel *m, int root);
+
+/* A graph caller's trace contains the callee's (a tf.function calling
+ * another one inlines it), so the caller's eager calls run the callee's
+ * frozen values too, provided the caller's own graph is kept: its root is
+ * a tf.function made once. */
+static bool fc__graph_caller(AnModel *m, int s) {
+  int root = an_graph_root(m, s);
+  return root >= 0 && AN_FUNC(m, root)->root == AN_ROOT_HYBRID && fc__created_once(m, root);
+}
+
+/* `s` runs the code that creates the tf.function `root` (its `def` under
+ * a decorator, or the tf.function(...) call), directly or in a nested
+ * function: each run of `s` makes a new Function that traces again, so
+ * calls of `s` never reuse an old graph. */
+static bool fc__creates(AnModel *m, int s, int root) {
+  if (root < 0) return false;
+  AnFunc *r = AN_FUNC(m, root);
+  int p = ts_node_is_null(r->hybrid_site) ? r->parent : an_func_at(m, r->hybrid_site);
+  for (int guard = 0; p >= 0 && guard < 64; guard++) {
+    if (p == s) return true;
+    AnFunc *pf = AN_FUNC(m, p);
+    p = pf->parent >= 0 ? pf->parent : pf->cls >= 0 ? AN_CLASS(m, pf->cls)->parent_func : -1;
+  }
+  return false;
+}
+
+/* Queues the caller `s` of the keyed or plain function `f` when the
+ * call passes on what `f` acts on and `s` keeps the Function of `f`'s
+ * graph (and of the root being checked) alive between its calls. */
+static void fc__enqueue_caller(Fc *x, uint32_t *tail, int f, int s, bool keyed, const char *key, uint32_t key_len,
+                               int depth) {
+  AnModel *m = x->m;
+  if (depth + 1 >= FC_MAX_DEPTH || s < 0) return;
+  if (fc__creates(m, s, x->root) || (an_in_graph(m, f) && fc__creates(m, s, an_graph_root(m, f)))) return;
+  if (!keyed)
+    fc__enqueue(x, tail, s, false, depth + 1);
+  else if (key_len == 4 && memcmp(key, "self", 4) == 0 && AN_FUNC(m, s)->cls >= 0 &&
+           AN_FUNC(m, s)->cls == AN_FUNC(m, f)->cls)
+    fc__enqueue(x, tail, s, true, depth + 1);
+}
+
 /* Adds an event at every eager call of the queued functions, and queues
- * the eager callers in turn. A keyed function acts on `self`: its callers'
- * events carry the receiver, and only calls on `self` from a method of the
- * same class pass the instance on. */
+ * the eager callers (and graph callers, whose calls are no events) in
+ * turn. A keyed function acts on `self`: its callers' events carry the
+ * receiver, and only calls on `self` from a method of the same class pass
+ * the instance on. */
 static void fc__propagate(Fc *x, AnVec *ev, uint32_t head, uint32_t tail) {
   AnModel *m = x->m;
   while (head < tail) {
@@ -260,7 +304,16 @@ static void fc__propagate(Fc *x, AnVec *ev, uint32_t head, uint32_t tail) {
     for (uint32_t k = 0; k < to.count; k++) {
       AnCall *c = AN_CALL_AT(m, to, k);
       int s = c->ctx.func;
-      if (!fc__eager_scope(m, s)) continue;
+      if (!fc__eager_scope(m, s)) {
+        if (!fc__graph_caller(m, s)) continue;
+        TSNode recv = an_sym(m->lang, c->fn) == AN_SYM_attribute ? c->object : c->fn;
+        uint32_t key_len = 0;
+        const char *key = keyed && !ts_node_is_null(recv) && an_sym(m->lang, recv) == AN_SYM_identifier
+                              ? an_text(m->src, recv, &key_len)
+                              : NULL;
+        if (!keyed || key) fc__enqueue_caller(x, &tail, f, s, keyed, key, key_len, depth);
+        continue;
+      }
       const char *key = NULL;
       uint32_t key_len = 0;
       if (keyed) {
@@ -270,12 +323,7 @@ static void fc__propagate(Fc *x, AnVec *ev, uint32_t head, uint32_t tail) {
         key = an_text(m->src, recv, &key_len);
       }
       fc__push(x, ev, s, c->node, key, key_len, f);
-      if (depth + 1 >= FC_MAX_DEPTH || s < 0) continue;
-      if (!keyed)
-        fc__enqueue(x, &tail, s, false, depth + 1);
-      else if (key_len == 4 && memcmp(key, "self", 4) == 0 && AN_FUNC(m, s)->cls >= 0 &&
-               AN_FUNC(m, s)->cls == AN_FUNC(m, f)->cls)
-        fc__enqueue(x, &tail, s, true, depth + 1);
+      fc__enqueue_caller(x, &tail, f, s, keyed, key, key_len, depth);
     }
   }
 }
@@ -283,6 +331,7 @@ static void fc__propagate(Fc *x, AnVec *ev, uint32_t head, uint32_t tail) {
 static void fc__reach(Fc *x, int root, AnVec *ev) {
   AnFunc *r = AN_FUNC(x->m, root);
   bool keyed = r->cls >= 0 && r->param_count && r->params[0].is_self;
+  x->root = root;
   x->gen++;
   uint32_t tail = 0;
   fc__enqueue(x, &tail, root, keyed, 0);
@@ -759,9 +808,15 @@ static void fc__report(Fc *x, const FcRead *r, const FcVar *v, int func, int roo
                           fc__line(p->write->node));
   else
     how = an_arena_printf(&m->arena, "it is changed on line %u", fc__line(p->write->node));
-  const char *when = p->loop ? an_arena_printf(&m->arena, "in a loop that also calls '%s' (line %u)", root_name,
+  /* Name what the call site calls: an eager helper or an outer tf.function
+   * that runs the root. */
+  int called = p->first->via >= 0 ? p->first->via : root;
+  const char *callee = called == root ? an_arena_printf(&m->arena, "'%s'", root_name)
+                                      : an_arena_printf(&m->arena, "'%s' (which runs '%s')",
+                                                        AN_FUNC(m, called)->qualname, root_name);
+  const char *when = p->loop ? an_arena_printf(&m->arena, "in a loop that also calls %s (line %u)", callee,
                                                fc__line(p->first->node))
-                             : an_arena_printf(&m->arena, "after '%s' has run (line %u)", root_name,
+                             : an_arena_printf(&m->arena, "after %s has run (line %u)", callee,
                                                fc__line(p->first->node));
   AnFinding *f = an_emit_node(m, AN_RULE_FROZEN_PYTHON_CAPTURE, r->node, func,
                               "%s '%s' is read while '%s' is traced, so the graph keeps the value it had then; %s %s, "

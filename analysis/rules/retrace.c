@@ -136,13 +136,56 @@ static const struct {
     {"tensorflow.reshape", 1},        {"tensorflow.broadcast_to", 1},  {"tensorflow.zeros", 0},
     {"tensorflow.ones", 0},           {"tensorflow.fill", 0},          {"tensorflow.random.normal", 0},
     {"tensorflow.random.uniform", 0}, {"tensorflow.eye", 0},           {"tensorflow.image.resize", 1},
+    {"tensorflow.random.truncated_normal", 0}, {"tensorflow.random.stateless_uniform", 0},
+    {"tensorflow.random.stateless_normal", 0}, {"tensorflow.random.stateless_truncated_normal", 0},
 };
 
+/* tf.random.Generator methods whose first argument is the shape. */
+static const char *const retrace__generator_draws[] = {"uniform", "normal", "truncated_normal", "binomial",
+                                                       "uniform_full_int", NULL};
+
+/* `name` is bound only to tf.random.Generator objects (in `func`'s scopes
+ * or at module level). */
+static bool retrace__generator_name(AnModel *m, TSNode name, int func) {
+  uint32_t len;
+  const char *t = an_text(m->src, name, &len);
+  for (int scope = func;; scope = AN_FUNC(m, scope)->parent) {
+    int b = an_hash_get(&m->binding_map, scope >= 0 ? scope : AN_SCOPE_MODULE, t, len);
+    if (b >= 0) {
+      for (; b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
+        const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+        if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value)) return false;
+        TSNode v = an_unparen(m->lang, bd->value);
+        if (an_sym(m->lang, v) != AN_SYM_call) return false;
+        const char *d = an_dotted(m, an_field(m->lang, v, AN_FIELD_function), bd->scope >= 0 ? bd->scope : -1);
+        if (!d || !an_dotted_has_prefix(d, "tensorflow.random.Generator")) return false;
+      }
+      return true;
+    }
+    if (scope < 0) return false;
+    const AnFunc *f = AN_FUNC(m, scope);
+    for (uint32_t i = 0; i < f->param_count; i++)
+      if (strlen(f->params[i].name) == len && memcmp(f->params[i].name, t, len) == 0) return false;
+  }
+}
+
 static void retrace__shape_arg(AnModel *m, AnVec *v, const AnCall *c) {
-  for (size_t i = 0; i < sizeof retrace__shape_args / sizeof retrace__shape_args[0]; i++) {
+  for (size_t i = 0; c->dotted && i < sizeof retrace__shape_args / sizeof retrace__shape_args[0]; i++) {
     if (strcmp(c->dotted, retrace__shape_args[i].op) != 0) continue;
     TSNode a = an_call_arg(m->lang, c->node, retrace__shape_args[i].pos);
     if (!ts_node_is_null(a)) retrace__push(m, v, a);
+    return;
+  }
+  /* `gen.uniform([n, 2])` on a tf.random.Generator. */
+  if (an_sym(m->lang, c->fn) != AN_SYM_attribute || ts_node_is_null(c->object) ||
+      an_sym(m->lang, c->object) != AN_SYM_identifier)
+    return;
+  TSNode attr = an_field(m->lang, c->fn, AN_FIELD_attribute);
+  for (int i = 0; retrace__generator_draws[i]; i++) {
+    if (!an_text_eq(m->src, attr, retrace__generator_draws[i])) continue;
+    TSNode a = an_call_arg(m->lang, c->node, 0);
+    if (ts_node_is_null(a)) a = an_call_kwarg(m->lang, m->src, c->node, "shape");
+    if (!ts_node_is_null(a) && retrace__generator_name(m, c->object, c->ctx.func)) retrace__push(m, v, a);
     return;
   }
 }
@@ -153,8 +196,8 @@ static void retrace__structure_build(AnModel *m, int callee, Structure *st) {
     if (s->kind == AN_SITE_IF) retrace__push(m, &v, an_field(m->lang, s->node, AN_FIELD_condition));
   }
   AN_FOR_CALLS_OF(m, callee, c) {
-    if (!c->dotted) continue;
     retrace__shape_arg(m, &v, c);
+    if (!c->dotted) continue;
     if (strcmp(c->dotted, "builtins.range") == 0) retrace__push(m, &v, an_field(m->lang, c->node, AN_FIELD_arguments));
     TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
     if (an_sym(m->lang, args) != AN_SYM_argument_list) continue;
@@ -344,6 +387,33 @@ static bool retrace__is_range_target(AnModel *m, TSNode loop, const char *name) 
   return d && strcmp(d, "builtins.range") == 0;
 }
 
+/* True when `name` is the target of a loop over a literal list or tuple
+ * (`for lr in [0.1, 0.01]`) that is a small fixed value set: fewer than
+ * three distinct elements, or strings (mode names). Like a flag, such a
+ * set retraces a bounded, intended number of times (rules.md: enum-like
+ * values are not HY101 findings). */
+static bool retrace__fixed_value_set(AnModel *m, TSNode loop, const char *name) {
+  if (an_sym(m->lang, loop) != AN_SYM_for_statement) return false;
+  TSNode left = an_unparen(m->lang, an_field(m->lang, loop, AN_FIELD_left));
+  if (an_sym(m->lang, left) != AN_SYM_identifier || !an_text_eq(m->src, left, name)) return false;
+  TSNode right = an_unparen(m->lang, an_field(m->lang, loop, AN_FIELD_right));
+  AnSym rs = an_sym(m->lang, right);
+  if (rs != AN_SYM_list && rs != AN_SYM_tuple) return false;
+  const char *seen[3];
+  uint32_t distinct = 0, n = ts_node_named_child_count(right);
+  for (uint32_t i = 0; i < n && distinct < 3; i++) {
+    TSNode e = ts_node_named_child(right, i);
+    AnSym es = an_sym(m->lang, e);
+    if (es == AN_SYM_comment) continue;
+    if (es == AN_SYM_string) return true;
+    const char *t = an_snippet(m, e);
+    bool dup = false;
+    for (uint32_t k = 0; k < distinct && !dup; k++) dup = strcmp(seen[k], t) == 0;
+    if (!dup) seen[distinct++] = t;
+  }
+  return distinct < 3;
+}
+
 /* A value that is a Python bool whatever the operands: a comparison, `not`,
  * `and`/`or` of such, a bool literal. Such a flag takes at most two values,
  * so it retraces at most twice (rules.md: flags are not HY101 findings). */
@@ -380,7 +450,7 @@ static void retrace__scalar_args(AnModel *m, const AnRetraceCall *rc) {
     bool structural = h->local >= 0 && an_retrace_structural_param(m, h->local, param);
     for (uint32_t l = 0; l < nloops; l++) {
       const char *name = an_retrace_varying_name(m, value, loops[l], c->ctx.func);
-      if (!name) continue;
+      if (!name || retrace__fixed_value_set(m, loops[l], name)) continue;
       const char *advice = structural ? an_arena_printf(&m->arena, "'%s' uses it to choose its graph structure "
                                                         "(a condition, a range() or a shape), so this may be intended",
                                                         h->name)
@@ -818,6 +888,28 @@ static bool retrace__shape_visit(TSNode n, void *ctx) {
   return true;
 }
 
+/* The call's arguments are all module globals bound once, not by a loop
+ * (`train(X, Y)`): the same tensors, so the same shapes, on every call. */
+static bool retrace__fixed_args(AnModel *m, const AnCall *c) {
+  TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
+  if (ts_node_is_null(args) || an_sym(m->lang, args) != AN_SYM_argument_list) return false;
+  uint32_t n = ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    if (an_sym(m->lang, a) == AN_SYM_comment) continue;
+    if (an_sym(m->lang, a) != AN_SYM_identifier) return false;
+    uint32_t len;
+    const char *t = an_text(m->src, a, &len);
+    for (int f = c->ctx.func; f >= 0; f = AN_FUNC(m, f)->parent)
+      if (an_hash_get(&m->binding_map, f, t, len) >= 0) return false;
+    int b = an_hash_get(&m->binding_map, AN_SCOPE_MODULE, t, len);
+    if (b < 0) return false;
+    const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+    if (bd->next >= 0 || bd->from_for) return false;
+  }
+  return true;
+}
+
 void an_check_HY114(AnModel *m) {
   for (uint32_t i = 0; i < m->funcs.count; i++) {
     AnFunc *f = AN_FUNC(m, i);
@@ -835,14 +927,21 @@ void an_check_HY114(AnModel *m) {
     /* Repeated calls from at least two call sites (call patterns). */
     TSNode loop_call = {{0}, NULL, NULL};
     uint32_t sites = 0;
+    const char *pattern = NULL; /* the one fixed argument list, while every site has it */
+    bool one_pattern = true;
     AnCallIds to = an_calls_to(m, (int)i);
     for (uint32_t k = 0; k < to.count; k++) {
       AnCall *c = AN_CALL_AT(m, to, k);
       if (an_in_graph(m, c->ctx.func)) continue;
       sites++;
       if (c->ctx.loop_depth && ts_node_is_null(loop_call)) loop_call = c->node;
+      const char *args = one_pattern && retrace__fixed_args(m, c)
+                             ? an_snippet(m, an_field(m->lang, c->node, AN_FIELD_arguments))
+                             : NULL;
+      one_pattern = args && (!pattern || strcmp(pattern, args) == 0);
+      pattern = args;
     }
-    if (ts_node_is_null(loop_call) || sites < 2) continue;
+    if (ts_node_is_null(loop_call) || sites < 2 || one_pattern) continue;
     ShapeScan scan = {m, false};
     an_walk(f->node, retrace__shape_visit, &scan);
     if (scan.found) continue;
