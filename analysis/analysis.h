@@ -162,6 +162,21 @@ uint64_t an_index_fingerprint(const AnIndex *index);
  * path the index does not hold. */
 uint64_t an_index_module_fingerprint(const AnIndex *index, const char *path);
 
+/* Value kinds (kinds.c); also in index summaries. */
+typedef enum AnKind {
+  AN_KIND_UNKNOWN = 0,
+  AN_KIND_TENSOR,
+  AN_KIND_VARIABLE,
+  AN_KIND_DATASET,
+  AN_KIND_PY_SCALAR,
+  AN_KIND_PY_STR,
+  AN_KIND_PY_CONTAINER,
+  AN_KIND_NUMPY,
+  AN_KIND_KERAS,
+  AN_KIND_MIXED,
+  AN_KIND_COUNT
+} AnKind;
+
 /* A hybrid function of the workspace as seen from a call site in another
  * module. Borrowed from the index until its next put/remove. */
 typedef struct AnIndexFunction {
@@ -174,6 +189,7 @@ typedef struct AnIndexFunction {
   bool has_input_signature;
   uint32_t param_count;
   const char *const *param_names; /* self excluded */
+  AnKind ret_kind; /* what every call returns, when certain (an_certain_return_kind) */
 } AnIndexFunction;
 
 /* ---------------------------------------------------------------------------
@@ -274,20 +290,6 @@ AnFindingSet *an_finding_set_moved(const AnFindingSet *set, uint32_t pre, uint32
                                    int32_t rows, uint32_t guard_start, uint32_t guard_end);
 
 /* --- per-function facts (`hybridls inspect`, hovers, refactorings) --- */
-typedef enum AnKind {
-  AN_KIND_UNKNOWN = 0,
-  AN_KIND_TENSOR,
-  AN_KIND_VARIABLE,
-  AN_KIND_DATASET,
-  AN_KIND_PY_SCALAR,
-  AN_KIND_PY_STR,
-  AN_KIND_PY_CONTAINER,
-  AN_KIND_NUMPY,
-  AN_KIND_KERAS,
-  AN_KIND_MIXED,
-  AN_KIND_COUNT
-} AnKind;
-
 /* "tensor", "variable", "dataset", "python_scalar", "python_str",
  * "python_container", "numpy", "keras", "mixed", "unknown". */
 const char *an_kind_name(AnKind kind);

@@ -456,7 +456,7 @@ static void graph__mark(AnModel *m, GraphQueue *q, int f, AnRootKind root, int f
 
 /* tf.data transformations whose callback argument is traced as a graph, with
  * the position of that argument. */
-static int graph__data_callback_arg(const char *method) {
+int an_data_callback_arg(const char *method) {
   static const char *const first[] = {"map", "filter", "flat_map", "interleave", "parallel_interleave", NULL};
   for (int i = 0; first[i]; i++)
     if (strcmp(method, first[i]) == 0) return 0;
@@ -464,27 +464,47 @@ static int graph__data_callback_arg(const char *method) {
   return -1;
 }
 
+static void graph__data_root(AnModel *m, GraphQueue *q, int target) {
+  graph__mark(m, q, target, AN_ROOT_DATA, -1);
+  /* Dataset elements arrive as tensors (or structures of them). */
+  AnFunc *f = AN_FUNC(m, target);
+  for (uint32_t p = 0; p < f->param_count; p++)
+    if (f->params[p].kind == AN_KIND_UNKNOWN && !f->params[p].is_self && !f->params[p].star && !f->params[p].dstar)
+      f->params[p].kind = AN_KIND_TENSOR;
+}
+
 static void graph__data_roots(AnModel *m, GraphQueue *q) {
   bool marked = false;
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     if (!c->method || ts_node_is_null(c->object)) continue;
-    int pos = graph__data_callback_arg(c->method);
+    int pos = an_data_callback_arg(c->method);
     if (pos < 0) continue;
     if (an_kind_of(m, c->object, c->ctx.func) != AN_KIND_DATASET) continue;
     TSNode arg = an_call_arg(m->lang, c->node, (uint32_t)pos);
     if (ts_node_is_null(arg)) continue;
     int target = an_resolve_function(m, arg, c->ctx.func);
     if (target < 0) continue;
-    graph__mark(m, q, target, AN_ROOT_DATA, -1);
-    /* Dataset elements arrive as tensors (or structures of them). */
-    AnFunc *f = AN_FUNC(m, target);
-    for (uint32_t p = 0; p < f->param_count; p++)
-      if (f->params[p].kind == AN_KIND_UNKNOWN && !f->params[p].is_self && !f->params[p].star && !f->params[p].dstar)
-        f->params[p].kind = AN_KIND_TENSOR;
+    graph__data_root(m, q, target);
     marked = true;
   }
   /* Kinds memoised while looking for datasets may depend on those params. */
+  if (marked) an_kinds_reset(m);
+}
+
+/* Functions of this module that another module maps over a dataset: graph
+ * roots of kind data, named by the chain from the mapping function. */
+static void graph__external_data_roots(AnModel *m, GraphQueue *q) {
+  bool marked = false;
+  for (uint32_t i = 0; i < m->funcs.count; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    if (f->root != AN_ROOT_NONE || f->is_lambda) continue;
+    const char *chain = an_index_external_data(m->index, m->module, f->qualname);
+    if (!chain) continue;
+    f->external_chain = chain;
+    graph__data_root(m, q, (int)i);
+    marked = true;
+  }
   if (marked) an_kinds_reset(m);
 }
 
@@ -674,6 +694,7 @@ int an_graph_build(AnModel *m) {
   }
   graph__data_roots(m, &q);
   if (m->index) {
+    graph__external_data_roots(m, &q);
     for (uint32_t i = 0; i < m->funcs.count; i++) {
       AnFunc *f = AN_FUNC(m, i);
       if (f->root != AN_ROOT_NONE || f->is_lambda) continue;

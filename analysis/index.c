@@ -65,6 +65,16 @@ struct AnSummary {
    * reach the target through them (`from pkg import Model`). */
   const char **alias_locals, **alias_targets;
   uint32_t alias_count;
+  /* Module-level classes deriving from a Keras Model or Layer that other
+   * modules may take as Keras objects (an_index_keras_class). */
+  const char **keras_classes;
+  uint32_t keras_class_count;
+  /* Workspace functions of other modules this one passes to tf.data
+   * transformations of a dataset: canonical dotted names, and the function
+   * (-1: module level) that does it. */
+  const char **data_targets;
+  int *data_callers;
+  uint32_t data_count;
   size_t bytes;
 };
 
@@ -307,6 +317,94 @@ static void summary__aliases(AnSummary *s, AnModel *m) {
   }
 }
 
+/* The callback argument of a tf.data transformation call on a value known
+ * to be a dataset, when it names a function of another module (not one
+ * of this module, nor TF/Keras/NumPy/builtins): its canonical name. */
+static const char *summary__data_target(AnModel *m, const AnCall *c) {
+  if (!c->method || ts_node_is_null(c->object)) return NULL;
+  int pos = an_data_callback_arg(c->method);
+  if (pos < 0) return NULL;
+  TSNode arg = an_call_arg(m->lang, c->node, (uint32_t)pos);
+  AnSym sym = an_sym(m->lang, arg);
+  if (sym != AN_SYM_identifier && sym != AN_SYM_attribute) return NULL;
+  if (an_resolve_function(m, arg, c->ctx.func) >= 0) return NULL;
+  const char *d = an_dotted(m, arg, c->ctx.func);
+  if (!d || summary__foreign(d)) return NULL;
+  return an_kind_of(m, c->object, c->ctx.func) == AN_KIND_DATASET ? d : NULL;
+}
+
+static void summary__data(AnSummary *s, AnModel *m) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < m->calls.count; i++) n += summary__data_target(m, &AN_VEC_AT(m->calls, AnCall, i)) != NULL;
+  if (!n) return;
+  s->data_targets = an_arena_alloc(&s->arena, sizeof *s->data_targets * n);
+  s->data_callers = an_arena_alloc(&s->arena, sizeof *s->data_callers * n);
+  if (!s->data_targets || !s->data_callers) return;
+  for (uint32_t i = 0; i < m->calls.count && s->data_count < n; i++) {
+    const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    const char *d = summary__data_target(m, c);
+    if (!d) continue;
+    s->data_callers[s->data_count] = c->ctx.func;
+    s->data_targets[s->data_count++] = an_arena_strdup(&s->arena, d);
+  }
+}
+
+/* A `call` of the class or a base of this module that returns a tuple,
+ * dict or other object: calling an instance then gives no single tensor. */
+static bool summary__call_structure(AnModel *m, int cls) {
+  uint32_t count;
+  const int *anc = an_class_ancestors(m, cls, &count);
+  for (uint32_t i = 0; i <= count; i++) {
+    int k = i < count && anc ? anc[i] : cls;
+    int f = an_hash_get(&m->func_map, AN_SCOPE_CLASS(k), "call", 4);
+    if (f >= 0 && an_returns_structure(m, f)) return true;
+  }
+  return false;
+}
+
+/* Keras classes other modules can take as Keras objects: at module level,
+ * Keras' own endpoints, and a `call` that returns one value. The others
+ * stop counting as Keras here, so factories returning them export no
+ * Keras kind either. */
+static void summary__keras_classes(AnSummary *s, AnModel *m) {
+  uint32_t n = 0;
+  bool *ok = an_arena_alloc(&m->arena, sizeof *ok * (m->classes.count + 1));
+  if (!ok) return;
+  for (uint32_t c = 0; c < m->classes.count; c++) {
+    const AnClass *k = AN_CLASS(m, c);
+    ok[c] = k->keras && !an_keras_defines_endpoint(m, (int)c) && !summary__call_structure(m, (int)c);
+    n += ok[c] && k->parent_func < 0 && !strchr(k->qualname, '.');
+  }
+  for (uint32_t c = 0; c < m->classes.count; c++)
+    if (!ok[c]) AN_CLASS(m, c)->keras = false;
+  if (!n) return;
+  s->keras_classes = an_arena_alloc(&s->arena, sizeof *s->keras_classes * n);
+  if (!s->keras_classes) return;
+  for (uint32_t c = 0; c < m->classes.count; c++) {
+    const AnClass *k = AN_CLASS(m, c);
+    if (ok[c] && k->parent_func < 0 && !strchr(k->qualname, '.'))
+      s->keras_classes[s->keras_class_count++] = an_arena_strdup(&s->arena, k->qualname);
+  }
+}
+
+/* Return kinds of module-level functions, for calls from other modules.
+ * They must not depend on this module's callers: parameter kinds are
+ * forgotten first. Decorated functions are skipped (a decorator may
+ * return anything). Runs last: it changes the model's kinds, which
+ * an_model_finish derives again. */
+static void summary__returns(AnSummary *s, AnModel *m) {
+  for (uint32_t i = 0; i < m->funcs.count; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    for (uint32_t p = 0; p < f->param_count; p++) f->params[p].kind = AN_KIND_UNKNOWN;
+  }
+  an_kinds_reset(m);
+  for (uint32_t i = 0; i < m->funcs.count && i < s->func_count; i++) {
+    const AnFunc *f = AN_FUNC(m, i);
+    if (f->parent >= 0 || f->cls >= 0 || !ts_node_eq(f->outer, f->node)) continue;
+    s->funcs[i].pub.ret_kind = an_certain_return_kind(m, (int)i);
+  }
+}
+
 AnSummary *an_summary_build(const AnSource *src) {
   AnModel *m = an_model_build_for_summary(src);
   if (!m) return NULL;
@@ -329,6 +427,9 @@ AnSummary *an_summary_from_model(AnModel *m) {
   summary__refs(s, m);
   summary__containers(s, m);
   summary__aliases(s, m);
+  summary__data(s, m);
+  summary__keras_classes(s, m);
+  summary__returns(s, m);
   if (s->arena.failed) {
     an_summary_free(s);
     return NULL;
@@ -357,6 +458,7 @@ typedef struct GNode {
   uint32_t entry, func;
   int pred;             /* predecessor in the BFS, -1 */
   bool graph;
+  bool data_root;       /* another module maps it over a dataset */
   const char *chain;    /* set when entered from another module */
   bool used_elsewhere;  /* another module calls or imports it (or its class) */
   AnKind *param_kinds;  /* cross-module call-site joins, per public parameter */
@@ -381,6 +483,7 @@ struct AnIndex {
   AnHash modules;        /* (-1, module) -> entry */
   AnHash by_path;        /* (-1, path) -> entry */
   AnHash containers;     /* (-1, "module.NAME") -> entry, for SumContainers */
+  AnHash keras_classes;  /* (-1, "module.Class") -> entry */
   uint64_t *entry_fp;    /* per entry: the cross-file facts its analysis reads */
   uint64_t fingerprint;
   bool finalized;
@@ -635,13 +738,19 @@ static void index__register_modules(AnIndex *x) {
   }
 }
 
+static void index__register_names(AnIndex *x, AnHash *out, size_t e, const char *const *names, uint32_t n) {
+  const char *mod = x->entries[e].summary->module;
+  for (uint32_t k = 0; k < n; k++) {
+    char *key = an_arena_printf(&x->facts, "%s.%s", mod, names[k]);
+    if (key) an_hash_put(&x->facts, out, -1, key, (uint32_t)strlen(key), (int)e);
+  }
+}
+
 static void index__register_containers(AnIndex *x) {
   for (size_t e = 0; e < x->count; e++) {
     const AnSummary *s = x->entries[e].summary;
-    for (uint32_t k = 0; k < s->container_count; k++) {
-      char *key = an_arena_printf(&x->facts, "%s.%s", s->module, s->containers[k]);
-      if (key) an_hash_put(&x->facts, &x->containers, -1, key, (uint32_t)strlen(key), (int)e);
-    }
+    index__register_names(x, &x->containers, e, s->containers, s->container_count);
+    index__register_names(x, &x->keras_classes, e, s->keras_classes, s->keras_class_count);
   }
 }
 
@@ -678,13 +787,36 @@ static int index__callee(AnIndex *x, uint32_t e, const SumCall *c) {
   return c->external ? index__resolve(x, (int)e, c->external) : -1;
 }
 
+/* Functions another module maps over a dataset: roots of the search,
+ * whose chain starts at the mapping function ("train.pipeline", or the
+ * module for a module-level map). One its own module already roots is
+ * left to it. */
+static void index__data_roots(AnIndex *x) {
+  for (uint32_t e = 0; e < x->count; e++) {
+    const AnSummary *s = x->entries[e].summary;
+    for (uint32_t d = 0; d < s->data_count; d++) {
+      int t = index__resolve(x, (int)e, s->data_targets[d]);
+      if (t < 0 || x->nodes[t].entry == e) continue;
+      GNode *tn = &x->nodes[t];
+      const AnSummary *ts = x->entries[tn->entry].summary;
+      tn->used_elsewhere = true;
+      if (ts->funcs[tn->func].root || tn->data_root) continue;
+      int caller = s->data_callers[d];
+      tn->data_root = true;
+      tn->chain = an_arena_printf(&x->facts, "%s%s%s -> %s.%s", s->module, caller >= 0 ? "." : "",
+                                  caller >= 0 ? s->funcs[caller].qualname : "", ts->module,
+                                  ts->funcs[tn->func].qualname);
+    }
+  }
+}
+
 static void index__bfs(AnIndex *x) {
   int *queue = an_arena_alloc(&x->facts, sizeof *queue * (x->node_count + 1));
   if (!queue) return;
   uint32_t head = 0, tail = 0;
   for (uint32_t g = 0; g < x->node_count; g++) {
     const AnSummary *s = x->entries[x->nodes[g].entry].summary;
-    if (s->funcs[x->nodes[g].func].root) {
+    if (s->funcs[x->nodes[g].func].root || x->nodes[g].data_root) {
       x->nodes[g].graph = true;
       queue[tail++] = (int)g;
     }
@@ -845,6 +977,7 @@ static uint64_t index__public_facts(const AnIndex *x, uint32_t g, uint64_t h) {
   h = index__mix(h, pub->qualname, strlen(pub->qualname) + 1);
   h = index__mix(h, &pub->hybrid, sizeof pub->hybrid);
   h = index__mix(h, &pub->has_input_signature, sizeof pub->has_input_signature);
+  h = index__mix(h, &pub->ret_kind, sizeof pub->ret_kind);
   h = index__mix(h, &pub->param_count, sizeof pub->param_count);
   for (uint32_t p = 0; p < pub->param_count; p++)
     if (pub->param_names[p]) h = index__mix(h, pub->param_names[p], strlen(pub->param_names[p]) + 1);
@@ -862,6 +995,7 @@ static uint64_t index__incoming_facts(const AnIndex *x, uint32_t g, uint64_t h) 
   const GNode *n = &x->nodes[g];
   const AnSummary *s = x->entries[n->entry].summary;
   h = index__mix(h, &n->graph, sizeof n->graph);
+  h = index__mix(h, &n->data_root, sizeof n->data_root);
   h = index__mix(h, &n->used_elsewhere, sizeof n->used_elsewhere);
   if (n->chain) {
     h = index__mix(h, n->chain, strlen(n->chain));
@@ -908,6 +1042,9 @@ static void index__entry_fingerprints(AnIndex *x) {
       int t = index__resolve(x, (int)e, s->calls[c].external);
       h = index__mix(h, s->calls[c].external, strlen(s->calls[c].external) + 1);
       if (t >= 0) h = index__public_facts(x, (uint32_t)t, h);
+      /* Constructing a Keras class of another module gives a Keras object. */
+      bool keras = t < 0 && index__resolve_in(x, (int)e, &x->keras_classes, s->calls[c].external) >= 0;
+      h = index__mix(h, &keras, sizeof keras);
     }
     h = index__imported_containers(x, (int)e, s, h);
     x->entry_fp[e] = h;
@@ -923,6 +1060,7 @@ int an_index_finalize(AnIndex *index) {
   memset(&x->modules, 0, sizeof x->modules);
   memset(&x->by_path, 0, sizeof x->by_path);
   memset(&x->containers, 0, sizeof x->containers);
+  memset(&x->keras_classes, 0, sizeof x->keras_classes);
   x->entry_fp = NULL;
   x->node_count = 0;
   x->entry_first = an_arena_alloc(&x->facts, sizeof *x->entry_first * (x->count + 1));
@@ -946,6 +1084,7 @@ int an_index_finalize(AnIndex *index) {
   }
   index__register_modules(x);
   index__register_containers(x);
+  index__data_roots(x);
   index__bfs(x);
   index__cross(x);
   index__refs(x);
@@ -1026,6 +1165,16 @@ const AnIndexFunction *an_index_lookup(const AnIndex *index, const char *from_pa
 bool an_index_mutable_global(const AnIndex *index, const char *from_path, const char *dotted) {
   return index && index->finalized && dotted &&
          index__resolve_in(index, index__entry_of(index, from_path), &index->containers, dotted) >= 0;
+}
+
+const char *an_index_external_data(const AnIndex *index, const char *module, const char *qualname) {
+  int g = index__node(index, module, qualname);
+  return g >= 0 && index->nodes[g].data_root ? index->nodes[g].chain : NULL;
+}
+
+bool an_index_keras_class(const AnIndex *index, const char *from_path, const char *dotted) {
+  return index && index->finalized && dotted &&
+         index__resolve_in(index, index__entry_of(index, from_path), &index->keras_classes, dotted) >= 0;
 }
 
 bool an_index_used_elsewhere(const AnIndex *index, const char *module, const char *qualname) {

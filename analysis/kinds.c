@@ -685,12 +685,24 @@ static bool kinds__returns_structure_of(AnModel *m, int f, int depth) {
   return false;
 }
 
+/* What calling a function or class of another workspace module gives: the
+ * return kind its summary exports, a Keras object for a Keras class. */
+static AnKind kinds__workspace_call(AnModel *m, const char *d) {
+  if (!m->index || kinds__pre(d, "tensorflow") || kinds__pre(d, "keras") || kinds__pre(d, "numpy") ||
+      kinds__pre(d, "builtins"))
+    return AN_KIND_UNKNOWN;
+  const AnIndexFunction *x = an_index_lookup(m->index, m->path, d);
+  if (x) return strcmp(x->path, m->path) != 0 ? x->ret_kind : AN_KIND_UNKNOWN;
+  return an_index_keras_class(m->index, m->path, d) ? AN_KIND_KERAS : AN_KIND_UNKNOWN;
+}
+
 static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
   const AnLang *l = m->lang;
   TSNode fn = an_field(l, call, AN_FIELD_function);
   const char *d = an_dotted(m, fn, func);
   if (d) {
     AnKind k = an_api_kind(d);
+    if (k == AN_KIND_UNKNOWN) return kinds__workspace_call(m, d);
     /* In eager code `int(x)`, `float(x)` and `len(x)` are Python numbers
      * whatever x is (a NumPy scalar, an eager tensor). */
     if (k == AN_KIND_PY_SCALAR && !an_in_graph(m, func) &&
@@ -1168,3 +1180,75 @@ void an_params_infer(AnModel *m) {
     if (!changed && round > 0) break;
   }
 }
+
+/* --- return kinds other modules read (index.c) ---------------------------- */
+
+static bool kinds__ends(AnModel *m, TSNode block, int depth);
+
+/* True when statement `st` never completes normally: it returns a value,
+ * raises, or every branch of it does. Loops count as completing (their
+ * body may not run). */
+static bool kinds__stops(AnModel *m, TSNode st, int depth) {
+  const AnLang *l = m->lang;
+  if (depth > KINDS_MAX_DEPTH) return false;
+  switch (an_sym(l, st)) {
+  case AN_SYM_return_statement:
+    return ts_node_named_child_count(st) > 0;
+  case AN_SYM_raise_statement:
+    return true;
+  case AN_SYM_with_statement:
+    return kinds__ends(m, an_field(l, st, AN_FIELD_body), depth + 1);
+  case AN_SYM_if_statement: {
+    if (!kinds__ends(m, an_field(l, st, AN_FIELD_consequence), depth + 1)) return false;
+    bool has_else = false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(st); i++) {
+      TSNode c = ts_node_named_child(st, i);
+      AnSym s = an_sym(l, c);
+      if (s != AN_SYM_elif_clause && s != AN_SYM_else_clause) continue;
+      TSNode body = an_field(l, c, s == AN_SYM_elif_clause ? AN_FIELD_consequence : AN_FIELD_body);
+      if (!kinds__ends(m, body, depth + 1)) return false;
+      has_else |= s == AN_SYM_else_clause;
+    }
+    return has_else;
+  }
+  case AN_SYM_try_statement: {
+    /* The body and every handler stop; an `else` or `finally` is not
+     * looked into (either may change the outcome). */
+    TSNode body = an_field(l, st, AN_FIELD_body);
+    if (!kinds__ends(m, body, depth + 1)) return false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(st); i++) {
+      TSNode c = ts_node_named_child(st, i);
+      AnSym s = an_sym(l, c);
+      if (ts_node_eq(c, body) || s == AN_SYM_comment) continue;
+      if (s != AN_SYM_except_clause) return false;
+      uint32_t n = ts_node_named_child_count(c);
+      if (!n || !kinds__ends(m, ts_node_named_child(c, n - 1), depth + 1)) return false;
+    }
+    return true;
+  }
+  default:
+    return false;
+  }
+}
+
+/* True when the last statement of a block never completes normally. */
+static bool kinds__ends(AnModel *m, TSNode block, int depth) {
+  if (ts_node_is_null(block) || an_sym(m->lang, block) != AN_SYM_block) return false;
+  for (uint32_t i = ts_node_named_child_count(block); i > 0; i--) {
+    TSNode st = ts_node_named_child(block, i - 1);
+    if (an_sym(m->lang, st) != AN_SYM_comment) return kinds__stops(m, st, depth);
+  }
+  return false;
+}
+
+AnKind an_certain_return_kind(AnModel *m, int f) {
+  AnFunc *fn = AN_FUNC(m, f);
+  /* A coroutine or generator is what a call gives; a lambda has no name
+   * other modules call it by. */
+  if (fn->is_lambda || fn->is_generator || fn->is_async) return AN_KIND_UNKNOWN;
+  if (!kinds__ends(m, an_field(m->lang, fn->node, AN_FIELD_body), 0)) return AN_KIND_UNKNOWN;
+  AnKind k = kinds__returns(m, f, 0);
+  return k == AN_KIND_MIXED ? AN_KIND_UNKNOWN : k;
+}
+
+bool an_returns_structure(AnModel *m, int f) { return kinds__returns_structure(m, f, 0); }

@@ -87,7 +87,9 @@ typedef struct AnFunc {
   /* graph context */
   AnRootKind root;
   int graph_from;       /* caller that put it in G, -1 for a root */
-  const char *external_chain; /* for AN_ROOT_EXTERNAL: "mod.f -> mod.g" */
+  const char *external_chain; /* for AN_ROOT_EXTERNAL: "mod.f -> mod.g"; for
+                                 AN_ROOT_DATA, the mapping function of another
+                                 module first when it lives there */
   bool autograph;
   /* A construct in the function's own body AutoGraph refuses (the `else`
    * of a for/else or while/else; the lambda itself when another lambda on
@@ -301,6 +303,9 @@ bool an_dotted_has_prefix(const char *dotted, const char *prefix);
 
 /* graph.c */
 int an_graph_build(AnModel *m);
+/* Position of the callback argument of a tf.data transformation method
+ * (`map`, `filter`, ... 0; `reduce`, `scan` 1), -1 for other methods. */
+int an_data_callback_arg(const char *method);
 /* The next superclass of class `cls` from position *at on that is a class
  * of this module other than `cls`; -1 after the last. Start with *at = 0. */
 int an_class_next_base(AnModel *m, int cls, uint32_t *at);
@@ -382,6 +387,18 @@ void an_params_infer(AnModel *m);
 bool an_mutable_container(AnModel *m, TSNode value, int func);
 /* Forgets memoised binding kinds (after parameter kinds changed). */
 void an_kinds_reset(AnModel *m);
+/* The kind every call of function `f` returns, when the kinds of its
+ * return values agree and no path falls off its end (a coroutine,
+ * generator or lambda: unknown). Reads the parameter kinds as they are. */
+AnKind an_certain_return_kind(AnModel *m, int f);
+/* True when function `f` may return a tuple, list, dict or other object
+ * (memoised). */
+bool an_returns_structure(AnModel *m, int f);
+
+/* rules/keras_endpoints.c */
+/* True when class `cls` (or a base of this module) defines or assigns a
+ * Keras endpoint (fit, predict, adapt, ...) itself. */
+bool an_keras_defines_endpoint(AnModel *m, int cls);
 
 /* findings.c */
 /* Emits a finding for `rule` over [start, end) in context `func`; returns it
@@ -409,6 +426,14 @@ void an_rules_run(AnModel *m);
 /* index.c (read side used by graph.c and kinds.c) */
 /* Graph chain text of `module.qualname` through other modules, or NULL. */
 const char *an_index_external_chain(const AnIndex *index, const char *module, const char *qualname);
+/* For a function another module passes to a tf.data transformation of a
+ * dataset: the chain from the function that maps it ("train.pipeline ->
+ * prep.parse"), else NULL. */
+const char *an_index_external_data(const AnIndex *index, const char *module, const char *qualname);
+/* True when a canonical dotted name used in file `from_path` names a class
+ * of another workspace module that derives from a Keras Model or Layer,
+ * whose Keras endpoints are Keras' own and whose `call` returns one value. */
+bool an_index_keras_class(const AnIndex *index, const char *from_path, const char *dotted);
 /* For a function entered from another module, the function of the workspace
  * at the start of that chain (the tf.function, tf.data callback or Keras
  * step that runs it as a graph), or NULL. Borrowed like an_index_lookup. */

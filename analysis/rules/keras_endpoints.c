@@ -202,3 +202,9 @@ void an_check_HY308(AnModel *m) {
 bool an_keras_model_class(AnModel *m, int cls) { return cls >= 0 && kend__model_class(m, cls, 0); }
 
 int an_keras_instance_class(AnModel *m, TSNode obj, int func) { return kend__instance_class(m, obj, func); }
+
+bool an_keras_defines_endpoint(AnModel *m, int cls) {
+  for (int i = 0; kend__model_methods[i]; i++)
+    if (kend__class_defines(m, cls, kend__model_methods[i], 0)) return true;
+  return kend__class_defines(m, cls, "adapt", 0);
+}

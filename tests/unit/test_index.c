@@ -126,6 +126,91 @@ TEST(fingerprint_follows_constructor_arguments) {
   ASSERT(keras == keras_module);
 }
 
+static const char SRC_SERVE[] =
+    "import tensorflow as tf\n"
+    "from models import Net, build\n"
+    "model = build()\n"
+    "net = Net()\n"
+    "\n"
+    "\n"
+    "@tf.function\n"
+    "def serve(x):\n"
+    "    return model.predict(x), net.predict(x)\n";
+
+static uint64_t serve_fingerprint(const char *models_src) {
+  return fingerprint("/ws/serve.py", "/ws/serve.py", SRC_SERVE, "/ws/models.py", models_src);
+}
+
+/* serve.py's HY308 findings depend on what models.build returns and on
+ * models.Net being a Keras Model, so its fingerprint follows both, and
+ * not other edits of models.py. */
+TEST(fingerprint_follows_return_kinds_and_keras_classes) {
+  uint64_t keras = serve_fingerprint(
+      "import tensorflow as tf\n"
+      "def build():\n"
+      "    return tf.keras.Sequential([])\n"
+      "class Net(tf.keras.Model):\n"
+      "    pass\n");
+  uint64_t keras_again = serve_fingerprint(
+      "import tensorflow as tf\n"
+      "\n"
+      "def build():\n"
+      "    return tf.keras.Sequential([])  # moved\n"
+      "class Net(tf.keras.Model):\n"
+      "    pass\n");
+  uint64_t maybe = serve_fingerprint(
+      "import tensorflow as tf\n"
+      "def build():\n"
+      "    if tf:\n"
+      "        return tf.keras.Sequential([])\n"
+      "class Net(tf.keras.Model):\n"
+      "    pass\n");
+  uint64_t plain = serve_fingerprint(
+      "import tensorflow as tf\n"
+      "def build():\n"
+      "    return tf.keras.Sequential([])\n"
+      "class Net:\n"
+      "    pass\n");
+  ASSERT(keras != 0);
+  ASSERT(keras == keras_again);
+  ASSERT(keras != maybe);
+  ASSERT(keras != plain);
+}
+
+static uint64_t prep_fingerprint(const char *train_src) {
+  return fingerprint("/ws/prep.py", "/ws/prep.py", "def parse(x):\n    print(x)\n    return x\n", "/ws/train.py",
+                     train_src);
+}
+
+/* prep.parse is graph code only while train.py maps it over a dataset. */
+TEST(fingerprint_follows_data_callbacks_of_other_modules) {
+  uint64_t mapped = prep_fingerprint(
+      "import tensorflow as tf\n"
+      "from prep import parse\n"
+      "ds = tf.data.Dataset.range(3).map(parse)\n");
+  uint64_t called = prep_fingerprint(
+      "import tensorflow as tf\n"
+      "from prep import parse\n"
+      "ds = parse(tf.data.Dataset.range(3))\n");
+  uint64_t unknown = prep_fingerprint(
+      "from prep import parse\n"
+      "def run(ds):\n"
+      "    return ds.map(parse)\n");
+  ASSERT(mapped != 0);
+  ASSERT(mapped != called);
+  ASSERT(mapped != unknown);
+  Ws w;
+  ws_open(&w);
+  ws_put(&w, "/ws/prep.py", "def parse(x):\n    return x\n");
+  ws_put(&w, "/ws/train.py", "import tensorflow as tf\nfrom prep import parse\n\n\ndef pipe():\n"
+                             "    return tf.data.Dataset.range(3).map(parse)\n");
+  ASSERT_EQ_INT(an_index_finalize(w.index), 0);
+  const char *chain = an_index_external_data(w.index, "prep", "parse");
+  ASSERT(chain != NULL);
+  ASSERT_EQ_STR(chain, "train.pipe -> prep.parse");
+  ws_close(&w);
+}
+
 /* 300 modules put, some replaced, a third removed in a random order (a
  * remove moves the last entry into the gap): every path still finds its own
  * entry, removed ones none, and the size agrees. */
@@ -171,4 +256,5 @@ TEST(entries_found_by_path_after_puts_and_removes) {
 }
 
 TEST_MAIN(fingerprint_follows_imported_containers, fingerprint_follows_constructor_arguments,
+          fingerprint_follows_return_kinds_and_keras_classes, fingerprint_follows_data_callbacks_of_other_modules,
           entries_found_by_path_after_puts_and_removes)
