@@ -149,6 +149,65 @@ const int *an_class_ancestors(AnModel *m, int cls, uint32_t *count) {
   return k->ancestors;
 }
 
+int an_class_search(AnModel *m, int cls, const AnClassSearch *s) {
+  if (cls < 0) return -1;
+  uint32_t nc = m->classes.count;
+  if (!m->class_depth) m->class_depth = an_arena_alloc(&m->arena, sizeof *m->class_depth * nc);
+  if (!m->class_touched) m->class_touched = an_arena_alloc(&m->arena, sizeof *m->class_touched * nc);
+  if (!m->class_depth || !m->class_touched || m->class_searching) return -1;
+  int max = s->max_depth < AN_MAX_SEARCH_DEPTH ? s->max_depth : AN_MAX_SEARCH_DEPTH;
+  int (*next)(AnModel *, int, uint32_t *, void *) = s->next;
+  m->class_searching = true;
+  uint32_t touched = 0;
+  int found = -1;
+  struct {
+    int cls;
+    uint32_t at;
+  } stack[AN_MAX_SEARCH_DEPTH + 1];
+  int top = 0; /* frames in use; the frame at index d holds a class at depth d */
+  m->class_depth[cls] = 1;
+  m->class_touched[touched++] = cls;
+  AnClassStep step = s->visit(m, cls, s->ctx);
+  if (step == AN_CLASS_FOUND) found = cls;
+  else if (step == AN_CLASS_GO) {
+    stack[0].cls = cls;
+    stack[0].at = 0;
+    top = 1;
+  }
+  while (top && found == -1) {
+    int d = top; /* depth of the bases of the top frame */
+    int base = next ? next(m, stack[top - 1].cls, &stack[top - 1].at, s->ctx)
+                    : an_class_next_base(m, stack[top - 1].cls, &stack[top - 1].at);
+    if (base < 0) {
+      top--;
+      continue;
+    }
+    if (d > max) {
+      /* The recursion would call itself once more and give up there. */
+      if (s->overflow_found) found = AN_CLASS_OVERFLOW;
+      else top--;
+      continue;
+    }
+    uint8_t seen = m->class_depth[base];
+    /* Reached before at depth seen - 1. Without overflow a class shows
+     * less the deeper it is reached; with it, a search that came back
+     * empty at some depth saw all it will ever see from there up, and
+     * only a deeper visit can reach the limit. */
+    if (seen && (s->overflow_found ? seen - 1 >= d : seen - 1 <= d)) continue;
+    if (!seen) m->class_touched[touched++] = base;
+    m->class_depth[base] = (uint8_t)(d + 1);
+    step = s->visit(m, base, s->ctx);
+    if (step == AN_CLASS_FOUND) found = base;
+    else if (step == AN_CLASS_GO && (d < max || s->overflow_found)) {
+      stack[top].cls = base;
+      stack[top++].at = 0;
+    }
+  }
+  for (uint32_t i = 0; i < touched; i++) m->class_depth[m->class_touched[i]] = 0;
+  m->class_searching = false;
+  return found;
+}
+
 int an_constructed_class(AnModel *m, TSNode value) {
   TSNode v = an_unparen(m->lang, value);
   if (an_sym(m->lang, v) != AN_SYM_call) return -1;

@@ -268,6 +268,12 @@ struct AnModel {
   /* Per class, scratch marks of an_class_ancestors (all clear between
    * calls), NULL until asked. */
   bool *class_marks;
+  /* Per class, an_class_search's scratch: 1 + the depth it was last
+   * visited at, 0 when not visited (all 0 between searches), and the
+   * classes it marked. NULL until asked. */
+  uint8_t *class_depth;
+  int *class_touched;
+  bool class_searching;
 };
 
 #define AN_FUNC(m, i) (&AN_VEC_AT((m)->funcs, AnFunc, (i)))
@@ -320,6 +326,38 @@ int an_class_next_base(AnModel *m, int cls, uint32_t *at);
 #define AN_MAX_ANCESTORS 64
 #define AN_MAX_CLASS_DEPTH 8
 const int *an_class_ancestors(AnModel *m, int cls, uint32_t *count);
+/* What an_class_search's visitor says of a class: look further up its
+ * bases, do not look at its bases, or stop here. */
+typedef enum AnClassStep { AN_CLASS_GO, AN_CLASS_PRUNE, AN_CLASS_FOUND } AnClassStep;
+typedef struct AnClassSearch {
+  /* Classes up to this many levels above the start (0) are visited; at
+   * most AN_MAX_SEARCH_DEPTH. */
+  int max_depth;
+  /* A base above max_depth counts as found (for the walks that give up at
+   * the limit, and for "every class..." questions asked as "is there one
+   * that fails"). */
+  bool overflow_found;
+  AnClassStep (*visit)(AnModel *m, int cls, void *ctx);
+  /* The bases to follow, as an_class_next_base (NULL: that one). */
+  int (*next)(AnModel *m, int cls, uint32_t *at, void *ctx);
+  void *ctx;
+} AnClassSearch;
+#define AN_MAX_SEARCH_DEPTH 31
+#define AN_CLASS_OVERFLOW (-2)
+/* Depth-first search over the bases of `cls` (itself first, at depth 0)
+ * that answers what the plain recursion `visit(c, d) || any base b:
+ * search(b, d + 1)` bounded by max_depth answers, in the same order, but
+ * visits each class at most once per depth instead of once per path: a
+ * class reached again no deeper than before (deeper, when overflow_found)
+ * has nothing new to show. That recursion is exponential on a lattice of
+ * classes or repeated bases (`class B(A, A, A)`); this is linear in the
+ * base lists times the depth. Returns the class the visitor stopped at,
+ * AN_CLASS_OVERFLOW when overflow_found and a base lies above max_depth,
+ * else -1 (also when memory ran out). On cyclic hierarchies (which Python
+ * rejects) a search for the first match may stop at another class than
+ * the recursion would; yes/no answers are the same. Not reentrant: a
+ * visitor must not start another search. */
+int an_class_search(AnModel *m, int cls, const AnClassSearch *s);
 /* The class of this module a value constructs (`Trainer(...)`), else -1. */
 int an_constructed_class(AnModel *m, TSNode value);
 /* Forgets everything an_graph_build, the kinds, the rules and the editor

@@ -97,27 +97,43 @@ static const char *names__identifier(AnModel *m, TSNode id, int func) {
   return NULL;
 }
 
+/* Links of an attribute chain an_dotted follows: no API name comes near,
+ * and a generated `a.b.c...` of 100,000 links must cost neither stack nor
+ * time quadratic in its length. */
+#define NAMES_MAX_LINKS 64
+
 const char *an_dotted(AnModel *m, TSNode expr, int func) {
   const AnLang *l = m->lang;
+  /* Down the chain to its head, keeping the attributes, then back up
+   * joining them as the recursion `an_dotted(obj) + "." + attr` would. */
+  TSNode attrs[NAMES_MAX_LINKS];
+  uint32_t n = 0;
   expr = an_unparen(l, expr);
-  AnSym s = an_sym(l, expr);
-  if (s == AN_SYM_identifier) return names__identifier(m, expr, func);
-  if (s != AN_SYM_attribute) return NULL;
-  TSNode obj = an_field(l, expr, AN_FIELD_object), attr = an_field(l, expr, AN_FIELD_attribute);
-  if (ts_node_is_null(obj) || ts_node_is_null(attr)) return NULL;
-  const char *base = an_dotted(m, obj, func);
-  if (!base || strncmp(base, "builtins.", 9) == 0) return NULL;
-  uint32_t alen;
-  const char *at = an_text(m->src, attr, &alen);
-  size_t blen = strlen(base);
-  char *joined = an_arena_cat(&m->arena, base, blen, ".", 1, at, strnlen(at, alen));
-  if (!joined) return NULL;
-  /* Re-canonicalise: `tf.compat.v1.x` only becomes canonical once joined. */
-  if (names__prefix_n(joined, blen + 1 + alen, "tensorflow.compat") ||
-      names__prefix_n(joined, blen + 1 + alen, "tensorflow.keras") ||
-      names__prefix_n(joined, blen + 1 + alen, "tensorflow.python"))
-    return an_canonical(&m->arena, joined, blen + 1 + alen);
-  return joined;
+  AnSym s;
+  while ((s = an_sym(l, expr)) == AN_SYM_attribute) {
+    TSNode obj = an_field(l, expr, AN_FIELD_object), attr = an_field(l, expr, AN_FIELD_attribute);
+    if (ts_node_is_null(obj) || ts_node_is_null(attr) || n == NAMES_MAX_LINKS) return NULL;
+    attrs[n++] = attr;
+    expr = an_unparen(l, obj);
+  }
+  if (s != AN_SYM_identifier) return NULL;
+  const char *base = names__identifier(m, expr, func);
+  while (n && base) {
+    if (strncmp(base, "builtins.", 9) == 0) return NULL;
+    uint32_t alen;
+    const char *at = an_text(m->src, attrs[--n], &alen);
+    size_t blen = strlen(base);
+    char *joined = an_arena_cat(&m->arena, base, blen, ".", 1, at, strnlen(at, alen));
+    if (!joined) return NULL;
+    /* Re-canonicalise: `tf.compat.v1.x` only becomes canonical once joined. */
+    if (names__prefix_n(joined, blen + 1 + alen, "tensorflow.compat") ||
+        names__prefix_n(joined, blen + 1 + alen, "tensorflow.keras") ||
+        names__prefix_n(joined, blen + 1 + alen, "tensorflow.python"))
+      base = an_canonical(&m->arena, joined, blen + 1 + alen);
+    else
+      base = joined;
+  }
+  return base;
 }
 
 const char *an_module_name(AnArena *a, const char *path, const char *const *roots, size_t nroots) {

@@ -87,14 +87,6 @@ static bool refactor__prefixed(const char *dotted, const char *const *list) {
   return false;
 }
 
-static bool refactor__mutator(const char *method) {
-  static const char *const names[] = {"append", "extend", "insert", "pop", "update", "add", "clear",
-                                      "remove", "setdefault", "popitem", "discard", NULL};
-  for (int i = 0; names[i]; i++)
-    if (strcmp(method, names[i]) == 0) return true;
-  return false;
-}
-
 /* True when `id` names something bound in function `func` itself and not
  * declared global there: trace-time scratch state, not Python state. With
  * `params`, a parameter counts too (rebinding or setting attributes of a
@@ -129,7 +121,7 @@ const char *an_call_effect(AnModel *m, const AnCall *c) {
   /* logger.info(...) on a logging.getLogger() logger, fh.write(...) on an
    * open() file, a tqdm bar's update(...): I/O through an object. */
   if (c->method && !ts_node_is_null(c->object) && an_is_python_io_call(m, c)) return "Python I/O";
-  if (c->method && refactor__mutator(c->method) && !ts_node_is_null(c->object)) {
+  if (c->method && an_container_mutator(c->method) && !ts_node_is_null(c->object)) {
     TSNode obj = an_unparen(m->lang, c->object);
     AnSym s = an_sym(m->lang, obj);
     if (s == AN_SYM_identifier && !refactor__local_name(m, obj, c->ctx.func, false)) {

@@ -424,9 +424,9 @@ bool an_test_file(const char *path) {
          strcmp(base, "conftest.py") == 0;
 }
 
-static bool common__test_class(AnModel *m, int cls, int depth) {
+static AnClassStep common__names_test_case(AnModel *m, int cls, void *ctx) {
   AnClass *k = AN_CLASS(m, cls);
-  if (depth > 8 || ts_node_is_null(k->superclasses)) return false;
+  if (ts_node_is_null(k->superclasses)) return AN_CLASS_PRUNE;
   uint32_t n = ts_node_named_child_count(k->superclasses);
   for (uint32_t i = 0; i < n; i++) {
     TSNode b = ts_node_named_child(k->superclasses, i);
@@ -436,15 +436,31 @@ static bool common__test_class(AnModel *m, int cls, int depth) {
     const char *t = an_text(m->src, b, &len);
     /* unittest.TestCase, tf.test.TestCase, absltest.TestCase,
      * parameterized.TestCase and their aliases all end so. */
-    if (len >= 8 && memcmp(t + len - 8, "TestCase", 8) == 0) return true;
-    if (s != AN_SYM_identifier) continue;
-    int base = an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len);
-    if (base >= 0 && base != cls && common__test_class(m, base, depth + 1)) return true;
+    if (len >= 8 && memcmp(t + len - 8, "TestCase", 8) == 0) return AN_CLASS_FOUND;
   }
+  return AN_CLASS_GO;
+}
+
+bool an_test_class(AnModel *m, int cls) {
+  AnClassSearch s = {.max_depth = 8, .visit = common__names_test_case};
+  return cls >= 0 && an_class_search(m, cls, &s) >= 0;
+}
+
+static const char *const common__list_mutators[] = {"append", "extend", "insert", NULL};
+static const char *const common__other_mutators[] = {"pop",        "update",  "add",     "clear", "remove",
+                                                     "setdefault", "popitem", "discard", NULL};
+
+bool an_list_mutator(const char *method) {
+  for (int i = 0; common__list_mutators[i]; i++)
+    if (strcmp(method, common__list_mutators[i]) == 0) return true;
   return false;
 }
 
-bool an_test_class(AnModel *m, int cls) { return cls >= 0 && common__test_class(m, cls, 0); }
+bool an_container_mutator(const char *method) {
+  for (int i = 0; common__other_mutators[i]; i++)
+    if (strcmp(method, common__other_mutators[i]) == 0) return true;
+  return an_list_mutator(method);
+}
 
 bool an_pytest_fixture(AnModel *m, int func) {
   static const char *const fixture[] = {"pytest.fixture", "pytest_asyncio.fixture", NULL};

@@ -368,21 +368,25 @@ static bool hyb__runs_step(const char *endpoint, const char *name) {
 
 /* True when instances of class `k` run method `name` of class `cls`: it is
  * `cls`, or derives from it (in this module) without redefining `name`. */
-static bool hyb__uses_method(AnModel *m, int k, int cls, const char *name, int depth) {
+typedef struct HybUse {
+  int cls;
+  const char *name;
+} HybUse;
+
+static AnClassStep hyb__reaches(AnModel *m, int k, void *ctx) {
+  const HybUse *u = ctx;
+  if (k == u->cls) return AN_CLASS_FOUND;
+  if (an_hash_get(&m->func_map, AN_SCOPE_CLASS(k), u->name, (uint32_t)strlen(u->name)) >= 0) return AN_CLASS_PRUNE;
+  return AN_CLASS_GO;
+}
+
+static bool hyb__uses_method(AnModel *m, int k, int cls, const char *name) {
   if (k == cls) return true;
-  if (k < 0 || depth > HYB_MAX_DEPTH) return false;
-  if (an_hash_get(&m->func_map, AN_SCOPE_CLASS(k), name, (uint32_t)strlen(name)) >= 0) return false;
-  AnClass *kc = AN_CLASS(m, k);
-  uint32_t n = ts_node_is_null(kc->superclasses) ? 0 : ts_node_named_child_count(kc->superclasses);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode b = ts_node_named_child(kc->superclasses, i);
-    if (an_sym(m->lang, b) != AN_SYM_identifier) continue;
-    uint32_t len;
-    const char *t = an_text(m->src, b, &len);
-    int base = an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len);
-    if (base >= 0 && base != k && hyb__uses_method(m, base, cls, name, depth + 1)) return true;
-  }
-  return false;
+  if (k < 0) return false;
+  /* `cls` itself counts one level above the limit of the redefinitions. */
+  HybUse u = {cls, name};
+  AnClassSearch s = {.max_depth = HYB_MAX_DEPTH + 1, .visit = hyb__reaches, .ctx = &u};
+  return an_class_search(m, k, &s) >= 0;
 }
 
 /* `model.run_eagerly = ...` anywhere: Keras then skips its tf.function and
@@ -415,14 +419,14 @@ static void hyb__keras_use(AnModel *m, int fi, HybKerasUse *u, HybMentions *hm) 
     if (!c->method) {
       /* `model(x)` in eager code runs `call` eagerly, where only the
        * decorator makes it a graph. */
-      if (is_call && eager && hyb__uses_method(m, an_keras_instance_class(m, c->fn, c->ctx.func), f->cls, f->name, 0))
+      if (is_call && eager && hyb__uses_method(m, an_keras_instance_class(m, c->fn, c->ctx.func), f->cls, f->name))
         u->eager_direct = true;
       continue;
     }
     if (strcmp(c->method, f->name) == 0 && eager) u->eager_direct = true;
     bool compile = strcmp(c->method, "compile") == 0;
     if (!compile && !hyb__runs_step(c->method, f->name)) continue;
-    if (!hyb__uses_method(m, an_keras_instance_class(m, c->object, c->ctx.func), f->cls, f->name, 0)) continue;
+    if (!hyb__uses_method(m, an_keras_instance_class(m, c->object, c->ctx.func), f->cls, f->name)) continue;
     if (compile && !u->compile) u->compile = c;
     if (!compile && !u->endpoint) u->endpoint = c;
     if (!is_call) continue;

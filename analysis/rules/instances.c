@@ -10,17 +10,23 @@
 
 #define INST_MAX_DEPTH 8
 
-/* Method `name` of class `cls` or a base class of this module, -1. */
-static int inst__method(AnModel *m, int cls, const char *name, uint32_t len, int depth) {
-  if (cls < 0 || depth > INST_MAX_DEPTH) return -1;
-  int f = an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), name, len);
-  if (f >= 0) return f;
-  uint32_t at = 0;
-  for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;) {
-    int r = inst__method(m, base, name, len, depth + 1);
-    if (r >= 0) return r;
-  }
-  return -1;
+typedef struct InstName {
+  const char *name;
+  uint32_t len;
+} InstName;
+
+static AnClassStep inst__defines(AnModel *m, int cls, void *ctx) {
+  const InstName *n = ctx;
+  return an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), n->name, n->len) >= 0 ? AN_CLASS_FOUND : AN_CLASS_GO;
+}
+
+/* Method `name` of class `cls` or a base class of this module (the first
+ * depth-first), -1. */
+static int inst__method(AnModel *m, int cls, const char *name, uint32_t len) {
+  InstName n = {name, len};
+  AnClassSearch s = {.max_depth = INST_MAX_DEPTH, .visit = inst__defines, .ctx = &n};
+  int k = an_class_search(m, cls, &s);
+  return k >= 0 ? an_hash_get(&m->func_map, AN_SCOPE_CLASS(k), name, len) : -1;
 }
 
 /* True when `f`, reached as attribute `name` of an instance of `cls`, is a
@@ -87,7 +93,7 @@ static bool inst__target(AnModel *m, const AnCall *c, bool any_call_method, Inst
   }
   out->cls = inst__object_class(m, out->object, c->ctx.func);
   if (out->cls < 0) return false;
-  out->func = c->callee >= 0 && s == AN_SYM_attribute ? c->callee : inst__method(m, out->cls, name, len, 0);
+  out->func = c->callee >= 0 && s == AN_SYM_attribute ? c->callee : inst__method(m, out->cls, name, len);
   if (out->func < 0 || !inst__per_instance(m, out->func, out->cls, name, len)) return false;
   out->label = an_arena_printf(&m->arena, "%s.%.*s", AN_CLASS(m, out->cls)->name, (int)len, name);
   return out->label != NULL;

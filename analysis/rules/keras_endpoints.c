@@ -21,35 +21,39 @@ static bool kend__in(const char *s, const char *const *list) {
 
 /* A class of this module derived (through classes of this module) from
  * keras.Model. */
-static bool kend__model_class(AnModel *m, int cls, int depth) {
+/* Found when the class names a keras.Model base itself; its module bases
+ * are looked at only while the classes are Keras ones. */
+static AnClassStep kend__names_model(AnModel *m, int cls, void *ctx) {
   AnClass *k = AN_CLASS(m, cls);
-  if (!k->keras || ts_node_is_null(k->superclasses) || depth > KEND_MAX_DEPTH) return false;
+  if (!k->keras || ts_node_is_null(k->superclasses)) return AN_CLASS_PRUNE;
   uint32_t n = ts_node_named_child_count(k->superclasses);
   for (uint32_t i = 0; i < n; i++) {
     TSNode b = ts_node_named_child(k->superclasses, i);
     if (an_sym(m->lang, b) == AN_SYM_keyword_argument) continue;
     const char *d = an_dotted(m, b, k->parent_func);
-    if (d && kend__in(d, kend__model_bases)) return true;
-    if (an_sym(m->lang, b) != AN_SYM_identifier) continue;
-    uint32_t len;
-    const char *t = an_text(m->src, b, &len);
-    int base = an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len);
-    if (base >= 0 && base != cls && kend__model_class(m, base, depth + 1)) return true;
+    if (d && kend__in(d, kend__model_bases)) return AN_CLASS_FOUND;
   }
-  return false;
+  return AN_CLASS_GO;
+}
+
+static bool kend__model_class(AnModel *m, int cls) {
+  AnClassSearch s = {.max_depth = KEND_MAX_DEPTH, .visit = kend__names_model};
+  return an_class_search(m, cls, &s) >= 0;
+}
+
+static AnClassStep kend__defines(AnModel *m, int cls, void *ctx) {
+  const char *name = ctx;
+  uint32_t len = (uint32_t)strlen(name);
+  if (an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), name, len) >= 0) return AN_CLASS_FOUND;
+  if (an_hash_get(&m->attr_map, cls, name, len) >= 0) return AN_CLASS_FOUND;
+  return AN_CLASS_GO;
 }
 
 /* True when the class (or a base of this module) defines or assigns
  * `name` itself: then `obj.name(...)` is the user's code, not Keras'. */
-static bool kend__class_defines(AnModel *m, int cls, const char *name, int depth) {
-  if (cls < 0 || depth > KEND_MAX_DEPTH) return false;
-  uint32_t len = (uint32_t)strlen(name);
-  if (an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), name, len) >= 0) return true;
-  if (an_hash_get(&m->attr_map, cls, name, len) >= 0) return true;
-  uint32_t at = 0;
-  for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;)
-    if (kend__class_defines(m, base, name, depth + 1)) return true;
-  return false;
+static bool kend__class_defines(AnModel *m, int cls, const char *name) {
+  AnClassSearch s = {.max_depth = KEND_MAX_DEPTH, .visit = kend__defines, .ctx = (void *)name};
+  return an_class_search(m, cls, &s) >= 0;
 }
 
 /* The module class a value instantiates (`Net(...)`), or -1. */
@@ -145,7 +149,7 @@ static bool kend__is_endpoint(AnModel *m, const AnCall *c, bool *adapt) {
   if (an_kind_of(m, c->object, c->ctx.func) == AN_KIND_KERAS) return true;
   if (*adapt) return false;
   int cls = kend__instance_class(m, c->object, c->ctx.func);
-  return cls >= 0 && kend__model_class(m, cls, 0) && !kend__class_defines(m, cls, c->method, 0);
+  return cls >= 0 && kend__model_class(m, cls) && !kend__class_defines(m, cls, c->method);
 }
 
 /* `model.predict(x)` -> `model(x, training=False)`, when nothing but the
@@ -199,7 +203,7 @@ void an_check_HY308(AnModel *m) {
   }
 }
 
-bool an_keras_model_class(AnModel *m, int cls) { return cls >= 0 && kend__model_class(m, cls, 0); }
+bool an_keras_model_class(AnModel *m, int cls) { return cls >= 0 && kend__model_class(m, cls); }
 
 int an_keras_instance_class(AnModel *m, TSNode obj, int func) { return kend__instance_class(m, obj, func); }
 

@@ -267,8 +267,7 @@ static bool lazy__collection_read(AnModel *m, TSNode e) {
 /* The class (or a base class of this module) builds itself in __init__:
  * it calls build() or itself, or hands arguments to a base __init__ (a
  * functional model's inputs=). */
-static bool lazy__self_building_at(AnModel *m, int cls, int depth) {
-  if (depth > 8) return true;
+static AnClassStep lazy__builds(AnModel *m, int cls, void *ctx) {
   int init = an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), "__init__", 8);
   bool builds = false;
   if (init >= 0) {
@@ -279,12 +278,14 @@ static bool lazy__self_building_at(AnModel *m, int cls, int depth) {
       if (lazy__ident(m, c->fn, "self", 4)) builds = true;
     }
   }
-  uint32_t at = 0;
-  for (int base; !builds && (base = an_class_next_base(m, cls, &at)) >= 0;) builds = lazy__self_building_at(m, base, depth + 1);
-  return builds;
+  return builds ? AN_CLASS_FOUND : AN_CLASS_GO;
 }
 
-static bool lazy__self_building(AnModel *m, int cls) { return lazy__self_building_at(m, cls, 0); }
+/* (Bases deeper than 8 levels count as building.) */
+static bool lazy__self_building(AnModel *m, int cls) {
+  AnClassSearch s = {.max_depth = 8, .overflow_found = true, .visit = lazy__builds};
+  return an_class_search(m, cls, &s) != -1;
+}
 
 /* What an API call does with the variable list it is given. */
 typedef struct LazySink {

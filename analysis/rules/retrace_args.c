@@ -75,27 +75,35 @@ static bool args__class_defines(AnModel *m, int cls, const char *name) {
  * module level without decorators (dataclass, attrs), without a metaclass,
  * deriving only from `object` or such classes, and defining none of the
  * hooks that change equality, creation or the trace type. */
-static bool args__plain_class(AnModel *m, int cls, int depth) {
+/* The class itself, not its bases (found when it is not plain). */
+static AnClassStep args__not_plain(AnModel *m, int cls, void *ctx) {
   static const char *const hooks[] = {"__eq__", "__hash__", "__new__", "__slots__", "__tf_tracing_type__",
                                       "__tf_flatten__", "__getattribute__", NULL};
   AnClass *k = AN_CLASS(m, cls);
-  if (depth > ARGS_MAX_DEPTH || k->parent_func >= 0 || k->keras) return false;
-  if (an_sym(m->lang, ts_node_parent(k->node)) == AN_SYM_decorated_definition) return false;
+  if (k->parent_func >= 0 || k->keras) return AN_CLASS_FOUND;
+  if (an_sym(m->lang, ts_node_parent(k->node)) == AN_SYM_decorated_definition) return AN_CLASS_FOUND;
   for (int i = 0; hooks[i]; i++)
-    if (args__class_defines(m, cls, hooks[i])) return false;
+    if (args__class_defines(m, cls, hooks[i])) return AN_CLASS_FOUND;
   uint32_t n = ts_node_is_null(k->superclasses) ? 0 : ts_node_named_child_count(k->superclasses);
   for (uint32_t i = 0; i < n; i++) {
     TSNode b = ts_node_named_child(k->superclasses, i);
     if (an_sym(m->lang, b) == AN_SYM_comment) continue;
-    if (an_sym(m->lang, b) != AN_SYM_identifier) return false; /* keyword (metaclass=), attribute, call */
+    if (an_sym(m->lang, b) != AN_SYM_identifier) return AN_CLASS_FOUND; /* keyword (metaclass=), attribute, call */
     uint32_t len;
     const char *t = an_text(m->src, b, &len);
     if (len == 6 && memcmp(t, "object", 6) == 0 && an_hash_get(&m->module_names, -1, t, len) == -1) continue;
     int base = an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len);
-    if (base < 0 || base == cls || an_hash_get(&m->module_names, -1, t, len) != -2) return false;
-    if (!args__plain_class(m, base, depth + 1)) return false;
+    if (base < 0 || base == cls || an_hash_get(&m->module_names, -1, t, len) != -2) return AN_CLASS_FOUND;
   }
-  return true;
+  /* Every other base is a module class, which an_class_next_base follows. */
+  return AN_CLASS_GO;
+}
+
+/* The class and every base (a chain deeper than ARGS_MAX_DEPTH is not
+ * plain) pass args__not_plain. */
+static bool args__plain_class(AnModel *m, int cls) {
+  AnClassSearch s = {.max_depth = ARGS_MAX_DEPTH, .overflow_found = true, .visit = args__not_plain};
+  return an_class_search(m, cls, &s) == -1;
 }
 
 /* The module-level class a bare name refers to from `func`, or -1 (also
@@ -142,22 +150,34 @@ static int args__instance_class(AnModel *m, TSNode id, int func) {
 /* Method `name` of class `cls` (or a module base class) that attribute
  * access turns into a new bound method: a plain undecorated `def` taking
  * self, not hidden by an instance attribute of the same name. */
-static int args__plain_method(AnModel *m, int cls, const char *name, uint32_t len, int depth) {
-  if (cls < 0 || depth > ARGS_MAX_DEPTH) return -1;
-  if (an_hash_get(&m->attr_map, cls, name, len) >= 0 || args__class_defines(m, cls, "__getattribute__")) return -1;
-  int f = an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), name, len);
+typedef struct ArgsName {
+  const char *name;
+  uint32_t len;
+  int func; /* out: the method found */
+} ArgsName;
+
+/* Found when the class defines the plain method; pruned when it hides
+ * the name from its bases any other way. */
+static AnClassStep args__plain_method_in(AnModel *m, int cls, void *ctx) {
+  ArgsName *n = ctx;
+  if (an_hash_get(&m->attr_map, cls, n->name, n->len) >= 0 || args__class_defines(m, cls, "__getattribute__"))
+    return AN_CLASS_PRUNE;
+  int f = an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), n->name, n->len);
   if (f >= 0) {
     AnFunc *fn = AN_FUNC(m, f);
     bool decorated = !ts_node_eq(fn->outer, fn->node);
-    return !decorated && fn->param_count && fn->params[0].is_self ? f : -1;
+    if (decorated || !fn->param_count || !fn->params[0].is_self) return AN_CLASS_PRUNE;
+    n->func = f;
+    return AN_CLASS_FOUND;
   }
-  if (an_hash_get(&m->binding_map, AN_SCOPE_CLASS(cls), name, len) >= 0) return -1;
-  uint32_t at = 0;
-  for (int base; (base = an_class_next_base(m, cls, &at)) >= 0;) {
-    int r = args__plain_method(m, base, name, len, depth + 1);
-    if (r >= 0) return r;
-  }
-  return -1;
+  if (an_hash_get(&m->binding_map, AN_SCOPE_CLASS(cls), n->name, n->len) >= 0) return AN_CLASS_PRUNE;
+  return AN_CLASS_GO;
+}
+
+static int args__plain_method(AnModel *m, int cls, const char *name, uint32_t len) {
+  ArgsName n = {name, len, -1};
+  AnClassSearch s = {.max_depth = ARGS_MAX_DEPTH, .visit = args__plain_method_in, .ctx = &n};
+  return an_class_search(m, cls, &s) >= 0 ? n.func : -1;
 }
 
 typedef enum FreshKind { FRESH_NONE, FRESH_LAMBDA, FRESH_PARTIAL, FRESH_INSTANCE, FRESH_METHOD, FRESH_DEF } FreshKind;
@@ -173,7 +193,7 @@ static FreshKind args__fresh(AnModel *m, TSNode e, int func) {
     const char *d = an_dotted(m, fn, func);
     if (d && strcmp(d, "functools.partial") == 0) return FRESH_PARTIAL;
     int cls = args__module_class(m, an_unparen(m->lang, fn), func);
-    return cls >= 0 && args__plain_class(m, cls, 0) ? FRESH_INSTANCE : FRESH_NONE;
+    return cls >= 0 && args__plain_class(m, cls) ? FRESH_INSTANCE : FRESH_NONE;
   }
   case AN_SYM_attribute: {
     TSNode obj = an_unparen(m->lang, an_field(m->lang, e, AN_FIELD_object));
@@ -181,7 +201,7 @@ static FreshKind args__fresh(AnModel *m, TSNode e, int func) {
     if (ts_node_is_null(obj) || ts_node_is_null(attr)) return FRESH_NONE;
     uint32_t len;
     const char *t = an_text(m->src, attr, &len);
-    return args__plain_method(m, args__instance_class(m, obj, func), t, len, 0) >= 0 ? FRESH_METHOD : FRESH_NONE;
+    return args__plain_method(m, args__instance_class(m, obj, func), t, len) >= 0 ? FRESH_METHOD : FRESH_NONE;
   }
   default:
     return FRESH_NONE;

@@ -86,6 +86,12 @@ bool an_test_file(const char *path);
  * `...TestCase` (unittest, tf.test, absltest, parameterized) or a class of
  * this module that is one. */
 bool an_test_class(AnModel *m, int cls);
+/* The methods that change a Python container in place: those of lists
+ * (append, extend, insert), which an_list_mutator also accepts, and those
+ * of dicts and sets. One table for HY202 and the refactoring's
+ * side-effect precondition, which must agree on what a state change is. */
+bool an_container_mutator(const char *method);
+bool an_list_mutator(const char *method);
 /* True for a function decorated @pytest.fixture (with or without call). */
 bool an_pytest_fixture(AnModel *m, int func);
 /* True for code that belongs to tests: anything in a test file, and code

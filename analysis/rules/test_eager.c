@@ -81,20 +81,13 @@ static int test__top_function(AnModel *m, int func) {
 }
 
 /* True when `cls` is `owner` or one of its bases defined in this module. */
-static bool test__class_or_base(AnModel *m, int cls, int owner, int depth) {
+static AnClassStep test__is(AnModel *m, int k, void *ctx) { return k == *(const int *)ctx ? AN_CLASS_FOUND : AN_CLASS_GO; }
+
+/* (`cls` itself counts one level above the limit of the bases followed.) */
+static bool test__class_or_base(AnModel *m, int cls, int owner) {
   if (cls == owner) return true;
-  AnClass *k = AN_CLASS(m, owner);
-  if (depth > 8 || ts_node_is_null(k->superclasses)) return false;
-  uint32_t n = ts_node_named_child_count(k->superclasses);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode b = ts_node_named_child(k->superclasses, i);
-    if (an_sym(m->lang, b) != AN_SYM_identifier) continue;
-    uint32_t len;
-    const char *t = an_text(m->src, b, &len);
-    int base = an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len);
-    if (base >= 0 && base != owner && test__class_or_base(m, cls, base, depth + 1)) return true;
-  }
-  return false;
+  AnClassSearch s = {.max_depth = 9, .visit = test__is, .ctx = &cls};
+  return an_class_search(m, owner, &s) >= 0;
 }
 
 /* The test-case bases of the standard libraries, which restore nothing. */
@@ -110,24 +103,40 @@ static bool test__library_base(const char *dotted) {
 /* A base class we cannot see (a project's own imported TestCase, or one
  * built by an expression) may restore the switch in its tearDown: only the
  * library test cases and classes of this module are known not to. */
-static bool test__bases_known(AnModel *m, int cls, int depth) {
+/* Found when one of the class's own bases is not known. */
+static AnClassStep test__unknown_base(AnModel *m, int cls, void *ctx) {
   AnClass *k = AN_CLASS(m, cls);
-  if (depth > 8) return false;
-  if (ts_node_is_null(k->superclasses)) return true;
-  uint32_t n = ts_node_named_child_count(k->superclasses);
+  uint32_t n = ts_node_is_null(k->superclasses) ? 0 : ts_node_named_child_count(k->superclasses);
   for (uint32_t i = 0; i < n; i++) {
     TSNode b = ts_node_named_child(k->superclasses, i);
     AnSym s = an_sym(m->lang, b);
     if (s == AN_SYM_keyword_argument || s == AN_SYM_comment) continue;
-    if (s != AN_SYM_identifier && s != AN_SYM_attribute) return false;
+    if (s != AN_SYM_identifier && s != AN_SYM_attribute) return AN_CLASS_FOUND;
     if (test__library_base(an_dotted(m, b, k->parent_func))) continue;
     if (s == AN_SYM_identifier && an_text_eq(m->src, b, "object")) continue;
     uint32_t len;
     const char *t = an_text(m->src, b, &len);
     int base = s == AN_SYM_identifier ? an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len) : -1;
-    if (base < 0 || base == cls || !test__bases_known(m, base, depth + 1)) return false;
+    if (base < 0 || base == cls) return AN_CLASS_FOUND;
   }
-  return true;
+  return AN_CLASS_GO;
+}
+
+/* The module bases test__unknown_base leaves to look at: those of
+ * an_class_next_base but `object` (a module class can be neither a library
+ * base nor an attribute). */
+static int test__next_base(AnModel *m, int cls, uint32_t *at, void *ctx) {
+  AnClass *k = AN_CLASS(m, cls);
+  for (int base; (base = an_class_next_base(m, cls, at)) >= 0;)
+    if (!an_text_eq(m->src, ts_node_named_child(k->superclasses, *at - 1), "object")) return base;
+  return -1;
+}
+
+/* The class and its bases (up to 8 levels; deeper is unknown) derive only
+ * from library test cases and classes of this module. */
+static bool test__bases_known(AnModel *m, int cls) {
+  AnClassSearch s = {.max_depth = 8, .overflow_found = true, .visit = test__unknown_base, .next = test__next_base};
+  return an_class_search(m, cls, &s) == -1;
 }
 
 /* Module teardown hooks restore for every test of the module. */
@@ -146,7 +155,7 @@ static bool test__restored(AnModel *m, const AnCall *on) {
   int top = test__top_function(m, func);
   bool helper = false;
   if (cls >= 0) {
-    if (!test__bases_known(m, cls, 0)) return true;
+    if (!test__bases_known(m, cls)) return true;
   } else if (func >= 0) {
     const char *n = AN_FUNC(m, top)->name;
     /* A helper that its callers may wrap in try/finally. */
@@ -163,7 +172,7 @@ static bool test__restored(AnModel *m, const AnCall *on) {
       if (rf >= 0 || ts_node_start_byte(r->node) > ts_node_start_byte(on->node)) return true;
     } else if (cls >= 0) {
       int rc = rf >= 0 ? test__class_of(m, rf) : -1;
-      if (rc >= 0 && test__class_or_base(m, rc, cls, 0) && !test__other_test_method(m, rf, func)) return true;
+      if (rc >= 0 && test__class_or_base(m, rc, cls) && !test__other_test_method(m, rf, func)) return true;
     } else if (rf >= 0 && an_node_within(r->node, AN_FUNC(m, top)->node)) {
       return true;
     }

@@ -126,18 +126,6 @@ void an_check_HY201(AnModel *m) {
 
 /* --- HY202 python-state-mutation-in-graph -------------------------------- */
 
-static bool effects__list_mutator(const char *m) {
-  return strcmp(m, "append") == 0 || strcmp(m, "extend") == 0 || strcmp(m, "insert") == 0;
-}
-
-static bool effects__any_mutator(const char *m) {
-  static const char *const names[] = {"pop", "update", "add", "clear", "remove", "setdefault", "popitem",
-                                      "discard", NULL};
-  for (int i = 0; names[i]; i++)
-    if (strcmp(m, names[i]) == 0) return true;
-  return effects__list_mutator(m);
-}
-
 /* True when `name` is bound in function `func` itself (a local container). */
 static bool effects__local(AnModel *m, TSNode id, int func) {
   uint32_t len;
@@ -216,7 +204,7 @@ static bool effects__library_object(AnModel *m, TSNode obj, int func) {
 static void effects__mutating_calls(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    if (!c->method || ts_node_is_null(c->object) || !effects__any_mutator(c->method)) continue;
+    if (!c->method || ts_node_is_null(c->object) || !an_container_mutator(c->method)) continue;
     if (!an_graph_code(m, &c->ctx) || c->ctx.init_scope) continue;
     TSNode obj = an_unparen(m->lang, c->object);
     AnSym os = an_sym(m->lang, obj);
@@ -231,7 +219,7 @@ static void effects__mutating_calls(AnModel *m) {
         continue;
     }
     AnKind k = effects__receiver_kind(m, obj, c->ctx.func);
-    if (k != AN_KIND_PY_CONTAINER && !(k == AN_KIND_UNKNOWN && effects__list_mutator(c->method))) continue;
+    if (k != AN_KIND_PY_CONTAINER && !(k == AN_KIND_UNKNOWN && an_list_mutator(c->method))) continue;
     if (k == AN_KIND_UNKNOWN && effects__library_object(m, obj, c->ctx.func)) continue;
     AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_STATE_MUTATION_IN_GRAPH, c->node, c->ctx.func,
                                 "'%s' changes the Python object '%s', which outlives '%s'; in graph code this "

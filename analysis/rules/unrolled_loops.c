@@ -471,6 +471,8 @@ typedef enum UnrollData { DATA_NONE = 0, DATA_NUMPY, DATA_PANDAS, DATA_LIST, DAT
 /* A number literal, or a (nested) list/tuple of them: one data record. */
 static bool data__number(AnModel *m, TSNode e, int depth) {
   const AnLang *l = m->lang;
+  /* `- - - ... 1` nests as deep as the user types. */
+  if (depth > 64) return false;
   e = an_unparen(l, e);
   switch (an_sym(l, e)) {
   case AN_SYM_integer:

@@ -25,14 +25,16 @@ static bool xla__any_keras_root(const AnModel *m) {
   return false;
 }
 
-/* True when class `base` is `cls` or one of its ancestors in this module. */
-static bool xla__class_derives(AnModel *m, int cls, int base, int depth) {
-  if (cls == base) return true;
-  if (cls < 0 || depth > 16) return false;
-  uint32_t at = 0;
-  for (int b = an_class_next_base(m, cls, &at); b >= 0; b = an_class_next_base(m, cls, &at))
-    if (xla__class_derives(m, b, base, depth + 1)) return true;
-  return false;
+typedef struct XlaMark {
+  TSNode *compile_call;
+  TSNode call;
+} XlaMark;
+
+/* Marks each class of the search with the call, unless already marked. */
+static AnClassStep xla__mark(AnModel *m, int cls, void *ctx) {
+  XlaMark *x = ctx;
+  if (ts_node_is_null(x->compile_call[cls])) x->compile_call[cls] = x->call;
+  return AN_CLASS_GO;
 }
 
 static void xla__keras_init(AnModel *m, XlaKeras *k) {
@@ -50,8 +52,10 @@ static void xla__keras_init(AnModel *m, XlaKeras *k) {
     int inst = an_keras_instance_class(m, c->object, c->ctx.func);
     if (inst < 0 || !an_keras_model_class(m, inst)) continue;
     /* The steps of `inst` and of the classes it derives from are compiled. */
-    for (uint32_t b = 0; b < m->classes.count; b++)
-      if (ts_node_is_null(k->compile_call[b]) && xla__class_derives(m, inst, (int)b, 0)) k->compile_call[b] = c->node;
+    /* (Classes up to 17 levels up: 16 levels of bases followed.) */
+    XlaMark x = {k->compile_call, c->node};
+    AnClassSearch s = {.max_depth = 17, .visit = xla__mark, .ctx = &x};
+    an_class_search(m, inst, &s);
   }
 }
 
