@@ -209,6 +209,6 @@ int an_keras_instance_class(AnModel *m, TSNode obj, int func) { return kend__ins
 
 bool an_keras_defines_endpoint(AnModel *m, int cls) {
   for (int i = 0; kend__model_methods[i]; i++)
-    if (kend__class_defines(m, cls, kend__model_methods[i], 0)) return true;
-  return kend__class_defines(m, cls, "adapt", 0);
+    if (kend__class_defines(m, cls, kend__model_methods[i])) return true;
+  return kend__class_defines(m, cls, "adapt");
 }
