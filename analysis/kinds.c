@@ -696,6 +696,67 @@ static AnKind kinds__workspace_call(AnModel *m, const char *d) {
   return an_index_keras_class(m->index, m->path, d) ? AN_KIND_KERAS : AN_KIND_UNKNOWN;
 }
 
+/* True when `ctor` builds a Keras object whose call returns one tensor:
+ * a built-in layer (without `return_state`, which makes RNN layers return
+ * a list), a Sequential model, an application, a loss or a metric. A
+ * functional `Model(inputs, outputs)` returns the structure of `outputs`
+ * and a user subclass whatever its `call` returns, so neither qualifies. */
+static bool kinds__single_output_ctor(AnModel *m, TSNode ctor, int func) {
+  if (an_sym(m->lang, ctor) != AN_SYM_call) return false;
+  const char *d = an_dotted(m, an_field(m->lang, ctor, AN_FIELD_function), func);
+  if (!d) return false;
+  if (kinds__pre(d, "keras.layers"))
+    return !kinds__pre(d, "keras.layers.Input") && ts_node_is_null(an_call_kwarg(m->lang, m->src, ctor, "return_state"));
+  return kinds__pre(d, "keras.Sequential") || kinds__pre(d, "keras.models.Sequential") ||
+         kinds__pre(d, "keras.applications") || kinds__pre(d, "keras.losses") || kinds__pre(d, "keras.metrics");
+}
+
+/* Whether the Keras object `obj` (a constructor call, a name or
+ * `self.attr`) may be taken to return one tensor: every assignment we see
+ * builds a single-output object. A parameter or other name without an
+ * assignment here keeps the common single-tensor reading; an assignment
+ * from a functional model or a factory function does not. */
+static bool kinds__single_output_object(AnModel *m, TSNode obj, int func) {
+  const AnLang *l = m->lang;
+  obj = an_unparen(l, obj);
+  AnSym s = an_sym(l, obj);
+  if (s == AN_SYM_call) return kinds__single_output_ctor(m, obj, func);
+  int first = -1;
+  bool attr = false;
+  if (s == AN_SYM_identifier) {
+    uint32_t len;
+    const char *t = an_text(m->src, obj, &len);
+    for (int f = func; f >= 0; f = AN_FUNC(m, f)->parent) {
+      first = an_hash_get(&m->binding_map, f, t, len);
+      if (first >= 0) break;
+      AnFunc *fn = AN_FUNC(m, f);
+      for (uint32_t i = 0; i < fn->param_count; i++)
+        if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) return true;
+    }
+    if (first < 0) first = an_hash_get(&m->binding_map, AN_SCOPE_MODULE, t, len);
+  } else if (s == AN_SYM_attribute) {
+    TSNode o = an_field(l, obj, AN_FIELD_object), a = an_field(l, obj, AN_FIELD_attribute);
+    if (ts_node_is_null(o) || ts_node_is_null(a) || !an_text_eq(m->src, an_unparen(l, o), "self")) return true;
+    first = an_self_attr_binding(m, a, func);
+    attr = true;
+  }
+  if (first < 0) return true;
+  for (int k = first; k >= 0;) {
+    TSNode v;
+    int scope;
+    if (attr) {
+      AnAttrBinding *b = &AN_VEC_AT(m->attrs, AnAttrBinding, k);
+      v = b->value, scope = b->func, k = b->next;
+    } else {
+      AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, k);
+      if (b->from_for || b->from_unpack) return false;
+      v = b->value, scope = b->scope >= 0 ? b->scope : -1, k = b->next;
+    }
+    if (ts_node_is_null(v) || !kinds__single_output_ctor(m, v, scope)) return false;
+  }
+  return true;
+}
+
 static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
   const AnLang *l = m->lang;
   TSNode fn = an_field(l, call, AN_FIELD_function);
@@ -732,10 +793,14 @@ static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
     return kinds__method_result(m, ok, name);
   }
   /* Calling a Keras layer or model gives what its `call` returns: a tensor,
-   * unless a `call` of this module returns a tuple, dict or other object. */
+   * unless a `call` of this module returns a tuple, dict or other object.
+   * Without a `call` to read, only objects built as single-output ones
+   * count (a functional or imported model may return a list or dict). */
   if (kinds__expr(m, fn, func, depth + 1) == AN_KIND_KERAS || kinds__keras_self(m, an_unparen(l, fn), func)) {
     int cm = an_instance_call_method(m, fn, func);
-    return cm >= 0 && kinds__returns_structure(m, cm, depth) ? AN_KIND_UNKNOWN : AN_KIND_TENSOR;
+    if (cm >= 0) return kinds__returns_structure(m, cm, depth) ? AN_KIND_UNKNOWN : AN_KIND_TENSOR;
+    if (!ts_node_is_null(an_call_kwarg(l, m->src, call, "return_attention_scores"))) return AN_KIND_UNKNOWN;
+    return kinds__single_output_object(m, fn, func) ? AN_KIND_TENSOR : AN_KIND_UNKNOWN;
   }
   /* An instance of a Keras Layer/Model subclass of this module. */
   int cls = an_constructed_class(m, call);
@@ -760,6 +825,20 @@ static AnKind kinds__binary(AnModel *m, TSNode e, int func, int depth) {
     return AN_KIND_PY_STR; /* concatenation and %-formatting */
   if (a == AN_KIND_PY_CONTAINER && b == AN_KIND_PY_CONTAINER) return AN_KIND_PY_CONTAINER;
   return AN_KIND_UNKNOWN;
+}
+
+/* `a is None`, `a is not b`: identity tests are never overloaded, so they
+ * give a Python bool even when an operand is a tensor. */
+static bool kinds__identity_compare(AnModel *m, TSNode cmp) {
+  bool is = false;
+  uint32_t n = ts_node_child_count(cmp);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode ch = ts_node_child(cmp, i);
+    if (ts_node_is_named(ch)) continue;
+    if (an_text_eq(m->src, ch, "is") || an_text_eq(m->src, ch, "is not")) is = true;
+    else if (!an_text_eq(m->src, ch, "not")) return false;
+  }
+  return is;
 }
 
 static AnKind kinds__expr(AnModel *m, TSNode e, int func, int depth) {
@@ -800,6 +879,7 @@ static AnKind kinds__expr(AnModel *m, TSNode e, int func, int depth) {
     return an_kind_is_tensor(a) ? AN_KIND_TENSOR : (a == AN_KIND_PY_SCALAR ? AN_KIND_PY_SCALAR : AN_KIND_UNKNOWN);
   }
   case AN_SYM_comparison_operator: {
+    if (kinds__identity_compare(m, e)) return AN_KIND_PY_SCALAR;
     uint32_t n = ts_node_named_child_count(e);
     bool all_python = n > 0;
     for (uint32_t i = 0; i < n; i++) {
