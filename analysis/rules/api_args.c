@@ -266,6 +266,25 @@ static const char *args__creator(const char *d) {
 
 const char *an_variable_creator(const char *dotted) { return dotted ? args__creator(dotted) : NULL; }
 
+typedef struct ArgsStringScan {
+  AnModel *m;
+  bool found;
+} ArgsStringScan;
+
+static bool args__multiline_string_visit(TSNode n, void *ctx) {
+  ArgsStringScan *sc = ctx;
+  if (sc->found || ts_node_start_point(n).row == ts_node_end_point(n).row) return false;
+  if (an_sym(sc->m->lang, n) == AN_SYM_string) sc->found = true;
+  return !sc->found;
+}
+
+/* A string literal in `node` that spans lines. */
+static bool args__multiline_string(AnModel *m, TSNode node) {
+  ArgsStringScan sc = {m, false};
+  an_walk_named(node, args__multiline_string_visit, &sc);
+  return sc.found;
+}
+
 /* `self.x = tf.Variable(...)` -> guarded by `if not hasattr(self, "x"):`;
  * safe because the unguarded code raised on its first call. */
 static void args__guard_fix(AnModel *m, AnFinding *f, const AnCall *c) {
@@ -278,15 +297,21 @@ static void args__guard_fix(AnModel *m, AnFinding *f, const AnCall *c) {
   uint32_t s = ts_node_start_byte(stmt);
   for (uint32_t k = an_line_start(m, s); k < s; k++)
     if (m->src[k] != ' ' && m->src[k] != '\t') return;
+  /* Continuation lines move right with the statement, which would change
+   * the text of a string spanning them. */
+  if (args__multiline_string(m, stmt)) return;
   const char *indent = an_indent_at(m, s);
+  /* The file's own indentation unit: a tab-indented block mixed with
+   * spaces is a TabError waiting for the next edit. */
+  const char *unit = strchr(indent, '\t') ? "\t" : "    ";
   uint32_t alen, len;
   const char *attr = an_text(m->src, an_field(m->lang, left, AN_FIELD_attribute), &alen);
   const char *t = an_text(m->src, stmt, &len);
   AnBuf b = {0};
-  an_buf_printf(&m->arena, &b, "if not hasattr(self, \"%.*s\"):\n%s    ", (int)alen, attr, indent);
+  an_buf_printf(&m->arena, &b, "if not hasattr(self, \"%.*s\"):%s%s%s", (int)alen, attr, an_newline(m), indent, unit);
   for (uint32_t i = 0; i < len; i++) {
     an_buf_append(&m->arena, &b, t + i, 1);
-    if (t[i] == '\n') an_buf_puts(&m->arena, &b, "    ");
+    if (t[i] == '\n') an_buf_puts(&m->arena, &b, unit);
   }
   AnFix *fix = an_finding_fix(m, f, "Create it only once (guard with hasattr)", true);
   an_fix_edit(m, fix, s, ts_node_end_byte(stmt), an_buf_str(&m->arena, &b));

@@ -235,6 +235,11 @@ uint32_t an_line_end(AnModel *m, uint32_t at) {
   return at < m->len ? at + 1 : at;
 }
 
+const char *an_newline(const AnModel *m) {
+  const char *nl = memchr(m->src, '\n', m->len);
+  return nl && nl > m->src && nl[-1] == '\r' ? "\r\n" : "\n";
+}
+
 const char *an_indent_at(AnModel *m, uint32_t at) {
   uint32_t s = an_line_start(m, at), e = s;
   while (e < m->len && (m->src[e] == ' ' || m->src[e] == '\t')) e++;

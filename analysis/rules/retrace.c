@@ -592,6 +592,97 @@ static bool retrace__mentions_rebound(RetraceRebound *r, TSNode expr) {
   return r->found;
 }
 
+/* What a hoisted `tf.function(X)` would see differently than the one made
+ * in each iteration: X and its arguments are evaluated once, and a single
+ * Function traces once, so whatever its body reads (globals, closures,
+ * attributes) is frozen at the first call. */
+typedef struct RetraceStable {
+  AnModel *m;
+  int scope;          /* the function holding the loop */
+  uint32_t lo, hi;    /* the loop */
+  uint32_t skip_lo, skip_hi; /* the assignment itself */
+  TSNode root;        /* the node scanned (a lambda's or def's parameters are run-time values) */
+  bool unstable;
+} RetraceStable;
+
+/* `id` is a parameter of a lambda or def between it and the scan's root. */
+static bool retrace__is_param(RetraceStable *r, TSNode id) {
+  uint32_t len;
+  const char *t = an_text(r->m->src, id, &len);
+  for (TSNode p = ts_node_parent(id); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    AnSym s = an_sym(r->m->lang, p);
+    if ((s == AN_SYM_lambda || s == AN_SYM_function_definition) &&
+        an_mentions(r->m, an_field(r->m->lang, p, AN_FIELD_parameters), t, len))
+      return true;
+    if (ts_node_eq(p, r->root)) break;
+  }
+  return false;
+}
+
+static bool retrace__in_lambda(RetraceStable *r, TSNode n) {
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, r->root); p = ts_node_parent(p))
+    if (an_sym(r->m->lang, p) == AN_SYM_lambda) return true;
+  return an_sym(r->m->lang, r->root) == AN_SYM_function_definition;
+}
+
+/* A name bound anywhere in the loop, in the loop's function or globally. */
+static bool retrace__bound_in_loop(RetraceStable *r, TSNode id) {
+  uint32_t len;
+  const char *t = an_text(r->m->src, id, &len);
+  int scopes[2] = {r->scope, AN_SCOPE_MODULE};
+  for (int s = 0; s < (r->scope == AN_SCOPE_MODULE ? 1 : 2); s++)
+    for (int k = an_hash_get(&r->m->binding_map, scopes[s], t, len); k >= 0; k = AN_VEC_AT(r->m->bindings, AnBinding, k).next) {
+      const AnBinding *b = &AN_VEC_AT(r->m->bindings, AnBinding, k);
+      if (b->at >= r->lo && b->at < r->hi && !(b->at >= r->skip_lo && b->at < r->skip_hi)) return true;
+    }
+  return false;
+}
+
+static bool retrace__stable_visit(TSNode n, void *ctx) {
+  RetraceStable *r = ctx;
+  AnModel *m = r->m;
+  if (r->unstable) return false;
+  AnSym s = an_sym(m->lang, n);
+  if (s == AN_SYM_attribute || s == AN_SYM_call || s == AN_SYM_subscript) {
+    TSNode head = s == AN_SYM_call ? an_field(m->lang, n, AN_FIELD_function) : n;
+    const char *d = an_dotted(m, head, an_func_at(m, n));
+    /* TensorFlow's own API (tf.TensorSpec(...), tf.float32) is the same
+     * object before the loop. */
+    if (d && an_dotted_has_prefix(d, "tensorflow")) return s == AN_SYM_call;
+    /* Evaluated per trace inside a body either way; outside one, once
+     * instead of per iteration. */
+    if (s != AN_SYM_attribute && !retrace__in_lambda(r, n)) r->unstable = true;
+    if (s == AN_SYM_attribute) {
+      TSNode obj = an_unparen(m->lang, an_field(m->lang, n, AN_FIELD_object));
+      /* `param.shape`, `param.dtype` read the argument of each call; any
+       * other object's attribute (`self.model`) may be replaced by the
+       * loop, in ways a hoisted, traced-once Function would not see. */
+      if (an_sym(m->lang, obj) != AN_SYM_identifier || !retrace__is_param(r, obj)) r->unstable = true;
+    }
+    return !r->unstable;
+  }
+  if (s == AN_SYM_identifier && !retrace__is_param(r, n) && retrace__bound_in_loop(r, n)) r->unstable = true;
+  return !r->unstable;
+}
+
+/* The hoisted Function behaves as the ones made per iteration: `call`'s
+ * arguments (and the body of the function it wraps, when a def of this
+ * module) read nothing the loop changes. */
+static bool retrace__hoist_stable(AnModel *m, const AnCall *c, TSNode loop, TSNode assign) {
+  RetraceStable r = {m, c->ctx.func, ts_node_start_byte(loop), ts_node_end_byte(loop), ts_node_start_byte(assign),
+                     ts_node_end_byte(assign), {{0}, NULL, NULL}, false};
+  TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
+  r.root = args;
+  an_walk_named(args, retrace__stable_visit, &r);
+  TSNode first = an_call_arg(m->lang, c->node, 0);
+  if (r.unstable || ts_node_is_null(first) || an_sym(m->lang, first) != AN_SYM_identifier) return !r.unstable;
+  int target = an_resolve_function(m, first, c->ctx.func);
+  if (target < 0) return false;
+  r.root = AN_FUNC(m, target)->node;
+  an_walk_named(an_field(m->lang, r.root, AN_FIELD_body), retrace__stable_visit, &r);
+  return !r.unstable;
+}
+
 /* Moves `name = tf.function(X)` above its loop when nothing it mentions is
  * rebound inside the loop. */
 static void retrace__hoist_fix(AnModel *m, AnFinding *f, const AnCall *c) {
@@ -606,7 +697,7 @@ static void retrace__hoist_fix(AnModel *m, AnFinding *f, const AnCall *c) {
   TSNode right = an_field(m->lang, assign, AN_FIELD_right);
   RetraceRebound r = {m, c->ctx.func, ts_node_start_byte(loop), ts_node_end_byte(loop), ts_node_start_byte(assign),
                       ts_node_end_byte(assign), false, false};
-  bool safe = !retrace__mentions_rebound(&r, right);
+  bool safe = !retrace__mentions_rebound(&r, right) && retrace__hoist_stable(m, c, loop, assign);
   uint32_t s = ts_node_start_byte(stmt), e = ts_node_end_byte(stmt);
   uint32_t ls0 = an_line_start(m, s), le = an_line_end(m, e > s ? e - 1 : e);
   for (uint32_t k = ls0; k < s; k++)
@@ -617,7 +708,8 @@ static void retrace__hoist_fix(AnModel *m, AnFinding *f, const AnCall *c) {
   uint32_t loop_line = an_line_start(m, ts_node_start_byte(loop));
   AnFix *fix = an_finding_fix(m, f, "Create the tf.function once, before the loop", safe);
   an_fix_edit(m, fix, loop_line, loop_line,
-              an_arena_printf(&m->arena, "%s%.*s\n", an_indent_at(m, ts_node_start_byte(loop)), (int)len, t));
+              an_arena_printf(&m->arena, "%s%.*s%s", an_indent_at(m, ts_node_start_byte(loop)), (int)len, t,
+                              an_newline(m)));
   an_fix_edit(m, fix, ls0, le, "");
 }
 
@@ -837,20 +929,56 @@ void an_check_HY106(AnModel *m) {
   }
 }
 
+typedef struct RetraceGlobalScan {
+  AnModel *m;
+  int func;
+  bool local;
+} RetraceGlobalScan;
+
+/* Finds a name whose meaning at module level is not the one it has at the
+ * call: anything but an import or a builtin (a parameter, a local, or a
+ * module global that may be bound only after the definition). */
+static bool retrace__global_visit(TSNode n, void *ctx) {
+  RetraceGlobalScan *g = ctx;
+  AnModel *m = g->m;
+  if (g->local) return false;
+  if (an_sym(m->lang, n) != AN_SYM_identifier) return true;
+  TSNode p = ts_node_parent(n);
+  AnSym ps = an_sym(m->lang, p);
+  if (ps == AN_SYM_keyword_argument && ts_node_eq(an_field(m->lang, p, AN_FIELD_name), n)) return false;
+  if (ps == AN_SYM_attribute && ts_node_eq(an_field(m->lang, p, AN_FIELD_attribute), n)) return false;
+  if (!an_dotted(m, n, g->func)) g->local = true;
+  return false;
+}
+
+/* The arguments of `tf.function(f, ...)` after f mean the same at module
+ * level: the wrapper moves there. */
+static bool retrace__args_global(AnModel *m, TSNode inner, int func) {
+  TSNode args = an_field(m->lang, inner, AN_FIELD_arguments);
+  RetraceGlobalScan g = {m, func, false};
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  for (uint32_t i = 1; i < n && !g.local; i++) an_walk_named(ts_node_named_child(args, i), retrace__global_visit, &g);
+  return !g.local;
+}
+
 /* `tf.function(f)(x)` -> `f_graph(x)` with `f_graph = tf.function(f)` after
- * f's definition, when f is a module-level function. */
+ * f's definition, when f is defined at the top of the module (not inside
+ * an `if` or `try`, where a line at column 0 would end the block). */
 static void retrace__invoke_fix(AnModel *m, AnFinding *fd, TSNode inner, int func) {
   TSNode arg = an_call_arg(m->lang, inner, 0);
   if (!fd || an_sym(m->lang, arg) != AN_SYM_identifier) return;
   int target = an_resolve_function(m, arg, func);
   if (target < 0 || AN_FUNC(m, target)->parent >= 0 || AN_FUNC(m, target)->cls >= 0) return;
+  TSNode outer = AN_FUNC(m, target)->outer;
+  if (an_sym(m->lang, ts_node_parent(outer)) != AN_SYM_module || !retrace__args_global(m, inner, func)) return;
   const char *name = an_arena_printf(&m->arena, "%s_graph", AN_FUNC(m, target)->name);
   if (!name || an_name_shadowed(m, name, func)) return;
   uint32_t len;
   const char *t = an_text(m->src, inner, &len);
   AnFix *fix = an_finding_fix(m, fd, an_arena_printf(&m->arena, "Wrap once as '%s' at module level", name), true);
-  uint32_t after = ts_node_end_byte(AN_FUNC(m, target)->outer);
-  an_fix_edit(m, fix, after, after, an_arena_printf(&m->arena, "\n\n\n%s = %.*s", name, (int)len, t));
+  uint32_t after = ts_node_end_byte(outer);
+  const char *nl = an_newline(m);
+  an_fix_edit(m, fix, after, after, an_arena_printf(&m->arena, "%s%s%s%s = %.*s", nl, nl, nl, name, (int)len, t));
   an_fix_edit(m, fix, ts_node_start_byte(inner), ts_node_end_byte(inner), name);
 }
 

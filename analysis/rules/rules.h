@@ -61,6 +61,9 @@ uint32_t an_line_start(AnModel *m, uint32_t at);
 /* Byte offset just after the end of the line containing `at` (after its
  * newline, or the end of the text). */
 uint32_t an_line_end(AnModel *m, uint32_t at);
+/* The module's line break ("\r\n" when its first line ends so, else "\n"),
+ * for the lines fixes insert. */
+const char *an_newline(const AnModel *m);
 /* True when the subtree of `node` contains an identifier spelled `name`. */
 bool an_mentions(AnModel *m, TSNode node, const char *name, uint32_t len);
 /* True when `node` sits inside the condition of an enclosing if/elif/while,

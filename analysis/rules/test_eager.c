@@ -48,7 +48,17 @@ static bool test__restores(AnModel *m, const AnCall *c) {
   if (!name || !test__cleanup_method(name)) return false;
   TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
   static const char sw[] = "run_functions_eagerly", xsw[] = "experimental_run_functions_eagerly";
-  return an_mentions(m, args, sw, sizeof sw - 1) || an_mentions(m, args, xsw, sizeof xsw - 1);
+  if (an_mentions(m, args, sw, sizeof sw - 1) || an_mentions(m, args, xsw, sizeof xsw - 1)) return true;
+  /* The switch under an import alias (`from tensorflow.config import
+   * run_functions_eagerly as eager`), which test__cleanup_fix names so. */
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++) {
+    const char *d = an_dotted(m, ts_node_named_child(args, i), c->ctx.func);
+    if (d && (strcmp(d, "tensorflow.config.run_functions_eagerly") == 0 ||
+              strcmp(d, "tensorflow.config.experimental_run_functions_eagerly") == 0))
+      return true;
+  }
+  return false;
 }
 
 /* Innermost class whose method holds `func`, -1. */

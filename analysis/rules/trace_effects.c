@@ -82,10 +82,19 @@ static void effects__print_fix(AnModel *m, AnFinding *f, const AnCall *c) {
   AnFix *fix = an_finding_fix(m, f, "Replace print with tf.print (runs on every call)", false);
   TSNode fn = an_field(m->lang, c->node, AN_FIELD_function);
   an_fix_edit(m, fix, ts_node_start_byte(fn), ts_node_end_byte(fn), an_arena_printf(&m->arena, "%s.print", tf));
-  TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
-  uint32_t close = ts_node_end_byte(args) - 1;
-  bool empty = ts_node_named_child_count(args) == 0;
-  an_fix_edit(m, fix, close, close, empty ? "output_stream=sys.stdout" : ", output_stream=sys.stdout");
+  /* After the last argument, not before `)`: a trailing comma or a
+   * comment may stand between them (`print(a, b,)` -> `a, b,, ...`). */
+  TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments), last = {{0}, NULL, NULL};
+  uint32_t n = ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++)
+    if (an_sym(m->lang, ts_node_named_child(args, i)) != AN_SYM_comment) last = ts_node_named_child(args, i);
+  if (ts_node_is_null(last)) {
+    uint32_t open = ts_node_start_byte(args) + 1;
+    an_fix_edit(m, fix, open, open, "output_stream=sys.stdout");
+  } else {
+    uint32_t at = ts_node_end_byte(last);
+    an_fix_edit(m, fix, at, at, ", output_stream=sys.stdout");
+  }
   if (!effects__has_sys_import(m)) {
     uint32_t at = effects__import_anchor(m);
     an_fix_edit(m, fix, at, at, at ? "\nimport sys" : "import sys\n");

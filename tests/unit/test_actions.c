@@ -146,6 +146,25 @@ static void expect_fix(const char *src, AnRuleId rule, const char *title, bool s
   expect_fix_all_idempotent(src);
 }
 
+/* The first finding of `rule` in `src` has no action titled `title`. */
+static void expect_no_fix(const char *src, AnRuleId rule, const char *title) {
+  Fx fx;
+  fx_open(&fx, src);
+  uint32_t nf;
+  const AnFinding *fs = an_model_findings(fx.model, &nf);
+  const AnFinding *f = NULL;
+  for (uint32_t i = 0; i < nf && !f; i++)
+    if (fs[i].rule == rule) f = &fs[i];
+  if (!f) TEST__FAIL("no %s finding in:\n%s", an_rule_info(rule)->code, src);
+  uint32_t na;
+  const AnAction *acts = an_model_actions(fx.model, f->start, f->end, &na);
+  for (uint32_t i = 0; i < na; i++)
+    if (acts[i].finding == f && strcmp(acts[i].title, title) == 0)
+      TEST__FAIL("%s offers '%s' in:\n%s", an_rule_info(rule)->code, title, src);
+  fx_close(&fx);
+  expect_fix_all_idempotent(src);
+}
+
 /* --- one test per rule fix --------------------------------------------------- */
 
 TEST(fix_hy101_tf_constant) {
@@ -415,6 +434,114 @@ TEST(fix_hy701_add_cleanup) {
              "        super().setUp()\n        tf.config.run_functions_eagerly(True)\n"
              "        self.addCleanup(tf.config.run_functions_eagerly, False)\n\n"
              "    def test_step(self):\n        self.assertAllClose(tf.ones([2]), [1.0, 1.0])\n");
+}
+
+/* What the wrapped function reads may change in the loop: a hoisted
+ * Function, traced once, would keep the first value. Offered, not safe. */
+TEST(fix_hy105_hoist_unsafe_when_loop_changes_state) {
+  /* A global the wrapped def reads, rebound by the loop. */
+  expect_fix("import tensorflow as tf\n\n\ndef fwd(x):\n    return model(x)\n\n\n"
+             "def cv(folds, build):\n    global model\n    for fold in folds:\n        model = build()\n"
+             "        f = tf.function(fwd)\n        f(fold)\n",
+             AN_RULE_TF_FUNCTION_CREATED_IN_LOOP, "Create the tf.function once, before the loop", false,
+             "import tensorflow as tf\n\n\ndef fwd(x):\n    return model(x)\n\n\n"
+             "def cv(folds, build):\n    global model\n    f = tf.function(fwd)\n    for fold in folds:\n"
+             "        model = build()\n        f(fold)\n");
+  /* An attribute of a captured object, replaced in the loop. */
+  expect_fix("import tensorflow as tf\n\n\nclass T:\n    def cv(self, folds, build):\n        for fold in folds:\n"
+             "            self.model = build()\n            h = tf.function(lambda b: self.model(b))\n            h(fold)\n",
+             AN_RULE_TF_FUNCTION_CREATED_IN_LOOP, "Create the tf.function once, before the loop", false,
+             "import tensorflow as tf\n\n\nclass T:\n    def cv(self, folds, build):\n"
+             "        h = tf.function(lambda b: self.model(b))\n        for fold in folds:\n"
+             "            self.model = build()\n            h(fold)\n");
+  /* A call evaluated once instead of on every iteration. */
+  expect_fix("import tensorflow as tf\n\n\ndef cv(folds, make):\n    for fold in folds:\n"
+             "        k = tf.function(make())\n        k(fold)\n",
+             AN_RULE_TF_FUNCTION_CREATED_IN_LOOP, "Create the tf.function once, before the loop", false,
+             "import tensorflow as tf\n\n\ndef cv(folds, make):\n    k = tf.function(make())\n    for fold in folds:\n"
+             "        k(fold)\n");
+}
+
+/* The inserted line keeps the file's CRLF line breaks. */
+TEST(fix_hy105_hoist_crlf) {
+  expect_fix("import tensorflow as tf\r\n\r\nfor k in range(3):\r\n    step = tf.function(lambda v: v * 2)\r\n    step(k)\r\n",
+             AN_RULE_TF_FUNCTION_CREATED_IN_LOOP, "Create the tf.function once, before the loop", true,
+             "import tensorflow as tf\r\n\r\nstep = tf.function(lambda v: v * 2)\r\nfor k in range(3):\r\n    step(k)\r\n");
+}
+
+/* A comment on the definition's last line stays there; CRLF stays CRLF. */
+TEST(fix_hy107_after_trailing_comment) {
+  expect_fix("import tensorflow as tf\n\n\ndef f(x):\n    return x + 1  # shift\n\n\ndef run(x):\n    return tf.function(f)(x)\n",
+             AN_RULE_IMMEDIATELY_INVOKED_TF_FUNCTION, "Wrap once as 'f_graph' at module level", true,
+             "import tensorflow as tf\n\n\ndef f(x):\n    return x + 1  # shift\n\n\nf_graph = tf.function(f)\n\n\n"
+             "def run(x):\n    return f_graph(x)\n");
+  expect_fix("import tensorflow as tf\r\n\r\n\r\ndef f(x):\r\n    return x + 1\r\n\r\n\r\ndef run(x):\r\n    return tf.function(f)(x)\r\n",
+             AN_RULE_IMMEDIATELY_INVOKED_TF_FUNCTION, "Wrap once as 'f_graph' at module level", true,
+             "import tensorflow as tf\r\n\r\n\r\ndef f(x):\r\n    return x + 1\r\n\r\n\r\nf_graph = tf.function(f)\r\n\r\n\r\n"
+             "def run(x):\r\n    return f_graph(x)\r\n");
+}
+
+/* Moved to module level, the wrapper's arguments must mean the same there;
+ * a definition inside `try` would be cut off by a line at column 0. */
+TEST(fix_hy107_not_offered_when_wrong_at_module_level) {
+  expect_no_fix("import tensorflow as tf\n\n\ndef f(x):\n    return x + 1\n\n\n"
+                "def run(xs, use_xla):\n    for x in xs:\n        tf.function(f, jit_compile=use_xla)(x)\n",
+                AN_RULE_IMMEDIATELY_INVOKED_TF_FUNCTION, "Wrap once as 'f_graph' at module level");
+  expect_no_fix("import tensorflow as tf\n\ntry:\n    def f(x):\n        return x + 1\nexcept ImportError:\n    pass\n\n\n"
+                "def run(x):\n    return tf.function(f)(x)\n",
+                AN_RULE_IMMEDIATELY_INVOKED_TF_FUNCTION, "Wrap once as 'f_graph' at module level");
+  expect_fix("import tensorflow as tf\n\n\ndef f(x):\n    return x + 1\n\n\n"
+             "def run(x):\n    return tf.function(f, jit_compile=True, input_signature=[tf.TensorSpec([], tf.float32)])(x)\n",
+             AN_RULE_IMMEDIATELY_INVOKED_TF_FUNCTION, "Wrap once as 'f_graph' at module level", true,
+             "import tensorflow as tf\n\n\ndef f(x):\n    return x + 1\n\n\n"
+             "f_graph = tf.function(f, jit_compile=True, input_signature=[tf.TensorSpec([], tf.float32)])\n\n\n"
+             "def run(x):\n    return f_graph(x)\n");
+}
+
+/* A trailing comma (and a comment after it) before the parenthesis. */
+TEST(fix_hy201_trailing_comma) {
+  expect_fix("import sys\n\nimport tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    print(\"x\", x,)\n"
+             "    print(\n        \"y\", x,  # raw\n    )\n    return x\n",
+             AN_RULE_PRINT_AT_TRACE_TIME, "Replace print with tf.print (runs on every call)", false,
+             "import sys\n\nimport tensorflow as tf\n\n\n@tf.function\ndef f(x):\n"
+             "    tf.print(\"x\", x, output_stream=sys.stdout,)\n"
+             "    print(\n        \"y\", x,  # raw\n    )\n    return x\n");
+  expect_fix("import sys\n\nimport tensorflow as tf\n\n\n@tf.function\ndef f(x):\n"
+             "    print(\n        \"y\", x,  # raw\n    )\n    return x\n",
+             AN_RULE_PRINT_AT_TRACE_TIME, "Replace print with tf.print (runs on every call)", false,
+             "import sys\n\nimport tensorflow as tf\n\n\n@tf.function\ndef f(x):\n"
+             "    tf.print(\n        \"y\", x, output_stream=sys.stdout,  # raw\n    )\n    return x\n");
+}
+
+/* Tab-indented code gets a tab, and CRLF lines a CRLF. */
+TEST(fix_hy401_guard_tabs_crlf) {
+  expect_fix("import tensorflow as tf\r\n\r\n\r\nclass Scaler(tf.Module):\r\n\t@tf.function\r\n\tdef __call__(self, x):\r\n"
+             "\t\tself.scale = tf.Variable(\r\n\t\t\ttf.ones([3]))\r\n\t\treturn x * self.scale\r\n",
+             AN_RULE_VARIABLE_CREATED_IN_GRAPH, "Create it only once (guard with hasattr)", true,
+             "import tensorflow as tf\r\n\r\n\r\nclass Scaler(tf.Module):\r\n\t@tf.function\r\n\tdef __call__(self, x):\r\n"
+             "\t\tif not hasattr(self, \"scale\"):\r\n\t\t\tself.scale = tf.Variable(\r\n\t\t\t\ttf.ones([3]))\r\n"
+             "\t\treturn x * self.scale\r\n");
+}
+
+/* Indenting the continuation lines would change a string spanning them. */
+TEST(fix_hy401_no_guard_across_multiline_string) {
+  expect_no_fix("import tensorflow as tf\n\n\nclass Scaler(tf.Module):\n    @tf.function\n    def __call__(self, x):\n"
+                "        self.scale = tf.Variable(tf.ones([3]), name=\"\"\"scale\nfactor\"\"\")\n"
+                "        return x * self.scale\n",
+                AN_RULE_VARIABLE_CREATED_IN_GRAPH, "Create it only once (guard with hasattr)");
+}
+
+/* The switch imported under another name: the cleanup the fix adds names
+ * it so, and counts as switching it back (a second run adds nothing). */
+TEST(fix_hy701_add_cleanup_alias) {
+  expect_fix("import tensorflow as tf\nfrom tensorflow.config import run_functions_eagerly as eager\n\n\n"
+             "class StepTest(tf.test.TestCase):\n    def test_step(self):\n        eager(True)\n"
+             "        self.assertAllClose(tf.ones([2]), [1.0, 1.0])\n",
+             AN_RULE_EAGER_SWITCH_LEAKS_IN_TESTS, "Switch it back after the test (self.addCleanup)", true,
+             "import tensorflow as tf\nfrom tensorflow.config import run_functions_eagerly as eager\n\n\n"
+             "class StepTest(tf.test.TestCase):\n    def test_step(self):\n        eager(True)\n"
+             "        self.addCleanup(eager, False)\n"
+             "        self.assertAllClose(tf.ones([2]), [1.0, 1.0])\n");
 }
 
 /* Several safe fixes in one module, two of them adding the same definition:
@@ -813,6 +940,9 @@ TEST_MAIN(fix_hy101_tf_constant, fix_hy101_decayed_float_no_int_dtype, fix_hy104
           fix_hy310_tf_shape, fix_hy311_weakref_slot, fix_hy311_dataclass_eq_false, fix_hy401_guard,
           fix_hy111_remove_inner_decorator, fix_hy112_hybridize,
           fix_hy113_remove_step_decorator, fix_hy502_remove_breakpoint, fix_hy701_add_cleanup, fix_all_combined,
+          fix_hy105_hoist_unsafe_when_loop_changes_state, fix_hy105_hoist_crlf, fix_hy107_after_trailing_comment,
+          fix_hy107_not_offered_when_wrong_at_module_level, fix_hy201_trailing_comma, fix_hy401_guard_tabs_crlf,
+          fix_hy401_no_guard_across_multiline_string, fix_hy701_add_cleanup_alias,
           fix_all_skips_unsafe, suppress_adds_comment,
           suppress_extends_directive, suppress_after_other_comment, suppress_multiline_string, refactor_hybridize,
           refactor_hybridize_keeps_outer_decorator, refactor_hybridize_module_alias, refactor_dehybridize_side_effects,
