@@ -357,6 +357,34 @@ static AnKind kinds__binding(AnModel *m, int index, int depth) {
   return k;
 }
 
+/* The binding a use inside the body of `for name in X:` sees when nothing
+ * else in that loop rebinds the name: each iteration starts by binding the
+ * target, so earlier loops reusing the name (`for s in SIZES:` then `for s
+ * in range(n):`) cannot reach the use. -1 when no such loop encloses it. */
+static int kinds__loop_target(AnModel *m, int first, uint32_t use) {
+  const AnLang *l = m->lang;
+  int best = -1;
+  TSNode loop = {0};
+  for (int k = first; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
+    AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, k);
+    if (!b->from_for || ts_node_is_null(b->value)) continue;
+    TSNode f = ts_node_parent(b->value);
+    if (an_sym(l, f) != AN_SYM_for_statement) continue;
+    TSNode body = an_field(l, f, AN_FIELD_body);
+    if (ts_node_is_null(body) || use < ts_node_start_byte(body) || use >= ts_node_end_byte(body)) continue;
+    if (best < 0 || b->at > AN_VEC_AT(m->bindings, AnBinding, best).at) {
+      best = k;
+      loop = f;
+    }
+  }
+  if (best < 0) return -1;
+  for (int k = first; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
+    uint32_t at = AN_VEC_AT(m->bindings, AnBinding, k).at;
+    if (k != best && at >= ts_node_start_byte(loop) && at < ts_node_end_byte(loop)) return -1;
+  }
+  return best;
+}
+
 /* Join of the bindings of `name` in `scope` made before `use` (or all of
  * them when none precedes it, as in a loop). Returns false when there are
  * no bindings at all. */
@@ -364,6 +392,11 @@ static bool kinds__scope_name(AnModel *m, int scope, const char *name, uint32_t 
                               int depth, AnKind *out) {
   int b = an_hash_get(&m->binding_map, scope, name, len);
   if (b < 0) return false;
+  int target = kinds__loop_target(m, b, use);
+  if (target >= 0) {
+    *out = kinds__binding(m, target, depth);
+    return true;
+  }
   bool any_before = false;
   for (int k = b; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next)
     if (AN_VEC_AT(m->bindings, AnBinding, k).at < use) any_before = true;

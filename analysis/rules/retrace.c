@@ -414,6 +414,53 @@ static bool retrace__fixed_value_set(AnModel *m, TSNode loop, const char *name) 
   return distinct < 3;
 }
 
+/* Adds the literal values `e` can take (`5`, `5 if warm else 1`) to
+ * vals; false when it may take any other value. */
+static bool retrace__literal_values(AnModel *m, TSNode e, const char **vals, uint32_t *n, int depth) {
+  e = an_unparen(m->lang, e);
+  switch (an_sym(m->lang, e)) {
+  case AN_SYM_integer:
+  case AN_SYM_float:
+  case AN_SYM_string:
+  case AN_SYM_true:
+  case AN_SYM_false:
+  case AN_SYM_none: {
+    const char *t = an_snippet(m, e);
+    for (uint32_t k = 0; k < *n; k++)
+      if (strcmp(vals[k], t) == 0) return true;
+    if (*n >= 3) return false;
+    vals[(*n)++] = t;
+    return true;
+  }
+  case AN_SYM_conditional_expression:
+    /* `a if cond else b`: the condition is named child 1. */
+    return depth < 4 && ts_node_named_child_count(e) == 3 &&
+           retrace__literal_values(m, ts_node_named_child(e, 0), vals, n, depth + 1) &&
+           retrace__literal_values(m, ts_node_named_child(e, 2), vals, n, depth + 1);
+  default:
+    return false;
+  }
+}
+
+/* True when every assignment of `name` inside the body of `loop` gives it
+ * one of fewer than three literals (`n_critic = 5 if epoch < 10 else 1`):
+ * like a flag, it retraces a bounded number of times, not per iteration. */
+static bool retrace__few_literal_values(AnModel *m, TSNode loop, const char *name, int func) {
+  TSNode body = an_field(m->lang, loop, AN_FIELD_body);
+  if (ts_node_is_null(body)) return false;
+  const char *vals[3];
+  uint32_t n = 0;
+  int b = an_hash_get(&m->binding_map, func, name, (uint32_t)strlen(name));
+  for (; b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
+    AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+    if (bd->at < ts_node_start_byte(body) || bd->at >= ts_node_end_byte(body)) continue;
+    if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value) ||
+        !retrace__literal_values(m, bd->value, vals, &n, 0))
+      return false;
+  }
+  return n > 0 && n < 3;
+}
+
 /* A value that is a Python bool whatever the operands: a comparison, `not`,
  * `and`/`or` of such, a bool literal. Such a flag takes at most two values,
  * so it retraces at most twice (rules.md: flags are not HY101 findings). */
@@ -450,7 +497,9 @@ static void retrace__scalar_args(AnModel *m, const AnRetraceCall *rc) {
     bool structural = h->local >= 0 && an_retrace_structural_param(m, h->local, param);
     for (uint32_t l = 0; l < nloops; l++) {
       const char *name = an_retrace_varying_name(m, value, loops[l], c->ctx.func);
-      if (!name || retrace__fixed_value_set(m, loops[l], name)) continue;
+      if (!name || retrace__fixed_value_set(m, loops[l], name) ||
+          retrace__few_literal_values(m, loops[l], name, c->ctx.func))
+        continue;
       const char *advice = structural ? an_arena_printf(&m->arena, "'%s' uses it to choose its graph structure "
                                                         "(a condition, a range() or a shape), so this may be intended",
                                                         h->name)

@@ -10,7 +10,8 @@
  *     following a loop counter;
  *   - the elements of a dataset batched with padded_batch (no
  *     padded_shapes: each batch is padded to its own longest element) or
- *     bucket_by_sequence_length.
+ *     bucket_by_sequence_length, also when a local helper builds and
+ *     returns that pipeline.
  * A loop counter is the target of `for i in range(...)`, the index of
  * `enumerate`, or a name the loop body increments with `+=`/`-=`. The
  * smaller last batch of `.batch(n)` is one extra trace at most and is not
@@ -232,6 +233,23 @@ static TSNode shapes__local_value(AnModel *m, TSNode id, const AnRetraceCall *rc
   return bd->value;
 }
 
+/* The one value a local helper returns (`def make_ds(): ...; return
+ * ds.padded_batch(32)`), the common way a pipeline reaches the training
+ * loop; null for generators, several or bare returns. *func becomes the
+ * helper, whose scope that value's names live in. */
+static TSNode shapes__returned(AnModel *m, TSNode call, int *func) {
+  TSNode none = {{0}, NULL, NULL}, out = none;
+  int f = an_resolve_function(m, an_field(m->lang, call, AN_FIELD_function), *func);
+  if (f < 0 || !m->site_offsets || AN_FUNC(m, f)->is_generator || AN_FUNC(m, f)->is_lambda) return none;
+  AN_FOR_SITES_OF(m, f, site) {
+    if (site->kind != AN_SITE_RETURN) continue;
+    if (!ts_node_is_null(out) || !ts_node_named_child_count(site->node)) return none;
+    out = ts_node_named_child(site->node, 0);
+  }
+  if (!ts_node_is_null(out)) *func = f;
+  return out;
+}
+
 /* The dataset transformation that makes batch shapes differ, walking the
  * pipeline back from the loop's iterable through transformations that keep
  * element shapes; null when none is proven. */
@@ -255,6 +273,11 @@ static TSNode shapes__ragged_batches(AnModel *m, TSNode iter, int func) {
     }
     if (s != AN_SYM_call || an_kind_of(m, iter, func) != AN_KIND_DATASET) return none;
     TSNode fn = an_field(m->lang, iter, AN_FIELD_function);
+    if (an_sym(m->lang, fn) == AN_SYM_identifier) {
+      iter = shapes__returned(m, iter, &func);
+      if (ts_node_is_null(iter)) return none;
+      continue;
+    }
     if (an_sym(m->lang, fn) != AN_SYM_attribute) return none;
     TSNode attr = an_field(m->lang, fn, AN_FIELD_attribute);
     if (an_text_eq(m->src, attr, "padded_batch")) {
