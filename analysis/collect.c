@@ -32,6 +32,7 @@ typedef struct Collector {
   AnCtx ctx;
   bool in_class_body;
   TSNode pending_decorated; /* decorated_definition whose definition comes next */
+  TSNode binding_for;       /* the for statement whose target is being bound, or null */
   bool failed;
 } Collector;
 
@@ -227,6 +228,11 @@ static void collect__bind(Collector *c, TSNode name, TSNode value, bool from_for
               ? ts_node_end_byte(value)
               : ts_node_start_byte(name);
   b->from_for = from_for;
+  if (from_for && !ts_node_is_null(c->binding_for)) {
+    TSNode body = an_field(c->l, c->binding_for, AN_FIELD_body);
+    b->body_start = ts_node_is_null(body) ? ts_node_end_byte(c->binding_for) : ts_node_start_byte(body);
+    b->loop_end = ts_node_end_byte(c->binding_for);
+  }
   b->from_unpack = unpack;
   b->pos = (int16_t)pos;
   if (b->name)
@@ -543,7 +549,9 @@ static void collect__for(Collector *c, TSNode n) {
   const AnLang *l = c->l;
   collect__site(c, AN_SITE_FOR, n);
   TSNode left = an_field(l, n, AN_FIELD_left), right = an_field(l, n, AN_FIELD_right);
+  c->binding_for = n;
   if (!ts_node_is_null(left)) collect__bind_target(c, left, right, true, -1);
+  c->binding_for = (TSNode){{0}, NULL, NULL};
   TSNode body = an_field(l, n, AN_FIELD_body);
   if (!ts_node_is_null(body))
     collect__push(c, FRAME_LOOP, -1, ts_node_start_byte(body), ts_node_end_byte(body));

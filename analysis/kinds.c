@@ -362,25 +362,20 @@ static AnKind kinds__binding(AnModel *m, int index, int depth) {
  * target, so earlier loops reusing the name (`for s in SIZES:` then `for s
  * in range(n):`) cannot reach the use. -1 when no such loop encloses it. */
 static int kinds__loop_target(AnModel *m, int first, uint32_t use) {
-  const AnLang *l = m->lang;
   int best = -1;
-  TSNode loop = {0};
   for (int k = first; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
     AnBinding *b = &AN_VEC_AT(m->bindings, AnBinding, k);
-    if (!b->from_for || ts_node_is_null(b->value)) continue;
-    TSNode f = ts_node_parent(b->value);
-    if (an_sym(l, f) != AN_SYM_for_statement) continue;
-    TSNode body = an_field(l, f, AN_FIELD_body);
-    if (ts_node_is_null(body) || use < ts_node_start_byte(body) || use >= ts_node_end_byte(body)) continue;
-    if (best < 0 || b->at > AN_VEC_AT(m->bindings, AnBinding, best).at) {
-      best = k;
-      loop = f;
-    }
+    if (!b->from_for || !b->loop_end || ts_node_is_null(b->value)) continue;
+    if (use < b->body_start || use >= b->loop_end) continue;
+    if (best < 0 || b->at > AN_VEC_AT(m->bindings, AnBinding, best).at) best = k;
   }
   if (best < 0) return -1;
+  /* The target is the loop's first binding of the name: any other inside
+   * the statement (from its header on) may be what reaches the use. */
+  const AnBinding *t = &AN_VEC_AT(m->bindings, AnBinding, best);
   for (int k = first; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
     uint32_t at = AN_VEC_AT(m->bindings, AnBinding, k).at;
-    if (k != best && at >= ts_node_start_byte(loop) && at < ts_node_end_byte(loop)) return -1;
+    if (k != best && at >= t->at && at < t->loop_end) return -1;
   }
   return best;
 }

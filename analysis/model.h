@@ -184,6 +184,10 @@ typedef struct AnBinding {
   uint8_t state; /* kind memo: 0 unknown yet, 1 computing, 2 done */
   AnKind kind;
   int next;      /* previous binding of the same name in the scope, -1 */
+  /* For a `for` statement's target: its body's start and the statement's
+   * end (0 otherwise), so a use can be placed in the loop without finding
+   * the statement again. */
+  uint32_t body_start, loop_end;
 } AnBinding;
 
 /* `self.attr = value` anywhere in a class's methods. */
