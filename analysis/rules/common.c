@@ -301,6 +301,49 @@ TSNode an_enclosing_if(AnModel *m, TSNode node, int func) {
   return none;
 }
 
+/* A condition Python evaluates the same way on every run: 1 truthy
+ * (`True`, a non-zero number), 0 falsy (`False`, `0`, `None`, ""), -1
+ * anything else (`__debug__` is True unless Python runs with -O). */
+static int common__static_truth(AnModel *m, TSNode cond) {
+  cond = an_unparen(m->lang, cond);
+  uint32_t len;
+  const char *t;
+  switch (an_sym(m->lang, cond)) {
+  case AN_SYM_true:
+    return 1;
+  case AN_SYM_false:
+  case AN_SYM_none:
+    return 0;
+  case AN_SYM_integer:
+  case AN_SYM_float:
+    t = an_text(m->src, cond, &len);
+    for (uint32_t i = 0; i < len; i++)
+      if (t[i] != '0' && t[i] != '.' && t[i] != '_') return 1;
+    return 0;
+  default:
+    return -1;
+  }
+}
+
+bool an_statically_dead(AnModel *m, TSNode node, int func) {
+  TSNode child = node;
+  TSNode fn = func >= 0 ? AN_FUNC(m, func)->node : m->root;
+  for (TSNode n = ts_node_parent(node); !ts_node_is_null(n); child = n, n = ts_node_parent(n)) {
+    if (ts_node_eq(n, fn)) break;
+    AnSym s = an_sym(m->lang, n);
+    if (s != AN_SYM_if_statement && s != AN_SYM_elif_clause && s != AN_SYM_while_statement) continue;
+    int truth = common__static_truth(m, an_field(m->lang, n, AN_FIELD_condition));
+    if (truth < 0) continue;
+    AnSym cs = an_sym(m->lang, child);
+    bool body = ts_node_eq(an_field(m->lang, n, AN_FIELD_body), child) ||
+                ts_node_eq(an_field(m->lang, n, AN_FIELD_consequence), child);
+    /* `if False:` skips its body; `if True:` skips its elif and else. */
+    if (truth == 0 && body) return true;
+    if (truth == 1 && s == AN_SYM_if_statement && (cs == AN_SYM_elif_clause || cs == AN_SYM_else_clause)) return true;
+  }
+  return false;
+}
+
 bool an_param_declared_spec(AnModel *m, int fi, uint32_t pi, AnTensorSpec *out) {
   AnFunc *f = AN_FUNC(m, fi);
   if ((f->via != AN_VIA_DECORATOR && f->via != AN_VIA_CALL) || ts_node_is_null(f->tf.input_signature)) return false;

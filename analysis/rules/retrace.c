@@ -414,24 +414,29 @@ static bool retrace__fixed_value_set(AnModel *m, TSNode loop, const char *name) 
   return distinct < 3;
 }
 
-/* Adds the literal values `e` can take (`5`, `5 if warm else 1`) to
- * vals; false when it may take any other value. */
+static bool retrace__add_value(const char **vals, uint32_t *n, const char *t) {
+  for (uint32_t k = 0; k < *n; k++)
+    if (strcmp(vals[k], t) == 0) return true;
+  if (*n >= 3) return false;
+  vals[(*n)++] = t;
+  return true;
+}
+
+/* Adds the literal values `e` can take (`5`, `5 if warm else 1`, and
+ * True/False for a bool such as `epoch < 5`) to vals; false when it may
+ * take any other value. */
 static bool retrace__literal_values(AnModel *m, TSNode e, const char **vals, uint32_t *n, int depth) {
   e = an_unparen(m->lang, e);
+  if (an_retrace_bool_valued(m, e, 0) && an_sym(m->lang, e) != AN_SYM_true && an_sym(m->lang, e) != AN_SYM_false)
+    return retrace__add_value(vals, n, "True") && retrace__add_value(vals, n, "False");
   switch (an_sym(m->lang, e)) {
   case AN_SYM_integer:
   case AN_SYM_float:
   case AN_SYM_string:
   case AN_SYM_true:
   case AN_SYM_false:
-  case AN_SYM_none: {
-    const char *t = an_snippet(m, e);
-    for (uint32_t k = 0; k < *n; k++)
-      if (strcmp(vals[k], t) == 0) return true;
-    if (*n >= 3) return false;
-    vals[(*n)++] = t;
-    return true;
-  }
+  case AN_SYM_none:
+    return retrace__add_value(vals, n, an_snippet(m, e));
   case AN_SYM_conditional_expression:
     /* `a if cond else b`: the condition is named child 1. */
     return depth < 4 && ts_node_named_child_count(e) == 3 &&
@@ -461,9 +466,14 @@ static bool retrace__few_literal_values(AnModel *m, TSNode loop, const char *nam
   return n > 0 && n < 3;
 }
 
+bool an_retrace_few_values(AnModel *m, TSNode loop, const char *name, int func) {
+  return retrace__fixed_value_set(m, loop, name) || retrace__few_literal_values(m, loop, name, func);
+}
+
 /* A value that is a Python bool whatever the operands: a comparison, `not`,
- * `and`/`or` of such, a bool literal. Such a flag takes at most two values,
- * so it retraces at most twice (rules.md: flags are not HY101 findings). */
+ * `bool(...)`, `and`/`or` of such, a bool literal. Such a flag takes at
+ * most two values, so it retraces at most twice (rules.md: flags are not
+ * HY101 findings). */
 bool an_retrace_bool_valued(AnModel *m, TSNode n, int depth) {
   n = an_unparen(m->lang, n);
   switch (an_sym(m->lang, n)) {
@@ -472,6 +482,10 @@ bool an_retrace_bool_valued(AnModel *m, TSNode n, int depth) {
   case AN_SYM_comparison_operator:
   case AN_SYM_not_operator:
     return true;
+  case AN_SYM_call: {
+    const char *d = an_dotted(m, an_field(m->lang, n, AN_FIELD_function), an_func_at(m, n));
+    return d && strcmp(d, "builtins.bool") == 0;
+  }
   case AN_SYM_boolean_operator:
     return depth < 8 && an_retrace_bool_valued(m, an_field(m->lang, n, AN_FIELD_left), depth + 1) &&
            an_retrace_bool_valued(m, an_field(m->lang, n, AN_FIELD_right), depth + 1);
@@ -497,9 +511,7 @@ static void retrace__scalar_args(AnModel *m, const AnRetraceCall *rc) {
     bool structural = h->local >= 0 && an_retrace_structural_param(m, h->local, param);
     for (uint32_t l = 0; l < nloops; l++) {
       const char *name = an_retrace_varying_name(m, value, loops[l], c->ctx.func);
-      if (!name || retrace__fixed_value_set(m, loops[l], name) ||
-          retrace__few_literal_values(m, loops[l], name, c->ctx.func))
-        continue;
+      if (!name || an_retrace_few_values(m, loops[l], name, c->ctx.func)) continue;
       const char *advice = structural ? an_arena_printf(&m->arena, "'%s' uses it to choose its graph structure "
                                                         "(a condition, a range() or a shape), so this may be intended",
                                                         h->name)
@@ -603,6 +615,7 @@ static bool retrace__stored(AnModel *m, TSNode call) {
 }
 
 static bool retrace__fresh_state(AnModel *m, const AnBinding *b, int outer);
+static bool retrace__fresh_value(AnModel *m, TSNode value, int outer);
 
 /* A search for a name `expr` mentions that scope `scope` binds within
  * bytes [lo, hi) but outside [skip_lo, skip_hi); with `fresh`, only to new
@@ -772,15 +785,70 @@ static TSNode retrace__enclosing_loop(AnModel *m, TSNode n) {
   return (TSNode){{0}, NULL, NULL};
 }
 
+/* The `obj.attr` targets that scope `scope` assigns new TensorFlow state
+ * within bytes [lo, hi) (`self.model = build()`), and a search of an
+ * expression for a read of one of them. */
+#define RETRACE_MAX_FRESH_ATTRS 8
+typedef struct RetraceFreshAttrs {
+  AnModel *m;
+  TSNode targets[RETRACE_MAX_FRESH_ATTRS];
+  uint32_t count;
+  bool found;
+} RetraceFreshAttrs;
+
+static void retrace__fresh_attr_site(AnModel *m, const AnSite *s, uint32_t lo, uint32_t hi, RetraceFreshAttrs *a) {
+  if (s->kind != AN_SITE_ASSIGN || a->count >= RETRACE_MAX_FRESH_ATTRS || an_sym(m->lang, s->node) != AN_SYM_assignment)
+    return;
+  uint32_t at = ts_node_start_byte(s->node);
+  if (at < lo || at >= hi) return;
+  TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
+  if (an_sym(m->lang, left) != AN_SYM_attribute) return;
+  TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
+  if (!ts_node_is_null(right) && retrace__fresh_value(m, right, s->ctx.func)) a->targets[a->count++] = left;
+}
+
+static bool retrace__fresh_attr_visit(TSNode n, void *ctx) {
+  RetraceFreshAttrs *a = ctx;
+  if (a->found) return false;
+  if (an_sym(a->m->lang, n) != AN_SYM_attribute) return true;
+  uint32_t len, tlen;
+  const char *t = an_text(a->m->src, n, &len);
+  for (uint32_t i = 0; i < a->count && !a->found; i++) {
+    const char *target = an_text(a->m->src, a->targets[i], &tlen);
+    a->found = len == tlen && memcmp(t, target, len) == 0;
+  }
+  return !a->found;
+}
+
+/* `inner` reads an attribute (`self.model`) that scope `scope` sets to a
+ * new model, module or variable within bytes [lo, hi): the attribute
+ * counterpart of the names retrace__mentions_rebound finds. */
+static bool retrace__reads_fresh_attr(AnModel *m, int scope, uint32_t lo, uint32_t hi, TSNode inner) {
+  RetraceFreshAttrs a = {.m = m};
+  if (scope >= 0) {
+    AN_FOR_SITES_OF(m, scope, s) { retrace__fresh_attr_site(m, s, lo, hi, &a); }
+  } else {
+    /* Module level: its sites are not grouped by function. */
+    for (uint32_t i = 0; i < m->sites.count; i++) {
+      AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+      if (s->ctx.func == scope) retrace__fresh_attr_site(m, s, lo, hi, &a);
+    }
+  }
+  if (a.count && !ts_node_is_null(inner)) an_walk_named(inner, retrace__fresh_attr_visit, &a);
+  return a.found;
+}
+
 /* The Function made in the loop closes over a model, module or variable
- * that the same loop body builds anew: each iteration's graph must capture
- * that iteration's state, so a trace per iteration is the price of the new
- * object, and hoisting would export or run the first object's graph. */
+ * that the same loop body builds anew (in a name or an attribute): each
+ * iteration's graph must capture that iteration's state, so a trace per
+ * iteration is the price of the new object, and hoisting would export or
+ * run the first object's graph. */
 static bool retrace__captures_loop_state(AnModel *m, int scope, TSNode made, TSNode inner) {
   TSNode loop = retrace__enclosing_loop(m, made);
   if (ts_node_is_null(loop)) return false;
-  RetraceRebound r = {m, scope, ts_node_start_byte(loop), ts_node_end_byte(loop), 0, 0, true, false};
-  return retrace__mentions_rebound(&r, inner);
+  uint32_t lo = ts_node_start_byte(loop), hi = ts_node_end_byte(loop);
+  RetraceRebound r = {m, scope, lo, hi, 0, 0, true, false};
+  return retrace__mentions_rebound(&r, inner) || retrace__reads_fresh_attr(m, scope, lo, hi, inner);
 }
 
 void an_check_HY105(AnModel *m) {
@@ -906,9 +974,8 @@ static const char *retrace__keras_hook(AnModel *m, int func) {
 /* A local of `outer` that each run of it binds to new TensorFlow state: a
  * model, layer, optimizer, tf.Variable or summary writer it builds
  * (directly or through a function of this module returning a model). */
-static bool retrace__fresh_state(AnModel *m, const AnBinding *b, int outer) {
-  if (b->from_for || b->from_unpack || ts_node_is_null(b->value)) return false;
-  TSNode v = an_unparen(m->lang, b->value);
+static bool retrace__fresh_value(AnModel *m, TSNode value, int outer) {
+  TSNode v = an_unparen(m->lang, value);
   if (an_sym(m->lang, v) != AN_SYM_call) return false;
   const char *d = an_dotted(m, an_field(m->lang, v, AN_FIELD_function), outer);
   if (an_variable_creator(d) || (d && strcmp(d, "tensorflow.summary.create_file_writer") == 0)) return true;
@@ -919,10 +986,16 @@ static bool retrace__fresh_state(AnModel *m, const AnBinding *b, int outer) {
   return cls >= 0 && retrace__class_derives(m, cls, "tensorflow.Module");
 }
 
+static bool retrace__fresh_state(AnModel *m, const AnBinding *b, int outer) {
+  if (b->from_for || b->from_unpack || ts_node_is_null(b->value)) return false;
+  return retrace__fresh_value(m, b->value, outer);
+}
+
 /* The tf.function (body `inner`) closes over variables `outer` creates on
- * every run: a Function's graphs capture variables by identity, so even one
- * created once would trace again for each new model; the trace per run is
- * the price of the new model, not of where the decorator sits. */
+ * every run (in a local or an attribute such as `self.model`): a
+ * Function's graphs capture variables by identity, so even one created
+ * once would trace again for each new model; the trace per run is the
+ * price of the new model, not of where the decorator sits. */
 static bool retrace__captures_fresh_state(AnModel *m, int outer, TSNode inner) {
   if (ts_node_is_null(inner)) return false;
   for (uint32_t i = 0; i < m->bindings.count; i++) {
@@ -930,7 +1003,8 @@ static bool retrace__captures_fresh_state(AnModel *m, int outer, TSNode inner) {
     if (b->scope != outer || !an_mentions(m, inner, b->name, (uint32_t)strlen(b->name))) continue;
     if (retrace__fresh_state(m, b, outer)) return true;
   }
-  return false;
+  TSNode body = AN_FUNC(m, outer)->node;
+  return retrace__reads_fresh_attr(m, outer, ts_node_start_byte(body), ts_node_end_byte(body), inner);
 }
 
 static void retrace__nested(AnModel *m, int outer, TSNode site, const char *name, TSNode call, TSNode inner) {

@@ -54,6 +54,12 @@ uint32_t an_retrace_loops(AnModel *m, TSNode node, int func, TSNode *out, uint32
 /* The name `arg` mentions that changes from one iteration of `loop` to the
  * next (a for-target, or a name assigned in the loop body), or NULL. */
 const char *an_retrace_varying_name(AnModel *m, TSNode arg, TSNode loop, int func);
+/* True when `name`, though it changes with `loop`, takes fewer than three
+ * values: the target of a loop over a small literal set, or a name every
+ * assignment in the loop body sets to one of a few literals or to a bool
+ * (`n_critic = 5 if epoch < 10 else 1`). Like a flag, it traces a bounded
+ * number of times, not once per iteration. */
+bool an_retrace_few_values(AnModel *m, TSNode loop, const char *name, int func);
 /* True for expressions that are a Python bool whatever the operands. */
 bool an_retrace_bool_valued(AnModel *m, TSNode n, int depth);
 /* True when hybrid function `callee` uses parameter `name` to choose its

@@ -226,8 +226,66 @@ static const char *args__fresh_what(AnModel *m, FreshKind k, TSNode e) {
   }
 }
 
-static const char *args__fresh_advice(AnModel *m, FreshKind k, bool in_loop) {
+/* Where the fresh object is made again and again: the loop around the call
+ * that re-creates it, or (when the call is in no loop) a call site showing
+ * that the enclosing function runs repeatedly. */
+typedef struct Repeat {
+  TSNode loop;   /* a for/while, or null for a comprehension */
+  bool in_loop;
+  int outer;     /* the repeatedly run function, -1 */
+  TSNode rep;    /* a call of `outer` */
+} Repeat;
+
+/* What the object is built from that differs on every repetition: a name
+ * the loop changes, or a parameter of the repeatedly run function. */
+typedef struct Varying {
+  const char *name; /* NULL when the object is the same every time */
+  bool number;      /* a Python number or string (or a tensor) */
+} Varying;
+
+typedef struct ArgsIdScan {
+  AnModel *m;
+  const char *name;
+  TSNode found;
+} ArgsIdScan;
+
+static bool args__id_visit(TSNode n, void *ctx) {
+  ArgsIdScan *s = ctx;
+  if (!ts_node_is_null(s->found)) return false;
+  if (an_sym(s->m->lang, n) == AN_SYM_identifier && an_text_eq(s->m->src, n, s->name)) s->found = n;
+  return ts_node_is_null(s->found);
+}
+
+static const char *args__varying_param(AnModel *m, TSNode made, int outer) {
+  const AnFunc *f = AN_FUNC(m, outer);
+  for (uint32_t i = 0; i < f->param_count; i++)
+    if (!f->params[i].is_self && an_mentions(m, made, f->params[i].name, (uint32_t)strlen(f->params[i].name)))
+      return f->params[i].name;
+  return NULL;
+}
+
+static Varying args__varying_input(AnModel *m, TSNode made, int func, const Repeat *r) {
+  Varying v = {NULL, false};
+  if (r->in_loop && !ts_node_is_null(r->loop)) v.name = an_retrace_varying_name(m, made, r->loop, func);
+  else if (!r->in_loop && r->outer >= 0) v.name = args__varying_param(m, made, r->outer);
+  if (!v.name) return v;
+  ArgsIdScan scan = {m, v.name, {{0}, NULL, NULL}};
+  an_walk_named(made, args__id_visit, &scan);
+  AnKind k = ts_node_is_null(scan.found) ? AN_KIND_UNKNOWN : an_kind_of(m, scan.found, func);
+  v.number = k == AN_KIND_PY_SCALAR || k == AN_KIND_PY_STR || an_kind_is_tensor(k);
+  return v;
+}
+
+static const char *args__fresh_advice(AnModel *m, FreshKind k, bool in_loop, const Varying *v, const char *callee) {
   const char *where = in_loop ? "before the loop" : "outside the function";
+  /* Made from a value that changes, it cannot be made once: the changing
+   * value has to reach the tf.function as an argument it traces by type. */
+  if (v->name)
+    return an_arena_printf(&m->arena, "It depends on '%s', which %s, so it cannot be made once %s: pass %s to '%s' "
+                           "as %s instead",
+                           v->name, in_loop ? "changes on every iteration" : "may differ on every call", where,
+                           v->number ? an_arena_printf(&m->arena, "'%s'", v->name) : "the tensors it reads", callee,
+                           v->number ? "a tensor argument" : "arguments");
   switch (k) {
   case FRESH_METHOD:
     return an_arena_printf(&m->arena, "Bind it once %s (`fn = obj.method`) and pass that, or pass the tensors it reads",
@@ -240,32 +298,23 @@ static const char *args__fresh_advice(AnModel *m, FreshKind k, bool in_loop) {
   }
 }
 
-/* Where the fresh object is made again and again: the loop around the call
- * that re-creates it, or (when the call is in no loop) a call site showing
- * that the enclosing function runs repeatedly. */
-typedef struct Repeat {
-  TSNode loop;   /* a for/while, or null for a comprehension */
-  bool in_loop;
-  int outer;     /* the repeatedly run function, -1 */
-  TSNode rep;    /* a call of `outer` */
-} Repeat;
-
 static void args__report_fresh(AnModel *m, const AnCall *c, const AnHybridCallee *h, const char *param,
                                TSNode at, FreshKind k, TSNode made, const Repeat *r) {
   const char *what = args__fresh_what(m, k, made);
   const char *target = args__target(m, h, param);
+  Varying v = args__varying_input(m, made, c->ctx.func, r);
   AnFinding *f;
   if (r->in_loop)
     f = an_emit_node(m, AN_RULE_FRESH_OBJECT_ARG_RETRACE, at, c->ctx.func,
                      "'%s' is %s on every iteration of this loop, and %s matches such Python objects by identity "
                      "(through a weak reference), so every call misses the cache and traces a new graph. %s",
-                     an_snippet(m, at), what, target, args__fresh_advice(m, k, true));
+                     an_snippet(m, at), what, target, args__fresh_advice(m, k, true, &v, h->name));
   else
     f = an_emit_node(m, AN_RULE_FRESH_OBJECT_ARG_RETRACE, at, c->ctx.func,
                      "'%s' is %s every time '%s' runs, and '%s' runs repeatedly (line %u); %s matches such Python "
                      "objects by identity (through a weak reference), so every call traces a new graph. %s",
                      an_snippet(m, at), what, an_func_label(m, r->outer), an_func_label(m, r->outer),
-                     ts_node_start_point(r->rep).row + 1, target, args__fresh_advice(m, k, false));
+                     ts_node_start_point(r->rep).row + 1, target, args__fresh_advice(m, k, false, &v, h->name));
   an_retrace_related_callee(m, f, h);
   if (f && !ts_node_eq(at, made)) an_finding_related(m, f, made, "'%s' is made here", an_snippet(m, at));
   if (f && !r->in_loop) an_finding_related(m, f, r->rep, "'%s' is called here", an_func_label(m, r->outer));
@@ -410,7 +459,8 @@ static const char *args__varying_scalar(AnModel *m, TSNode e, TSNode loop, int f
   an_walk(e, args__shape_visit, &scan);
   if (scan.found) return NULL;
   const char *name = an_retrace_varying_name(m, e, loop, func);
-  return name && !args__constant_in_loop(m, name, loop, func) ? name : NULL;
+  if (!name || args__constant_in_loop(m, name, loop, func) || an_retrace_few_values(m, loop, name, func)) return NULL;
+  return name;
 }
 
 static bool args__element(AnModel *m, TSNode el, TSNode loop, int func, int depth, Change *out) {

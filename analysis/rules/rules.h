@@ -72,6 +72,10 @@ bool an_in_condition(AnModel *m, TSNode node);
 /* The nearest enclosing `if`/`elif` statement within the function whose
  * consequence contains `node`; null when none. */
 TSNode an_enclosing_if(AnModel *m, TSNode node, int func);
+/* True when `node` lies in code Python never runs whatever the input: the
+ * body of an `if`/`elif`/`while` on a false literal (`if False:`, `if 0:`,
+ * `if None:`), or the elif/else of an `if True:`, within function `func`. */
+bool an_statically_dead(AnModel *m, TSNode node, int func);
 /* Adds a fix removing the expression statement made of `call`: its whole
  * lines, or `pass` when it is the only statement of its block. Offered only
  * when the statement stands alone on its lines. */

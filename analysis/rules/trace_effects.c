@@ -918,6 +918,8 @@ void an_check_HY502(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     if (!effects__is_debugger(c) || !an_graph_code(m, &c->ctx)) continue;
+    /* A breakpoint left under `if False:` is switched off, not misplaced. */
+    if (an_statically_dead(m, c->node, c->ctx.func)) continue;
     AnFinding *f = an_emit_node(m, AN_RULE_DEBUGGER_IN_GRAPH, c->node, c->ctx.func,
                                 "'%s' stops only while '%s' is being traced, inside AutoGraph-generated code, "
                                 "not on each call; debug with tf.config.run_functions_eagerly(True) or tf.print",
