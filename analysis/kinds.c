@@ -407,18 +407,33 @@ static bool kinds__scope_name(AnModel *m, int scope, const char *name, uint32_t 
   return true;
 }
 
-static AnKind kinds__identifier(AnModel *m, TSNode id, int func, int depth) {
+/* What identifier `id` names from `func` outwards: a binding of a function
+ * scope (true, its kind in *bound), or a parameter (true, *param set), the
+ * nearer one winning; false when neither, for the module scope to answer. */
+static bool kinds__local_name(AnModel *m, TSNode id, int func, int depth, AnKind *bound, const AnParam **param) {
   uint32_t len;
   const char *t = an_text(m->src, id, &len);
   uint32_t use = ts_node_start_byte(id);
+  *param = NULL;
   for (int f = func; f >= 0; f = AN_FUNC(m, f)->parent) {
     AnFunc *fn = AN_FUNC(m, f);
-    AnKind k;
-    if (kinds__scope_name(m, f, t, len, use, depth, &k)) return k;
+    if (kinds__scope_name(m, f, t, len, use, depth, bound)) return true;
     for (uint32_t i = 0; i < fn->param_count; i++)
-      if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) return fn->params[i].kind;
+      if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) {
+        *param = &fn->params[i];
+        return true;
+      }
   }
+  return false;
+}
+
+static AnKind kinds__identifier(AnModel *m, TSNode id, int func, int depth) {
   AnKind k;
+  const AnParam *param;
+  if (kinds__local_name(m, id, func, depth, &k, &param)) return param ? param->kind : k;
+  uint32_t len;
+  const char *t = an_text(m->src, id, &len);
+  uint32_t use = ts_node_start_byte(id);
   if (kinds__scope_name(m, AN_SCOPE_MODULE, t, len, func >= 0 ? UINT32_MAX : use, depth, &k)) return k;
   return AN_KIND_UNKNOWN;
 }
@@ -510,18 +525,10 @@ static TSNode kinds__spec_entry(AnModel *m, TSNode nest, TSNode key) {
 /* The input_signature entry of the parameter `id` names, unless a local
  * binding of the name shadows it. */
 static TSNode kinds__param_spec(AnModel *m, TSNode id, int func, int depth) {
-  TSNode none = {0};
-  uint32_t len;
-  const char *t = an_text(m->src, id, &len);
-  uint32_t use = ts_node_start_byte(id);
-  for (int f = func; f >= 0; f = AN_FUNC(m, f)->parent) {
-    AnFunc *fn = AN_FUNC(m, f);
-    AnKind k;
-    if (kinds__scope_name(m, f, t, len, use, depth + 1, &k)) return none;
-    for (uint32_t i = 0; i < fn->param_count; i++)
-      if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) return fn->params[i].spec;
-  }
-  return none;
+  AnKind k;
+  const AnParam *param;
+  if (kinds__local_name(m, id, func, depth + 1, &k, &param) && param) return param->spec;
+  return (TSNode){0};
 }
 
 /* `features["image"]`, `batch[0]["ids"]`: the spec an input_signature
