@@ -301,11 +301,23 @@ TSNode an_enclosing_if(AnModel *m, TSNode node, int func) {
   return none;
 }
 
-/* A condition Python evaluates the same way on every run: 1 truthy
- * (`True`, a non-zero number), 0 falsy (`False`, `0`, `None`, ""), -1
- * anything else (`__debug__` is True unless Python runs with -O). */
-static int common__static_truth(AnModel *m, TSNode cond) {
+/* `global name` in some function: it may rebind a module constant. */
+static bool common__declared_global(AnModel *m, TSNode id) {
+  uint32_t len;
+  const char *t = an_text(m->src, id, &len);
+  for (uint32_t i = 0; i < m->sites.count; i++) {
+    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+    if (s->kind == AN_SITE_GLOBAL && an_mentions(m, s->node, t, len)) return true;
+  }
+  return false;
+}
+
+/* 1 when `cond` is true whatever runs, 0 when false, -1 when unknown: a
+ * literal, a module constant bound once to one and never declared global
+ * (`DEBUG = False`), `and`/`or` of such operands. */
+static int common__static_truth(AnModel *m, TSNode cond, int func, int depth) {
   cond = an_unparen(m->lang, cond);
+  if (depth > 8) return -1;
   uint32_t len;
   const char *t;
   switch (an_sym(m->lang, cond)) {
@@ -320,23 +332,57 @@ static int common__static_truth(AnModel *m, TSNode cond) {
     for (uint32_t i = 0; i < len; i++)
       if (t[i] != '0' && t[i] != '.' && t[i] != '_') return 1;
     return 0;
+  case AN_SYM_boolean_operator: {
+    TSNode op = an_field(m->lang, cond, AN_FIELD_operator);
+    int a = common__static_truth(m, an_field(m->lang, cond, AN_FIELD_left), func, depth + 1);
+    int b = common__static_truth(m, an_field(m->lang, cond, AN_FIELD_right), func, depth + 1);
+    bool is_and = !ts_node_is_null(op) && an_text_eq(m->src, op, "and");
+    int absorbing = is_and ? 0 : 1; /* `x and False`, `x or True` */
+    if (a == absorbing || b == absorbing) return absorbing;
+    return a >= 0 && b >= 0 ? a : -1;
+  }
+  case AN_SYM_identifier: {
+    int scope;
+    int b = an_single_binding(m, cond, func, &scope);
+    if (b < 0 || scope != AN_SCOPE_MODULE) return -1;
+    const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+    if (ts_node_is_null(bd->value) || bd->from_for || bd->from_unpack) return -1;
+    AnSym vs = an_sym(m->lang, an_unparen(m->lang, bd->value));
+    if (vs == AN_SYM_identifier || vs == AN_SYM_boolean_operator) return -1; /* literals only */
+    int v = common__static_truth(m, bd->value, AN_SCOPE_MODULE, depth + 1);
+    return v >= 0 && !common__declared_global(m, cond) ? v : -1;
+  }
   default:
     return -1;
   }
 }
 
+bool an_literal(AnModel *m, TSNode n) {
+  switch (an_sym(m->lang, an_unparen(m->lang, n))) {
+  case AN_SYM_integer:
+  case AN_SYM_float:
+  case AN_SYM_string:
+  case AN_SYM_true:
+  case AN_SYM_false:
+  case AN_SYM_none:
+    return true;
+  default:
+    return false;
+  }
+}
+
 bool an_statically_dead(AnModel *m, TSNode node, int func) {
-  TSNode child = node;
-  TSNode fn = func >= 0 ? AN_FUNC(m, func)->node : m->root;
-  for (TSNode n = ts_node_parent(node); !ts_node_is_null(n); child = n, n = ts_node_parent(n)) {
-    if (ts_node_eq(n, fn)) break;
-    AnSym s = an_sym(m->lang, n);
+  TSNode anc[AN_MAX_ANCESTORS];
+  int n = an_ancestors(m, node, func, anc, AN_MAX_ANCESTORS);
+  for (int i = n - 1; i >= 0; i--) {
+    TSNode p = anc[i], child = i == n - 1 ? node : anc[i + 1];
+    AnSym s = an_sym(m->lang, p);
     if (s != AN_SYM_if_statement && s != AN_SYM_elif_clause && s != AN_SYM_while_statement) continue;
-    int truth = common__static_truth(m, an_field(m->lang, n, AN_FIELD_condition));
+    int truth = common__static_truth(m, an_field(m->lang, p, AN_FIELD_condition), func, 0);
     if (truth < 0) continue;
     AnSym cs = an_sym(m->lang, child);
-    bool body = ts_node_eq(an_field(m->lang, n, AN_FIELD_body), child) ||
-                ts_node_eq(an_field(m->lang, n, AN_FIELD_consequence), child);
+    bool body = ts_node_eq(an_field(m->lang, p, AN_FIELD_body), child) ||
+                ts_node_eq(an_field(m->lang, p, AN_FIELD_consequence), child);
     /* `if False:` skips its body; `if True:` skips its elif and else. */
     if (truth == 0 && body) return true;
     if (truth == 1 && s == AN_SYM_if_statement && (cs == AN_SYM_elif_clause || cs == AN_SYM_else_clause)) return true;

@@ -429,22 +429,11 @@ static bool retrace__literal_values(AnModel *m, TSNode e, const char **vals, uin
   e = an_unparen(m->lang, e);
   if (an_retrace_bool_valued(m, e, 0) && an_sym(m->lang, e) != AN_SYM_true && an_sym(m->lang, e) != AN_SYM_false)
     return retrace__add_value(vals, n, "True") && retrace__add_value(vals, n, "False");
-  switch (an_sym(m->lang, e)) {
-  case AN_SYM_integer:
-  case AN_SYM_float:
-  case AN_SYM_string:
-  case AN_SYM_true:
-  case AN_SYM_false:
-  case AN_SYM_none:
-    return retrace__add_value(vals, n, an_snippet(m, e));
-  case AN_SYM_conditional_expression:
-    /* `a if cond else b`: the condition is named child 1. */
-    return depth < 4 && ts_node_named_child_count(e) == 3 &&
-           retrace__literal_values(m, ts_node_named_child(e, 0), vals, n, depth + 1) &&
-           retrace__literal_values(m, ts_node_named_child(e, 2), vals, n, depth + 1);
-  default:
-    return false;
-  }
+  if (an_literal(m, e)) return retrace__add_value(vals, n, an_snippet(m, e));
+  /* `a if cond else b`: the condition is named child 1. */
+  return an_sym(m->lang, e) == AN_SYM_conditional_expression && depth < 4 && ts_node_named_child_count(e) == 3 &&
+         retrace__literal_values(m, ts_node_named_child(e, 0), vals, n, depth + 1) &&
+         retrace__literal_values(m, ts_node_named_child(e, 2), vals, n, depth + 1);
 }
 
 /* True when every assignment of `name` inside the body of `loop` gives it

@@ -404,20 +404,6 @@ static const char *args__type_of(AnSym s) {
 
 static bool args__changes(AnModel *m, TSNode e, TSNode loop, int func, int depth, Change *out);
 
-static bool args__literal(AnModel *m, TSNode v) {
-  switch (an_sym(m->lang, an_unparen(m->lang, v))) {
-  case AN_SYM_integer:
-  case AN_SYM_float:
-  case AN_SYM_string:
-  case AN_SYM_true:
-  case AN_SYM_false:
-  case AN_SYM_none:
-    return true;
-  default:
-    return false;
-  }
-}
-
 /* A name assigned in the loop body only ever to literals (`mode = "train"`)
  * holds the same value on every iteration. */
 static bool args__constant_in_loop(AnModel *m, const char *name, TSNode loop, int func) {
@@ -429,7 +415,7 @@ static bool args__constant_in_loop(AnModel *m, const char *name, TSNode loop, in
   for (; b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
     AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
     if (!args__in_body(m, bd->at, loop)) continue;
-    if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value) || !args__literal(m, bd->value)) return false;
+    if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value) || !an_literal(m, bd->value)) return false;
     any = true;
   }
   return any;

@@ -72,10 +72,15 @@ bool an_in_condition(AnModel *m, TSNode node);
 /* The nearest enclosing `if`/`elif` statement within the function whose
  * consequence contains `node`; null when none. */
 TSNode an_enclosing_if(AnModel *m, TSNode node, int func);
-/* True when `node` lies in code Python never runs whatever the input: the
- * body of an `if`/`elif`/`while` on a false literal (`if False:`, `if 0:`,
- * `if None:`), or the elif/else of an `if True:`, within function `func`. */
+/* True when `node` lies in code Python never runs (so never traces)
+ * whatever the input: the body of an `if`/`elif`/`while` whose condition is
+ * false — a false literal (`if False:`, `if 0:`, `if None:`), a module
+ * constant bound once to one and never declared global (`DEBUG = False`),
+ * `and`/`or` of such — or the elif/else of one that is true, within
+ * function `func`. */
 bool an_statically_dead(AnModel *m, TSNode node, int func);
+/* A number, string, True, False or None literal (parentheses skipped). */
+bool an_literal(AnModel *m, TSNode n);
 /* Adds a fix removing the expression statement made of `call`: its whole
  * lines, or `pass` when it is the only statement of its block. Offered only
  * when the statement stands alone on its lines. */

@@ -101,14 +101,18 @@ static void effects__print_fix(AnModel *m, AnFinding *f, const AnCall *c) {
   }
 }
 
+/* The experimental_autograph_options argument of the tf.function that puts
+ * `func` in graph mode, or a null node. */
+static TSNode effects__autograph_options(AnModel *m, int func) {
+  int root = an_graph_root(m, func);
+  TSNode call = root >= 0 ? AN_FUNC(m, root)->tf.call : (TSNode){{0}, NULL, NULL};
+  return ts_node_is_null(call) ? call : an_call_kwarg(m->lang, m->src, call, "experimental_autograph_options");
+}
+
 /* `experimental_autograph_options=...BUILTIN_FUNCTIONS` on the root makes
  * AutoGraph turn print into a per-call Python callback. */
 static bool effects__print_converted(AnModel *m, int func) {
-  int root = an_graph_root(m, func);
-  if (root < 0) return false;
-  TSNode call = AN_FUNC(m, root)->tf.call;
-  if (ts_node_is_null(call)) return false;
-  TSNode opts = an_call_kwarg(m->lang, m->src, call, "experimental_autograph_options");
+  TSNode opts = effects__autograph_options(m, func);
   if (ts_node_is_null(opts)) return false;
   uint32_t len;
   const char *t = an_text(m->src, opts, &len);
@@ -458,14 +462,6 @@ static bool effects__list_before(AnModel *m, TSNode name, int func, TSNode loop)
   return d && strcmp(d, "builtins.list") == 0;
 }
 
-/* experimental_autograph_options on the root may turn on Feature.LISTS,
- * which makes the list a loop variable instead. */
-static bool effects__autograph_options(AnModel *m, int func) {
-  int root = an_graph_root(m, func);
-  TSNode call = root >= 0 ? AN_FUNC(m, root)->tf.call : (TSNode){{0}, NULL, NULL};
-  return !ts_node_is_null(call) && !ts_node_is_null(an_call_kwarg(m->lang, m->src, call, "experimental_autograph_options"));
-}
-
 /* The innermost TensorFlow loop around call `c` if the list `name` is
  * bound before it, else a null node. A dataset loop, whose body is traced
  * in a dataset function, is left out: what fails there is less certain. */
@@ -498,7 +494,9 @@ static void effects__tf_loop_appends(AnModel *m) {
       continue;
     if (an_sym(m->lang, an_parent(m, c->node, c->ctx.func)) != AN_SYM_expression_statement) continue;
     TSNode loop = effects__carrying_loop(m, c, obj);
-    if (ts_node_is_null(loop) || effects__typed_list(m, c->ctx.func, obj) || effects__autograph_options(m, c->ctx.func))
+    if (ts_node_is_null(loop) || effects__typed_list(m, c->ctx.func, obj) ||
+        /* the options may turn on Feature.LISTS, which converts the append */
+        !ts_node_is_null(effects__autograph_options(m, c->ctx.func)))
       continue;
     const char *name = an_snippet(m, obj);
     AnFinding *f = an_emit_node(

@@ -187,58 +187,6 @@ static bool xla__unbounded_loop_under_tape(AnModel *m, const AnCall *c) {
   return false;
 }
 
-/* A literal Python treats as false: False, 0, None. */
-static bool xla__falsy_literal(AnModel *m, TSNode v) {
-  AnSym s = an_sym(m->lang, v);
-  return s == AN_SYM_false || s == AN_SYM_none || (s == AN_SYM_integer && an_text_eq(m->src, v, "0"));
-}
-
-/* `global name` anywhere in the module: some function may rebind it. */
-static bool xla__declared_global(AnModel *m, TSNode id) {
-  uint32_t len;
-  const char *t = an_text(m->src, id, &len);
-  for (uint32_t i = 0; i < m->sites.count; i++) {
-    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
-    if (s->kind == AN_SITE_GLOBAL && an_mentions(m, s->node, t, len)) return true;
-  }
-  return false;
-}
-
-/* A condition that is False while tracing, so its block is never traced and
- * XLA never sees its ops: a falsy literal, a module constant bound once to
- * one (`DEBUG = False`), or `a and b` with such an operand. */
-static bool xla__false_cond(AnModel *m, TSNode cond, int func) {
-  cond = an_unparen(m->lang, cond);
-  AnSym s = an_sym(m->lang, cond);
-  if (s == AN_SYM_boolean_operator) {
-    TSNode op = an_field(m->lang, cond, AN_FIELD_operator);
-    return an_text_eq(m->src, op, "and") && (xla__false_cond(m, an_field(m->lang, cond, AN_FIELD_left), func) ||
-                                             xla__false_cond(m, an_field(m->lang, cond, AN_FIELD_right), func));
-  }
-  if (s != AN_SYM_identifier) return xla__falsy_literal(m, cond);
-  int scope;
-  int b = an_single_binding(m, cond, func, &scope);
-  if (b < 0 || scope != AN_SCOPE_MODULE) return false;
-  const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-  if (ts_node_is_null(bd->value) || bd->from_for || bd->from_unpack) return false;
-  return xla__falsy_literal(m, an_unparen(m->lang, bd->value)) && !xla__declared_global(m, cond);
-}
-
-/* The call lies in the block of an `if`/`elif` whose condition is False
- * while tracing (`if DEBUG: tf.print(...)`). */
-static bool xla__untraced(AnModel *m, const AnCall *c) {
-  TSNode anc[AN_MAX_ANCESTORS];
-  int n = an_ancestors(m, c->node, c->ctx.func, anc, AN_MAX_ANCESTORS);
-  for (int i = 0; i < n; i++) {
-    AnSym s = an_sym(m->lang, anc[i]);
-    if (s != AN_SYM_if_statement && s != AN_SYM_elif_clause) continue;
-    TSNode body = an_field(m->lang, anc[i], AN_FIELD_consequence);
-    if (ts_node_is_null(body) || !an_node_within(c->node, body)) continue;
-    if (xla__false_cond(m, an_field(m->lang, anc[i], AN_FIELD_condition), c->ctx.func)) return true;
-  }
-  return false;
-}
-
 static void xla__hy309_call(AnModel *m, AnCall *c, TSNode by) {
   const char *why = xla__why(m, c->ctx.func, by);
   TSNode at = c->fn;
@@ -277,7 +225,7 @@ void an_check_HY309(AnModel *m) {
     TSNode by = xla__compiled_by(m, &k, (int)i);
     if (ts_node_is_null(by)) continue;
     AN_FOR_CALLS_OF(m, (int)i, c) {
-      if (c->dotted && xla__compiled_code(m, c) && !xla__untraced(m, c)) xla__hy309_call(m, c, by);
+      if (c->dotted && xla__compiled_code(m, c) && !an_statically_dead(m, c->node, c->ctx.func)) xla__hy309_call(m, c, by);
     }
   }
 }
