@@ -539,7 +539,7 @@ static void graph__data_roots(AnModel *m, GraphQueue *q) {
     if (!c->method || ts_node_is_null(c->object)) continue;
     int pos = an_data_callback_arg(c->method);
     if (pos < 0) continue;
-    if (an_kind_of(m, c->object, c->ctx.func) != AN_KIND_DATASET) continue;
+    if (!an_data_receiver(m, i)) continue;
     TSNode arg = an_call_arg(m->lang, c->node, (uint32_t)pos);
     if (ts_node_is_null(arg)) continue;
     int target = an_resolve_function(m, arg, c->ctx.func);

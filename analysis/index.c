@@ -317,10 +317,11 @@ static void summary__aliases(AnSummary *s, AnModel *m) {
   }
 }
 
-/* The callback argument of a tf.data transformation call on a value known
+/* The callback argument of tf.data transformation call `i` on a value known
  * to be a dataset, when it names a function of another module (not one
  * of this module, nor TF/Keras/NumPy/builtins): its canonical name. */
-static const char *summary__data_target(AnModel *m, const AnCall *c) {
+static const char *summary__data_target(AnModel *m, uint32_t i) {
+  const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
   if (!c->method || ts_node_is_null(c->object)) return NULL;
   int pos = an_data_callback_arg(c->method);
   if (pos < 0) return NULL;
@@ -330,19 +331,19 @@ static const char *summary__data_target(AnModel *m, const AnCall *c) {
   if (an_resolve_function(m, arg, c->ctx.func) >= 0) return NULL;
   const char *d = an_dotted(m, arg, c->ctx.func);
   if (!d || summary__foreign(d)) return NULL;
-  return an_kind_of(m, c->object, c->ctx.func) == AN_KIND_DATASET ? d : NULL;
+  return an_data_receiver(m, i) ? d : NULL;
 }
 
 static void summary__data(AnSummary *s, AnModel *m) {
   uint32_t n = 0;
-  for (uint32_t i = 0; i < m->calls.count; i++) n += summary__data_target(m, &AN_VEC_AT(m->calls, AnCall, i)) != NULL;
+  for (uint32_t i = 0; i < m->calls.count; i++) n += summary__data_target(m, i) != NULL;
   if (!n) return;
   s->data_targets = an_arena_alloc(&s->arena, sizeof *s->data_targets * n);
   s->data_callers = an_arena_alloc(&s->arena, sizeof *s->data_callers * n);
   if (!s->data_targets || !s->data_callers) return;
   for (uint32_t i = 0; i < m->calls.count && s->data_count < n; i++) {
     const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    const char *d = summary__data_target(m, c);
+    const char *d = summary__data_target(m, i);
     if (!d) continue;
     s->data_callers[s->data_count] = c->ctx.func;
     s->data_targets[s->data_count++] = an_arena_strdup(&s->arena, d);

@@ -228,6 +228,7 @@ static AnKind kinds__annotation(AnModel *m, TSNode type, int func) {
 }
 
 static AnKind kinds__unpacked(AnModel *m, TSNode value, int pos, int func, int depth);
+static AnKind kinds__loaded(AnModel *m, TSNode call, int pos, int func);
 
 /* The join of the elements' kinds of a literal list or tuple a loop walks
  * (`for lr in [1e-3, 1e-4]`), or of their items at `pos` when the target
@@ -298,6 +299,8 @@ static AnKind kinds__unpacked(AnModel *m, TSNode value, int pos, int func, int d
   if (an_sym(l, shape) == AN_SYM_attribute && an_text_eq(m->src, an_field(l, shape, AN_FIELD_attribute), "shape"))
     return AN_KIND_PY_SCALAR; /* a dimension: an int or None, whatever has the shape */
   if (s != AN_SYM_call) return AN_KIND_UNKNOWN;
+  AnKind loaded = kinds__loaded(m, value, pos, func);
+  if (loaded != AN_KIND_UNKNOWN) return loaded;
   int callee = an_resolve_function(m, an_field(l, value, AN_FIELD_function), func);
   if (callee < 0 || !m->site_offsets || depth > KINDS_MAX_DEPTH / 2) return AN_KIND_UNKNOWN;
   bool first = true;
@@ -594,6 +597,14 @@ static AnKind kinds__self_attr(AnModel *m, TSNode attr_node, int func, int depth
   return acc;
 }
 
+/* tf.data transformations that return a dataset. */
+static const char *const kinds__ds_methods[] = {
+    "map", "filter", "batch", "padded_batch", "shuffle", "prefetch", "repeat", "take", "skip",
+    "cache", "unbatch", "flat_map", "interleave", "concatenate", "enumerate", "apply",
+    "with_options", "shard", "rebatch", "window", "ragged_batch", "bucket_by_sequence_length",
+    "zip", "take_while", "scan", "group_by_window", "unique", "rejection_resample", "sample_from_datasets",
+    "sparse_batch", "assert_cardinality", NULL};
+
 static AnKind kinds__method_result(AnModel *m, AnKind obj, const char *method) {
   if (an_kind_is_tensor(obj)) {
     if (strcmp(method, "numpy") == 0) return AN_KIND_NUMPY;
@@ -604,13 +615,7 @@ static AnKind kinds__method_result(AnModel *m, AnKind obj, const char *method) {
     return AN_KIND_UNKNOWN;
   }
   if (obj == AN_KIND_DATASET) {
-    static const char *const ds_methods[] = {
-        "map", "filter", "batch", "padded_batch", "shuffle", "prefetch", "repeat", "take", "skip",
-        "cache", "unbatch", "flat_map", "interleave", "concatenate", "enumerate", "apply",
-        "with_options", "shard", "rebatch", "window", "ragged_batch", "bucket_by_sequence_length",
-        "zip", "take_while", "scan", "group_by_window", "unique", "rejection_resample", "sample_from_datasets",
-        NULL};
-    if (kinds__in(method, ds_methods)) return AN_KIND_DATASET;
+    if (kinds__in(method, kinds__ds_methods)) return AN_KIND_DATASET;
     if (strcmp(method, "cardinality") == 0 || strcmp(method, "reduce") == 0) return AN_KIND_TENSOR;
     return AN_KIND_UNKNOWN;
   }
@@ -792,12 +797,216 @@ static bool kinds__single_output_object(AnModel *m, TSNode obj, int func) {
   return true;
 }
 
+/* --- datasets from loaders and tf.data-only calls ------------------------- */
+
+/* True when a call passes `**kwargs`, which may hold any keyword. */
+static bool kinds__dict_splat(AnModel *m, TSNode call) {
+  TSNode args = an_field(m->lang, call, AN_FIELD_arguments);
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++)
+    if (an_sym(m->lang, ts_node_named_child(args, i)) == AN_SYM_dictionary_splat) return true;
+  return false;
+}
+
+/* A split naming one dataset: a string ("train", "train[:80%]",
+ * "train+test", an f-string) or `tfds.Split.TRAIN`. A variable may hold a
+ * list of splits, which loads one dataset per split. */
+static bool kinds__one_split(AnModel *m, TSNode split, int func) {
+  split = an_unparen(m->lang, split);
+  AnSym s = an_sym(m->lang, split);
+  if (s == AN_SYM_string || s == AN_SYM_concatenated_string) return true;
+  const char *d = an_dotted(m, split, func);
+  return d && kinds__pre(d, "tensorflow_datasets.Split") && strlen(d) > strlen("tensorflow_datasets.Split");
+}
+
+/* How many splits a literal list or tuple of single splits names; 0 for
+ * anything else. */
+static uint32_t kinds__split_list(AnModel *m, TSNode split, int func) {
+  split = an_unparen(m->lang, split);
+  AnSym s = an_sym(m->lang, split);
+  if (s != AN_SYM_list && s != AN_SYM_tuple) return 0;
+  uint32_t n = ts_node_named_child_count(split), k = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode e = ts_node_named_child(split, i);
+    if (an_sym(m->lang, e) == AN_SYM_comment) continue;
+    if (!kinds__one_split(m, e, func)) return 0;
+    k++;
+  }
+  return k;
+}
+
+/* A boolean keyword of a call: 0 when absent or False, 1 when True, -1
+ * when its value is not a literal. */
+static int kinds__flag(AnModel *m, TSNode call, const char *kw) {
+  TSNode v = an_call_kwarg(m->lang, m->src, call, kw);
+  if (ts_node_is_null(v)) return 0;
+  AnSym s = an_sym(m->lang, an_unparen(m->lang, v));
+  return s == AN_SYM_true ? 1 : s == AN_SYM_false ? 0 : -1;
+}
+
+/* What a TFDS loader (`tfds.load`, `builder.as_dataset`) gives for
+ * `split`: one tf.data.Dataset for one split, a tuple `(ds, info)` with
+ * `with_info=True`, one dataset per split for a list of splits. The whole
+ * result (pos < 0) or its element `pos` when unpacked. `batch_size=-1`
+ * loads the split as tensors instead, so only a positive literal batch
+ * size is taken. */
+static AnKind kinds__tfds_result(AnModel *m, TSNode call, TSNode split, int pos, int func) {
+  if (ts_node_is_null(split) || kinds__dict_splat(m, call)) return AN_KIND_UNKNOWN;
+  TSNode batch = an_call_kwarg(m->lang, m->src, call, "batch_size");
+  if (!ts_node_is_null(batch)) {
+    uint32_t len;
+    batch = an_unparen(m->lang, batch);
+    const char *t = an_text(m->src, batch, &len);
+    if (an_sym(m->lang, batch) != AN_SYM_integer || (len == 1 && t[0] == '0')) return AN_KIND_UNKNOWN;
+  }
+  int info = kinds__flag(m, call, "with_info");
+  if (info < 0) return AN_KIND_UNKNOWN;
+  if (kinds__one_split(m, split, func)) return pos == (info ? 0 : -1) ? AN_KIND_DATASET : AN_KIND_UNKNOWN;
+  uint32_t n = info ? 0 : kinds__split_list(m, split, func);
+  return pos >= 0 && (uint32_t)pos < n ? AN_KIND_DATASET : AN_KIND_UNKNOWN;
+}
+
+/* Keras's `*_dataset_from_*` utilities build a tf.data.Dataset (Keras 3
+ * too, whatever the backend); `subset="both"` returns the training and
+ * validation datasets as a pair. */
+static AnKind kinds__keras_loader(AnModel *m, TSNode call, const char *d, int pos) {
+  static const char *const loaders[] = {"image_dataset_from_directory", "text_dataset_from_directory",
+                                        "audio_dataset_from_directory", "timeseries_dataset_from_array", NULL};
+  const char *space = kinds__pre(d, "keras.utils")           ? "keras.utils"
+                      : kinds__pre(d, "keras.preprocessing") ? "keras.preprocessing"
+                                                             : NULL;
+  if (!space || d[strlen(space)] != '.' || !kinds__in(d + strlen(space) + 1, loaders) || kinds__dict_splat(m, call))
+    return AN_KIND_UNKNOWN;
+  TSNode subset = an_call_kwarg(m->lang, m->src, call, "subset");
+  if (ts_node_is_null(subset)) return pos < 0 ? AN_KIND_DATASET : AN_KIND_UNKNOWN;
+  uint32_t len;
+  const char *v = kinds__str_body(m, an_unparen(m->lang, subset), &len);
+  if (!v) return AN_KIND_UNKNOWN;
+  if (len == 4 && memcmp(v, "both", 4) == 0) return pos == 0 || pos == 1 ? AN_KIND_DATASET : AN_KIND_UNKNOWN;
+  return pos < 0 ? AN_KIND_DATASET : AN_KIND_UNKNOWN;
+}
+
+/* True when `obj` is a TFDS dataset builder: `tfds.builder(...)` (or
+ * `builder_from_directory`), directly or through a name bound once to it. */
+static bool kinds__tfds_builder(AnModel *m, TSNode obj, int func) {
+  const AnLang *l = m->lang;
+  obj = an_unparen(l, obj);
+  if (an_sym(l, obj) == AN_SYM_identifier) {
+    int scope, b = an_single_binding(m, obj, func, &scope);
+    if (b < 0) return false;
+    const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+    if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value)) return false;
+    obj = an_unparen(l, bd->value);
+    func = scope >= 0 ? scope : -1;
+  }
+  if (an_sym(l, obj) != AN_SYM_call) return false;
+  const char *d = an_dotted(m, an_field(l, obj, AN_FIELD_function), func);
+  return d && (strcmp(d, "tensorflow_datasets.builder") == 0 ||
+               strcmp(d, "tensorflow_datasets.builder_from_directory") == 0);
+}
+
+/* The kind a dataset loader call gives (pos < 0), or its element `pos`
+ * when its result is unpacked; unknown for any other call. */
+static AnKind kinds__loaded(AnModel *m, TSNode call, int pos, int func) {
+  const AnLang *l = m->lang;
+  TSNode fn = an_field(l, call, AN_FIELD_function);
+  const char *d = an_dotted(m, fn, func);
+  if (d && strcmp(d, "tensorflow_datasets.load") == 0)
+    return kinds__tfds_result(m, call, an_call_kwarg(l, m->src, call, "split"), pos, func);
+  if (d) return kinds__keras_loader(m, call, d, pos);
+  if (an_sym(l, fn) != AN_SYM_attribute || !an_text_eq(m->src, an_field(l, fn, AN_FIELD_attribute), "as_dataset") ||
+      !kinds__tfds_builder(m, an_field(l, fn, AN_FIELD_object), func))
+    return AN_KIND_UNKNOWN;
+  TSNode split = an_call_kwarg(l, m->src, call, "split");
+  return kinds__tfds_result(m, call, ts_node_is_null(split) ? an_call_arg(l, call, 0) : split, pos, func);
+}
+
+/* `tf.data.AUTOTUNE` (or the experimental spelling), directly or through
+ * a name bound once to it (`AUTOTUNE = tf.data.AUTOTUNE`). */
+static bool kinds__autotune(AnModel *m, TSNode e, int func) {
+  e = an_unparen(m->lang, e);
+  const char *d = an_dotted(m, e, func);
+  if (!d && an_sym(m->lang, e) == AN_SYM_identifier) {
+    int scope, b = an_single_binding(m, e, func, &scope);
+    const AnBinding *bd = b >= 0 ? &AN_VEC_AT(m->bindings, AnBinding, b) : NULL;
+    if (bd && !bd->from_for && !bd->from_unpack && !ts_node_is_null(bd->value))
+      d = an_dotted(m, bd->value, scope >= 0 ? scope : -1);
+  }
+  return d && (strcmp(d, "tensorflow.data.AUTOTUNE") == 0 || strcmp(d, "tensorflow.data.experimental.AUTOTUNE") == 0);
+}
+
+/* True for a call of tf.data transformation `method` that only tf.data
+ * has: a method no other pipeline library has (`padded_batch`), a keyword
+ * only tf.data takes (`num_parallel_calls`, `deterministic`,
+ * `reshuffle_each_iteration`, ...), or tf.data.AUTOTUNE as an argument.
+ * `map`, `filter`, `batch`, `shuffle`, `take`, `skip`, `repeat`, `cache`,
+ * `prefetch` and `unbatch` alone are not enough: Hugging Face datasets
+ * (`ds.shuffle(seed=0).map(f)`), Grain, torchdata DataPipes, WebDataset,
+ * PySpark RDDs and pandas have methods of those names that run Python. */
+static bool kinds__tf_data_call(AnModel *m, TSNode call, const char *method, int func) {
+  static const char *const only[] = {"padded_batch", "ragged_batch", "sparse_batch", "bucket_by_sequence_length",
+                                     "rebatch", "group_by_window", "rejection_resample", "assert_cardinality", NULL};
+  static const char *const keywords[] = {"num_parallel_calls", "deterministic", "reshuffle_each_iteration",
+                                         "cycle_length", "block_length", "padded_shapes", "padding_values", NULL};
+  const AnLang *l = m->lang;
+  if (!kinds__in(method, kinds__ds_methods)) return false;
+  if (kinds__in(method, only)) return true;
+  TSNode args = an_field(l, call, AN_FIELD_arguments);
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    if (an_sym(l, a) == AN_SYM_keyword_argument) {
+      TSNode name = an_field(l, a, AN_FIELD_name);
+      for (int k = 0; keywords[k]; k++)
+        if (an_text_eq(m->src, name, keywords[k])) return true;
+      a = an_field(l, a, AN_FIELD_value);
+    }
+    if (kinds__autotune(m, a, func)) return true;
+  }
+  return false;
+}
+
+/* The call whose receiver is call `i` itself (`x.map(f)` in
+ * `x.map(f).padded_batch(8)`), -1 when none. Calls are recorded in
+ * document order, outer before inner, and a chain's links all start where
+ * its receiver does. */
+static int kinds__outer_call(AnModel *m, uint32_t i) {
+  const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+  uint32_t start = ts_node_start_byte(c->node);
+  for (uint32_t j = i; j-- > 0;) {
+    const AnCall *o = &AN_VEC_AT(m->calls, AnCall, j);
+    if (ts_node_start_byte(o->node) != start) return -1;
+    if (!ts_node_is_null(o->object) && ts_node_eq(o->object, c->node)) return (int)j;
+  }
+  return -1;
+}
+
+bool an_data_receiver(AnModel *m, uint32_t i) {
+  const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+  if (!c->method || ts_node_is_null(c->object)) return false;
+  if (an_kind_of(m, c->object, c->ctx.func) == AN_KIND_DATASET) return true;
+  /* Of a receiver of unknown kind, a tf.data-only call proves it a dataset,
+   * and so does one later in its chain: the links between return datasets,
+   * which only a dataset's transformations do. */
+  for (int hop = 0; hop < KINDS_MAX_DEPTH; hop++) {
+    if (kinds__tf_data_call(m, c->node, c->method, c->ctx.func)) return true;
+    if (!kinds__in(c->method, kinds__ds_methods)) return false;
+    int outer = kinds__outer_call(m, i);
+    if (outer < 0) return false;
+    i = (uint32_t)outer;
+    c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (!c->method) return false;
+  }
+  return false;
+}
+
 static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
   const AnLang *l = m->lang;
   TSNode fn = an_field(l, call, AN_FIELD_function);
   const char *d = an_dotted(m, fn, func);
   if (d) {
     AnKind k = an_api_kind(d);
+    if (k == AN_KIND_UNKNOWN) k = kinds__loaded(m, call, -1, func);
     if (k == AN_KIND_UNKNOWN) return kinds__workspace_call(m, d);
     /* In eager code `int(x)`, `float(x)` and `len(x)` are Python numbers
      * whatever x is (a NumPy scalar, an eager tensor). */
@@ -825,7 +1034,11 @@ static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
     memcpy(name, t, len);
     name[len] = '\0';
     if (kinds__keras_self(m, an_unparen(l, obj), func) && kinds__keras_loss_method(name)) return AN_KIND_TENSOR;
-    return kinds__method_result(m, ok, name);
+    AnKind k = kinds__method_result(m, ok, name);
+    if (k != AN_KIND_UNKNOWN || ok != AN_KIND_UNKNOWN) return k;
+    k = kinds__loaded(m, call, -1, func);
+    if (k == AN_KIND_UNKNOWN && kinds__tf_data_call(m, call, name, func)) k = AN_KIND_DATASET;
+    return k;
   }
   /* Calling a Keras layer or model gives what its `call` returns: a tensor,
    * unless a `call` of this module returns a tuple, dict or other object.

@@ -409,6 +409,10 @@ int an_signature_entries(AnModel *m, TSNode sig, TSNode *out, int cap);
 
 /* kinds.c */
 AnKind an_kind_of(AnModel *m, TSNode expr, int func);
+/* True when the receiver of method call `i` (index into m->calls) is a
+ * tf.data dataset: of dataset kind, or proved one by a tf.data-only call
+ * (`x.map(f, num_parallel_calls=...)`, `x.map(f).padded_batch(8)`). */
+bool an_data_receiver(AnModel *m, uint32_t i);
 AnKind an_kind_join(AnKind a, AnKind b);
 /* True when `callee` names a namedtuple type: a module-level name bound to
  * collections.namedtuple(...) / typing.NamedTuple(...), or a module class
