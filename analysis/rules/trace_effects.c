@@ -462,16 +462,31 @@ static bool effects__list_before(AnModel *m, TSNode name, int func, TSNode loop)
   return d && strcmp(d, "builtins.list") == 0;
 }
 
+/* A `for` over `enumerate(ds)` or `iter(ds)` of a dataset. AutoGraph
+ * turns the first into a loop over `ds.enumerate()`, a dataset loop; the
+ * second iterates the dataset's iterator in a tf.while_loop. Either way the
+ * body is traced once, inside a function of the loop. */
+static bool effects__dataset_wrapper_loop(AnModel *m, TSNode loop, int func) {
+  const AnLang *l = m->lang;
+  if (an_sym(l, loop) != AN_SYM_for_statement) return false;
+  TSNode it = an_unparen(l, an_field(l, loop, AN_FIELD_right));
+  if (an_sym(l, it) != AN_SYM_call || an_call_argc(l, it) < 1) return false;
+  const char *d = an_dotted(m, an_field(l, it, AN_FIELD_function), func);
+  if (!d || (strcmp(d, "builtins.enumerate") != 0 && strcmp(d, "builtins.iter") != 0)) return false;
+  return an_kind_of(m, an_call_arg(l, it, 0), func) == AN_KIND_DATASET;
+}
+
 /* The innermost TensorFlow loop around call `c` if the list `name` is
- * bound before it, else a null node. A dataset loop, whose body is traced
- * in a dataset function, is left out: what fails there is less certain. */
+ * bound before it, else a null node. A loop over a dataset counts: its
+ * body is traced once, in the function of the dataset's reduce or scan,
+ * so what it appends cannot leave the loop either. */
 static TSNode effects__carrying_loop(AnModel *m, const AnCall *c, TSNode name) {
   TSNode none = {{0}, NULL, NULL}, loops[AN_RETRACE_MAX_LOOPS];
   uint32_t n = an_retrace_loops(m, c->node, c->ctx.func, loops, AN_RETRACE_MAX_LOOPS);
   for (uint32_t i = 0; i < n; i++) {
-    bool dataset;
-    if (!an_tf_loop(m, loops[i], c->ctx.func, &dataset)) continue;
-    return !dataset && effects__list_before(m, name, c->ctx.func, loops[i]) ? loops[i] : none;
+    if (!an_tf_loop(m, loops[i], c->ctx.func, NULL) && !effects__dataset_wrapper_loop(m, loops[i], c->ctx.func))
+      continue;
+    return effects__list_before(m, name, c->ctx.func, loops[i]) ? loops[i] : none;
   }
   return none;
 }
