@@ -571,6 +571,12 @@ bool an_test_code(AnModel *m, const AnCtx *ctx) {
   return false;
 }
 
+bool an_test_method(AnModel *m, int func) {
+  if (func < 0) return false;
+  const AnFunc *fn = AN_FUNC(m, func);
+  return fn->cls >= 0 && fn->name && strncmp(fn->name, "test", 4) == 0 && an_test_class(m, fn->cls);
+}
+
 /* --- straight-line code (HY108, HY402, HY403) ----------------------------- */
 
 /* Nodes between a body and an expression in it that never skip the

@@ -110,6 +110,9 @@ bool an_pytest_fixture(AnModel *m, int func);
  * of test-case classes and pytest fixtures elsewhere (HY701 reports the
  * eager switch there, HY501 does not). */
 bool an_test_code(AnModel *m, const AnCtx *ctx);
+/* True for a test method the runner calls once per run: a method named
+ * test* defined directly in a test-case class (an_test_class). */
+bool an_test_method(AnModel *m, int func);
 
 /* True when `node` runs every time the body of `stop` runs: `stop` is a
  * loop or the function node of `func` that encloses it, or null for a

@@ -2,7 +2,7 @@
  * once, while the function is traced, from the symbolic tensor, so it
  * describes the tensor instead of holding its value. Reported where the
  * text reaches a sink: print, tf.print, logging and file writes, exception
- * and assertion messages, and returned strings. */
+ * and assertion messages, text summaries, and returned strings. */
 #include <string.h>
 
 #include "analysis/rules/rules.h"
@@ -296,9 +296,12 @@ static bool ttext__after_raise(AnModel *m, TSNode node) {
   return at >= 5 && memcmp(m->src + at - 5, "raise", 5) == 0;
 }
 
-/* The sink a call in graph code is, or NULL: its label for messages. */
-static const char *ttext__call_sink(AnModel *m, const AnCall *c, bool *message_kwarg) {
-  *message_kwarg = false;
+/* The sink a call in graph code is, or NULL: its label for messages. When
+ * only one argument of the call is a sink (an assertion's message, the
+ * data of a text summary), *single is set and *arg is that argument (null
+ * when the call does not pass it). */
+static const char *ttext__call_sink(AnModel *m, const AnCall *c, bool *single, TSNode *arg) {
+  *single = false;
   if (an_call_is(c, "builtins.print")) return "print shows";
   if (an_call_is(c, "tensorflow.print")) return "tf.print shows, on every call,";
   TSNode parent = ttext__after_raise(m, c->node) ? an_parent(m, c->node, c->ctx.func) : (TSNode){{0}, NULL, NULL};
@@ -307,8 +310,17 @@ static const char *ttext__call_sink(AnModel *m, const AnCall *c, bool *message_k
     return "the exception message holds";
   if (c->dotted && (an_dotted_has_prefix(c->dotted, "tensorflow.debugging") ||
                     strncmp(c->dotted, "tensorflow.assert_", 18) == 0)) {
-    *message_kwarg = true;
+    *single = true;
+    *arg = an_call_kwarg(m->lang, m->src, c->node, "message");
     return "the assertion message holds";
+  }
+  /* tf.summary.text(name, data, step): a Python string as data becomes a
+   * constant of the graph, written unchanged at every step. */
+  if (an_call_is(c, "tensorflow.summary.text")) {
+    *single = true;
+    *arg = an_call_kwarg(m->lang, m->src, c->node, "data");
+    if (ts_node_is_null(*arg)) *arg = an_call_arg(m->lang, c->node, 1);
+    return "the text summary writes, at every step,";
   }
   if (an_is_python_io_call(m, c))
     return an_arena_printf(&m->arena, "'%s' gets", an_snippet(m, an_field(m->lang, c->node, AN_FIELD_function)));
@@ -319,12 +331,13 @@ void an_check_HY503(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     if (c->ctx.init_scope || !an_graph_code(m, &c->ctx)) continue;
-    bool message_kwarg;
-    const char *what = ttext__call_sink(m, c, &message_kwarg);
+    bool single;
+    TSNode arg;
+    const char *what = ttext__call_sink(m, c, &single, &arg);
     if (!what) continue;
     TtextSink sink = {what, c->ctx.func};
-    if (message_kwarg) {
-      ttext__examine(m, &sink, an_call_kwarg(m->lang, m->src, c->node, "message"), 0);
+    if (single) {
+      ttext__examine(m, &sink, arg, 0);
       continue;
     }
     uint32_t n = an_call_argc(m->lang, c->node);

@@ -251,6 +251,25 @@ static bool effects__library_class(const char *dotted) {
   return last && last[1] >= 'A' && last[1] <= 'Z';
 }
 
+static bool effects__creates_variables(const AnCall *c) {
+  return c->dotted && (strcmp(c->dotted, "tensorflow.Variable") == 0 || an_dotted_has_prefix(c->dotted, "keras.layers") ||
+                       an_dotted_has_prefix(c->dotted, "keras.optimizers") || an_dotted_has_prefix(c->dotted, "keras.metrics"));
+}
+
+/* True when a call in `body` of function `func` satisfies `pred`, or a
+ * call in a helper of this module called there (`self.build(x)`,
+ * `self.sync()`): the guard around `body` decides whether those calls
+ * run just the same. One level deep. */
+static bool effects__block_has(AnModel *m, int func, TSNode body, bool (*pred)(const AnCall *)) {
+  AN_FOR_CALLS_OF(m, func, call) {
+    if (!an_node_within(call->node, body)) continue;
+    if (pred(call)) return true;
+    if (call->callee < 0 || call->callee == func) continue;
+    AN_FOR_CALLS_OF(m, call->callee, inner) if (pred(inner)) return true;
+  }
+  return false;
+}
+
 /* True when the `if` around the store tests the attribute it assigns
  * (`if self.encoder is None:`): a create-once guard. */
 static bool effects__guard_tests_target(AnModel *m, const AnSite *s, TSNode guard) {
@@ -262,21 +281,44 @@ static bool effects__guard_tests_target(AnModel *m, const AnSite *s, TSNode guar
   return an_mentions(m, an_field(m->lang, guard, AN_FIELD_condition), t, len);
 }
 
-/* A tf.Variable (or layer) assigned under a create-once guard is HY401's
- * sanctioned idiom, not a Python state change; so is an object of another
- * library's class made under a guard that tests the attribute. */
-static bool effects__guarded_creation(AnModel *m, const AnSite *s, TSNode right) {
-  TSNode guard = an_enclosing_if(m, s->node, s->ctx.func);
-  if (ts_node_is_null(guard)) return false;
-  AnKind k = an_kind_of(m, right, s->ctx.func);
+/* True for a tf.Variable, a Keras object or a tf.random.Generator as
+ * the value stored. */
+static bool effects__creation_value(AnModel *m, TSNode right, int func, const char **dotted) {
+  *dotted = NULL;
+  AnKind k = an_kind_of(m, right, func);
   if (k == AN_KIND_VARIABLE || k == AN_KIND_KERAS) return true;
   TSNode r = an_unparen(m->lang, right);
   if (an_sym(m->lang, r) != AN_SYM_call) return false;
-  const char *d = an_dotted(m, an_field(m->lang, r, AN_FIELD_function), s->ctx.func);
+  *dotted = an_dotted(m, an_field(m->lang, r, AN_FIELD_function), func);
+  return *dotted && (an_dotted_has_prefix(*dotted, "keras") || an_dotted_has_prefix(*dotted, "tensorflow.random.Generator"));
+}
+
+/* A tf.Variable (or layer) assigned under a create-once guard is HY401's
+ * sanctioned idiom, not a Python state change; so is an object of another
+ * library's class made under a guard that tests the attribute. A method
+ * named build is the guard's helper by convention (HY401 spares it too):
+ * Keras and tf.Module code call it once, behind a built flag. */
+static bool effects__guarded_creation(AnModel *m, const AnSite *s, TSNode right) {
+  const char *d;
+  bool creation = effects__creation_value(m, right, s->ctx.func, &d);
+  if (creation && s->ctx.func >= 0 && strcmp(AN_FUNC(m, s->ctx.func)->name, "build") == 0) return true;
+  TSNode guard = an_enclosing_if(m, s->node, s->ctx.func);
+  if (ts_node_is_null(guard)) return false;
+  if (creation) return true;
+  TSNode r = an_unparen(m->lang, right);
   if (!d) return false;
-  if (an_dotted_has_prefix(d, "keras") || an_dotted_has_prefix(d, "tensorflow.random.Generator")) return true;
   return effects__library_class(d) && !an_mutable_container(m, r, s->ctx.func) &&
          effects__guard_tests_target(m, s, guard);
+}
+
+/* `if not self.built: self.build(x); self.built = True`: the flag of a
+ * create-once block (one that creates variables) is set while tracing on
+ * purpose, so later traces skip the creation the first one did. */
+static bool effects__create_once_flag(AnModel *m, const AnSite *s, TSNode right) {
+  if (s->ctx.func < 0 || !an_literal(m, right)) return false;
+  TSNode guard = an_enclosing_if(m, s->node, s->ctx.func);
+  if (ts_node_is_null(guard) || !effects__guard_tests_target(m, s, guard)) return false;
+  return effects__block_has(m, s->ctx.func, an_field(m->lang, guard, AN_FIELD_consequence), effects__creates_variables);
 }
 
 static bool effects__collect_attr(TSNode n, void *ctx) {
@@ -400,7 +442,8 @@ static void effects__assignments(AnModel *m) {
           effects__local(m, base, func))
         continue;
       TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
-      if (!ts_node_is_null(right) && effects__guarded_creation(m, s, right)) continue;
+      if (!ts_node_is_null(right) && (effects__guarded_creation(m, s, right) || effects__create_once_flag(m, s, right)))
+        continue;
       if (func >= 0 && effects__trace_local_attr(m, s, left, right, &attrs)) continue;
       if (func >= 0 && effects__trace_probe_attr(m, s, base, right)) continue;
       what = "attribute";
@@ -598,11 +641,6 @@ static bool effects__stateful_call(const AnCall *c) {
   return c->dotted && (strcmp(c->dotted, "tensorflow.print") == 0 || an_dotted_has_prefix(c->dotted, "tensorflow.summary"));
 }
 
-static bool effects__creates_variables(const AnCall *c) {
-  return c->dotted && (strcmp(c->dotted, "tensorflow.Variable") == 0 || an_dotted_has_prefix(c->dotted, "keras.layers") ||
-                       an_dotted_has_prefix(c->dotted, "keras.optimizers") || an_dotted_has_prefix(c->dotted, "keras.metrics"));
-}
-
 void an_check_HY203(AnModel *m) {
   for (uint32_t i = 0; i < m->sites.count; i++) {
     AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
@@ -618,12 +656,8 @@ void an_check_HY203(AnModel *m) {
     AnKind k = an_kind_of(m, read.node, s->ctx.func);
     if (k != AN_KIND_PY_SCALAR) continue;
     if (!effects__writes(m, s->ctx.func, read.node)) continue;
-    bool stateful = false, creates = false;
-    AN_FOR_CALLS_OF(m, s->ctx.func, call) {
-      if (!an_node_within(call->node, body)) continue;
-      if (effects__stateful_call(call)) stateful = true;
-      if (effects__creates_variables(call)) creates = true;
-    }
+    bool stateful = effects__block_has(m, s->ctx.func, body, effects__stateful_call);
+    bool creates = effects__block_has(m, s->ctx.func, body, effects__creates_variables);
     if (!stateful || creates) continue;
     AnFinding *f = an_emit_node(m, AN_RULE_TRACE_TIME_PYTHON_GUARD, cond, s->ctx.func,
                                 "'%s' reads the Python value '%s', so it is decided once while '%s' is traced; "
