@@ -371,12 +371,18 @@ void an_graph_reset(AnModel *m);
  * `call`) when obj holds an instance of a module class: `self`, a name
  * bound only to `Cls(...)`, or `Cls(...)` itself; -1 otherwise. */
 int an_instance_call_method(AnModel *m, TSNode obj, int func);
+/* The method calling `obj(...)` runs when obj holds an instance of a
+ * module class (as an_instance_call_method finds it, class in *cls, -1
+ * when none): the `__call__` def of the class or a base of this module,
+ * or for a Keras Layer/Model without one (Keras' own __call__ runs) its
+ * `call`; -1 otherwise. */
+int an_instance_invoked_method(AnModel *m, TSNode obj, int func, int *cls);
 /* The function a callee expression refers to from context `func`, -1.
  * A name bound to an instance resolves to its class's own __call__. */
 int an_resolve_function(AnModel *m, TSNode callee, int func);
 /* True when a call of `f` through `callee` supplies `self` itself, so the
  * first argument binds the second parameter: `obj.m(x)`, and `obj(x)`
- * running __call__. */
+ * running __call__ or, through Keras' __call__, a Keras class's `call`. */
 bool an_callee_binds_self(AnModel *m, TSNode callee, const AnFunc *f);
 /* True when a function runs in graph mode. */
 static inline bool an_in_graph(const AnModel *m, int func) {
