@@ -448,6 +448,13 @@ bool an_returns_structure(AnModel *m, int f);
  * Keras endpoint (fit, predict, adapt, ...) itself. */
 bool an_keras_defines_endpoint(AnModel *m, int cls);
 
+/* rules/instances.c */
+/* True when tf.function method `f` (a def of class `cls` or a base of
+ * this module) is what attribute `f->name` of an instance of `cls` runs,
+ * one Function per instance: decorated, taking self, and not hidden by an
+ * instance attribute or a nearer def. */
+bool an_per_instance_method(AnModel *m, int cls, int f);
+
 /* findings.c */
 /* Emits a finding for `rule` over [start, end) in context `func`; returns it
  * (to attach related information and fixes) or NULL when the rule is off. */
@@ -482,6 +489,12 @@ const char *an_index_external_data(const AnIndex *index, const char *module, con
  * of another workspace module that derives from a Keras Model or Layer,
  * whose Keras endpoints are Keras' own and whose `call` returns one value. */
 bool an_index_keras_class(const AnIndex *index, const char *from_path, const char *dotted);
+/* True when a canonical dotted name used in file `from_path`,
+ * "module.Class.method", names a tf.function method that instances of a
+ * class of another workspace module keep one per instance (HY108). */
+bool an_index_hybrid_method(const AnIndex *index, const char *from_path, const char *dotted);
+/* True when some module of the index has such a method. */
+bool an_index_has_hybrid_methods(const AnIndex *index);
 /* For a function entered from another module, the function of the workspace
  * at the start of that chain (the tf.function, tf.data callback or Keras
  * step that runs it as a graph), or NULL. Borrowed like an_index_lookup. */
