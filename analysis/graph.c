@@ -247,6 +247,10 @@ static int graph__method(AnModel *m, int cls, const char *name, uint32_t len, in
  * `trainer = Trainer(...)`. All bindings must agree. */
 static int graph__instance_class(AnModel *m, const char *name, uint32_t len, int func) {
   for (int f = func;; f = AN_FUNC(m, f)->parent) {
+    /* A parameter of that name hides the bindings of enclosing scopes. */
+    const AnFunc *fn = f >= 0 ? AN_FUNC(m, f) : NULL;
+    for (uint32_t i = 0; fn && i < fn->param_count; i++)
+      if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, name, len) == 0) return -1;
     int b = an_hash_get(&m->binding_map, f, name, len);
     if (b >= 0) {
       int cls = -1;
