@@ -92,7 +92,11 @@ static const char *inst__imported_class_call(AnModel *m, TSNode call, int func) 
   call = an_unparen(m->lang, call);
   if (an_sym(m->lang, call) != AN_SYM_call || an_constructed_class(m, call) >= 0) return NULL;
   const char *d = an_dotted(m, an_field(m->lang, call, AN_FIELD_function), func);
-  return d && strchr(d, '.') ? d : NULL;
+  /* The libraries are never workspace modules: spare the index lookups. */
+  if (!d || !strchr(d, '.') || an_dotted_has_prefix(d, "builtins") || an_dotted_has_prefix(d, "tensorflow") ||
+      an_dotted_has_prefix(d, "keras") || an_dotted_has_prefix(d, "numpy"))
+    return NULL;
+  return d;
 }
 
 /* As inst__object_class, for a class of another module: its dotted name
