@@ -247,6 +247,10 @@ static int graph__method(AnModel *m, int cls, const char *name, uint32_t len, in
  * `trainer = Trainer(...)`. All bindings must agree. */
 static int graph__instance_class(AnModel *m, const char *name, uint32_t len, int func) {
   for (int f = func;; f = AN_FUNC(m, f)->parent) {
+    /* A parameter of that name hides the bindings of enclosing scopes. */
+    const AnFunc *fn = f >= 0 ? AN_FUNC(m, f) : NULL;
+    for (uint32_t i = 0; fn && i < fn->param_count; i++)
+      if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, name, len) == 0) return -1;
     int b = an_hash_get(&m->binding_map, f, name, len);
     if (b >= 0) {
       int cls = -1;
@@ -335,21 +339,50 @@ int an_resolve_function(AnModel *m, TSNode callee, int func) {
 bool an_callee_binds_self(AnModel *m, TSNode callee, const AnFunc *f) {
   if (!f || !f->param_count || !f->params[0].is_self) return false;
   if (an_sym(m->lang, an_unparen(m->lang, callee)) == AN_SYM_attribute) return true;
-  return f->name && strcmp(f->name, "__call__") == 0;
+  if (!f->name) return false;
+  if (strcmp(f->name, "__call__") == 0) return true;
+  /* `layer(x)`: Keras' __call__ runs `call` on the instance. */
+  return f->cls >= 0 && AN_CLASS(m, f->cls)->keras && strcmp(f->name, "call") == 0;
+}
+
+/* The module class of the instance `obj` holds: `self`, a name bound
+ * only to `Cls(...)`, or `Cls(...)` itself; -1. */
+static int graph__instance_of(AnModel *m, TSNode obj, int func) {
+  obj = an_unparen(m->lang, obj);
+  AnSym s = an_sym(m->lang, obj);
+  if (s == AN_SYM_call) return an_constructed_class(m, obj);
+  if (s != AN_SYM_identifier) return -1;
+  if (an_text_eq(m->src, obj, "self")) return graph__self_class(m, func);
+  uint32_t len;
+  const char *t = an_text(m->src, obj, &len);
+  return graph__instance_class(m, t, len, func);
 }
 
 int an_instance_call_method(AnModel *m, TSNode obj, int func) {
-  obj = an_unparen(m->lang, obj);
-  int cls = -1;
-  AnSym s = an_sym(m->lang, obj);
-  if (s == AN_SYM_call) cls = an_constructed_class(m, obj);
-  else if (s == AN_SYM_identifier && an_text_eq(m->src, obj, "self")) cls = graph__self_class(m, func);
-  else if (s == AN_SYM_identifier) {
-    uint32_t len;
-    const char *t = an_text(m->src, obj, &len);
-    cls = graph__instance_class(m, t, len, func);
-  }
+  int cls = graph__instance_of(m, obj, func);
   return cls >= 0 ? graph__method(m, cls, "call", 4, 0) : -1;
+}
+
+/* A def named `name` in class `cls` or the first class of this module it
+ * derives from that has one; -1. Attributes of the instance do not count. */
+static int graph__class_def(AnModel *m, int cls, const char *name, uint32_t len) {
+  int f = an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), name, len);
+  uint32_t n = 0;
+  const int *bases = f >= 0 ? NULL : an_class_ancestors(m, cls, &n);
+  for (uint32_t i = 0; i < n && f < 0; i++) f = an_hash_get(&m->func_map, AN_SCOPE_CLASS(bases[i]), name, len);
+  return f;
+}
+
+int an_instance_invoked_method(AnModel *m, TSNode obj, int func, int *cls) {
+  *cls = graph__instance_of(m, obj, func);
+  if (*cls < 0) return -1;
+  /* Python's implicit call looks `__call__` up on the type, never on the
+   * instance. A Keras Layer's own __call__ forwards the arguments to the
+   * instance's `call` (filling in `training` and `mask` only when the
+   * caller gave none). */
+  int f = graph__class_def(m, *cls, "__call__", 8);
+  if (f < 0 && AN_CLASS(m, *cls)->keras) f = graph__class_def(m, *cls, "call", 4);
+  return f;
 }
 
 /* --- hybrid detection ---------------------------------------------------- */

@@ -69,6 +69,11 @@ struct AnSummary {
    * modules may take as Keras objects (an_index_keras_class). */
   const char **keras_classes;
   uint32_t keras_class_count;
+  /* "Class.method" of the module-level classes' tf.function methods kept
+   * per instance (an_per_instance_method): other modules that make a new
+   * instance per call retrace them (HY108). */
+  const char **hybrid_methods;
+  uint32_t hybrid_method_count;
   /* Workspace functions of other modules this one passes to tf.data
    * transformations of a dataset: canonical dotted names, and the function
    * (-1: module level) that does it. */
@@ -388,6 +393,35 @@ static void summary__keras_classes(AnSummary *s, AnModel *m) {
   }
 }
 
+/* True when module-level class `c` keeps function `f` as a per-instance
+ * tf.function method (its own or inherited from a base of the module). */
+static bool summary__hybrid_method(AnModel *m, uint32_t c, uint32_t f) {
+  const AnFunc *fn = AN_FUNC(m, f);
+  const AnClass *k = AN_CLASS(m, c);
+  if (fn->cls < 0 || fn->via != AN_VIA_DECORATOR || k->parent_func >= 0 || strchr(k->qualname, '.')) return false;
+  bool derives = fn->cls == (int)c;
+  uint32_t n = 0;
+  const int *anc = derives ? NULL : an_class_ancestors(m, (int)c, &n);
+  for (uint32_t i = 0; i < n && !derives; i++) derives = anc[i] == fn->cls;
+  return derives && an_per_instance_method(m, (int)c, (int)f);
+}
+
+/* Per-instance tf.function methods of module-level classes as
+ * "Class.method": one per hybrid method and class that reaches it, so the
+ * list grows with the hybrid methods, not with the source. */
+static void summary__hybrid_methods(AnSummary *s, AnModel *m) {
+  uint32_t n = 0;
+  for (uint32_t f = 0; f < m->funcs.count; f++)
+    for (uint32_t c = 0; c < m->classes.count && AN_FUNC(m, f)->via == AN_VIA_DECORATOR; c++)
+      n += summary__hybrid_method(m, c, f);
+  if (!n || !(s->hybrid_methods = an_arena_alloc(&s->arena, sizeof *s->hybrid_methods * n))) return;
+  for (uint32_t f = 0; f < m->funcs.count; f++)
+    for (uint32_t c = 0; c < m->classes.count && AN_FUNC(m, f)->via == AN_VIA_DECORATOR && s->hybrid_method_count < n; c++)
+      if (summary__hybrid_method(m, c, f))
+        s->hybrid_methods[s->hybrid_method_count++] =
+            an_arena_printf(&s->arena, "%s.%s", AN_CLASS(m, c)->qualname, AN_FUNC(m, f)->name);
+}
+
 /* Return kinds of module-level functions, for calls from other modules.
  * They must not depend on this module's callers: parameter kinds are
  * forgotten first. Decorated functions are skipped (a decorator may
@@ -430,6 +464,7 @@ AnSummary *an_summary_from_model(AnModel *m) {
   summary__aliases(s, m);
   summary__data(s, m);
   summary__keras_classes(s, m);
+  summary__hybrid_methods(s, m);
   summary__returns(s, m);
   if (s->arena.failed) {
     an_summary_free(s);
@@ -485,6 +520,9 @@ struct AnIndex {
   AnHash by_path;        /* (-1, path) -> entry */
   AnHash containers;     /* (-1, "module.NAME") -> entry, for SumContainers */
   AnHash keras_classes;  /* (-1, "module.Class") -> entry */
+  AnHash hybrid_methods; /* (-1, "module.Class.method") -> entry */
+  AnHash hybrid_classes; /* (-1, "module.Class") -> entry, classes with some */
+  uint32_t hybrid_method_count;
   uint64_t *entry_fp;    /* per entry: the cross-file facts its analysis reads */
   uint64_t fingerprint;
   bool finalized;
@@ -752,6 +790,15 @@ static void index__register_containers(AnIndex *x) {
     const AnSummary *s = x->entries[e].summary;
     index__register_names(x, &x->containers, e, s->containers, s->container_count);
     index__register_names(x, &x->keras_classes, e, s->keras_classes, s->keras_class_count);
+    index__register_names(x, &x->hybrid_methods, e, s->hybrid_methods, s->hybrid_method_count);
+    x->hybrid_method_count += s->hybrid_method_count;
+    for (uint32_t k = 0; k < s->hybrid_method_count; k++) {
+      const char *dot = strrchr(s->hybrid_methods[k], '.');
+      char *key = dot ? an_arena_printf(&x->facts, "%s.%.*s", s->module, (int)(dot - s->hybrid_methods[k]),
+                                        s->hybrid_methods[k])
+                      : NULL;
+      if (key) an_hash_put(&x->facts, &x->hybrid_classes, -1, key, (uint32_t)strlen(key), (int)e);
+    }
   }
 }
 
@@ -1013,6 +1060,18 @@ static uint64_t index__incoming_facts(const AnIndex *x, uint32_t g, uint64_t h) 
   return h;
 }
 
+/* The per-instance tf.function methods of entry `e` and where they are
+ * (HY108 in modules that construct its classes points at them). */
+static uint64_t index__hybrid_methods_facts(const AnIndex *x, uint32_t e, uint64_t h) {
+  const AnSummary *s = x->entries[e].summary;
+  for (uint32_t k = 0; k < s->hybrid_method_count; k++) {
+    h = index__mix(h, s->hybrid_methods[k], strlen(s->hybrid_methods[k]) + 1);
+    int g = index__in_module(x, (int)e, &x->by_name, s->hybrid_methods[k], INDEX_ALIAS_DEPTH);
+    if (g >= 0) h = index__public_facts(x, (uint32_t)g, h);
+  }
+  return h;
+}
+
 /* The containers of the modules `s` imports from (by name or whole): its
  * HY202 findings read them. */
 static uint64_t index__imported_containers(const AnIndex *x, int from, const AnSummary *s, uint64_t h) {
@@ -1046,6 +1105,9 @@ static void index__entry_fingerprints(AnIndex *x) {
       /* Constructing a Keras class of another module gives a Keras object. */
       bool keras = t < 0 && index__resolve_in(x, (int)e, &x->keras_classes, s->calls[c].external) >= 0;
       h = index__mix(h, &keras, sizeof keras);
+      /* Constructing a class of another module: its per-instance methods. */
+      int he = t < 0 ? index__resolve_in(x, (int)e, &x->hybrid_classes, s->calls[c].external) : -1;
+      if (he >= 0) h = index__hybrid_methods_facts(x, (uint32_t)he, h);
     }
     h = index__imported_containers(x, (int)e, s, h);
     x->entry_fp[e] = h;
@@ -1062,6 +1124,9 @@ int an_index_finalize(AnIndex *index) {
   memset(&x->by_path, 0, sizeof x->by_path);
   memset(&x->containers, 0, sizeof x->containers);
   memset(&x->keras_classes, 0, sizeof x->keras_classes);
+  memset(&x->hybrid_methods, 0, sizeof x->hybrid_methods);
+  memset(&x->hybrid_classes, 0, sizeof x->hybrid_classes);
+  x->hybrid_method_count = 0;
   x->entry_fp = NULL;
   x->node_count = 0;
   x->entry_first = an_arena_alloc(&x->facts, sizeof *x->entry_first * (x->count + 1));
@@ -1176,6 +1241,15 @@ const char *an_index_external_data(const AnIndex *index, const char *module, con
 bool an_index_keras_class(const AnIndex *index, const char *from_path, const char *dotted) {
   return index && index->finalized && dotted &&
          index__resolve_in(index, index__entry_of(index, from_path), &index->keras_classes, dotted) >= 0;
+}
+
+bool an_index_hybrid_method(const AnIndex *index, const char *from_path, const char *dotted) {
+  return index && index->finalized && dotted && index->hybrid_method_count &&
+         index__resolve_in(index, index__entry_of(index, from_path), &index->hybrid_methods, dotted) >= 0;
+}
+
+bool an_index_has_hybrid_methods(const AnIndex *index) {
+  return index && index->finalized && index->hybrid_method_count;
 }
 
 bool an_index_used_elsewhere(const AnIndex *index, const char *module, const char *qualname) {

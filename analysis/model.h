@@ -371,12 +371,18 @@ void an_graph_reset(AnModel *m);
  * `call`) when obj holds an instance of a module class: `self`, a name
  * bound only to `Cls(...)`, or `Cls(...)` itself; -1 otherwise. */
 int an_instance_call_method(AnModel *m, TSNode obj, int func);
+/* The method calling `obj(...)` runs when obj holds an instance of a
+ * module class (as an_instance_call_method finds it, class in *cls, -1
+ * when none): the `__call__` def of the class or a base of this module,
+ * or for a Keras Layer/Model without one (Keras' own __call__ runs) its
+ * `call`; -1 otherwise. */
+int an_instance_invoked_method(AnModel *m, TSNode obj, int func, int *cls);
 /* The function a callee expression refers to from context `func`, -1.
  * A name bound to an instance resolves to its class's own __call__. */
 int an_resolve_function(AnModel *m, TSNode callee, int func);
 /* True when a call of `f` through `callee` supplies `self` itself, so the
  * first argument binds the second parameter: `obj.m(x)`, and `obj(x)`
- * running __call__. */
+ * running __call__ or, through Keras' __call__, a Keras class's `call`. */
 bool an_callee_binds_self(AnModel *m, TSNode callee, const AnFunc *f);
 /* True when a function runs in graph mode. */
 static inline bool an_in_graph(const AnModel *m, int func) {
@@ -446,6 +452,13 @@ bool an_returns_structure(AnModel *m, int f);
  * Keras endpoint (fit, predict, adapt, ...) itself. */
 bool an_keras_defines_endpoint(AnModel *m, int cls);
 
+/* rules/instances.c */
+/* True when tf.function method `f` (a def of class `cls` or a base of
+ * this module) is what attribute `f->name` of an instance of `cls` runs,
+ * one Function per instance: decorated, taking self, and not hidden by an
+ * instance attribute or a nearer def. */
+bool an_per_instance_method(AnModel *m, int cls, int f);
+
 /* findings.c */
 /* Emits a finding for `rule` over [start, end) in context `func`; returns it
  * (to attach related information and fixes) or NULL when the rule is off. */
@@ -480,6 +493,12 @@ const char *an_index_external_data(const AnIndex *index, const char *module, con
  * of another workspace module that derives from a Keras Model or Layer,
  * whose Keras endpoints are Keras' own and whose `call` returns one value. */
 bool an_index_keras_class(const AnIndex *index, const char *from_path, const char *dotted);
+/* True when a canonical dotted name used in file `from_path`,
+ * "module.Class.method", names a tf.function method that instances of a
+ * class of another workspace module keep one per instance (HY108). */
+bool an_index_hybrid_method(const AnIndex *index, const char *from_path, const char *dotted);
+/* True when some module of the index has such a method. */
+bool an_index_has_hybrid_methods(const AnIndex *index);
 /* For a function entered from another module, the function of the workspace
  * at the start of that chain (the tf.function, tf.data callback or Keras
  * step that runs it as a graph), or NULL. Borrowed like an_index_lookup. */

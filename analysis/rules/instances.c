@@ -3,7 +3,9 @@
  * instance), so a hybrid method called on an object made anew for every
  * call traces every time. Reported only where the new object is certain:
  * `Cls(...).m(x)`, or a name bound unconditionally to `Cls(...)` in the
- * same loop iteration (or the same run of a function called in a loop). */
+ * same loop iteration (or the same run of a function called in a loop).
+ * The class may be one of another workspace module, imported: its summary
+ * lists the per-instance methods (an_index_hybrid_method). */
 #include <string.h>
 
 #include "analysis/rules/rules.h"
@@ -43,12 +45,21 @@ static bool inst__per_instance(AnModel *m, int f, int cls, const char *name, uin
   return fn->via == AN_VIA_CALL && attr && !(strlen(fn->name) == len && memcmp(fn->name, name, len) == 0);
 }
 
+bool an_per_instance_method(AnModel *m, int cls, int f) {
+  const AnFunc *fn = AN_FUNC(m, f);
+  uint32_t len = (uint32_t)strlen(fn->name);
+  return fn->via == AN_VIA_DECORATOR && inst__method(m, cls, fn->name, len) == f &&
+         inst__per_instance(m, f, cls, fn->name, len);
+}
+
 /* What a call invokes: the per-instance hybrid method, the expression
  * holding the instance and the instance's class. */
 typedef struct InstTarget {
-  int func;
+  int func; /* -1 for a method of another module */
+  const AnIndexFunction *ext; /* that method, when the index knows where */
   TSNode object;
-  int cls;
+  int cls; /* -1 for a class of another module */
+  const char *cls_name;
   const char *label; /* "Cls.attr" as the caller spells it */
 } InstTarget;
 
@@ -74,7 +85,55 @@ static int inst__object_class(AnModel *m, TSNode obj, int func) {
   return cls;
 }
 
-static bool inst__target(AnModel *m, const AnCall *c, bool any_call_method, InstTarget *out) {
+/* The class of another module `call` constructs: an imported name (or
+ * module attribute) that is no class of this module and is not rebound
+ * here (an_dotted gives up on those); NULL. */
+static const char *inst__imported_class_call(AnModel *m, TSNode call, int func) {
+  call = an_unparen(m->lang, call);
+  if (an_sym(m->lang, call) != AN_SYM_call || an_constructed_class(m, call) >= 0) return NULL;
+  const char *d = an_dotted(m, an_field(m->lang, call, AN_FIELD_function), func);
+  /* The libraries are never workspace modules: spare the index lookups. */
+  if (!d || !strchr(d, '.') || an_dotted_has_prefix(d, "builtins") || an_dotted_has_prefix(d, "tensorflow") ||
+      an_dotted_has_prefix(d, "keras") || an_dotted_has_prefix(d, "numpy"))
+    return NULL;
+  return d;
+}
+
+/* As inst__object_class, for a class of another module: its dotted name
+ * when `obj` is `Cls(...)` or a name all of whose bindings in `func`'s own
+ * scope construct that same class; NULL. */
+static const char *inst__imported_class(AnModel *m, TSNode obj, int func) {
+  obj = an_unparen(m->lang, obj);
+  AnSym s = an_sym(m->lang, obj);
+  if (s == AN_SYM_call) return inst__imported_class_call(m, obj, func);
+  if (s != AN_SYM_identifier) return NULL;
+  uint32_t len;
+  const char *t = an_text(m->src, obj, &len);
+  const char *cls = NULL;
+  for (int b = an_hash_get(&m->binding_map, func, t, len); b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
+    AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+    if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value)) return NULL;
+    const char *d = inst__imported_class_call(m, bd->value, func);
+    if (!d || (cls && strcmp(cls, d) != 0)) return NULL;
+    cls = d;
+  }
+  return cls;
+}
+
+/* The target of a call of attribute `name` of an instance of a class of
+ * another module that keeps it as a per-instance tf.function. */
+static bool inst__external_target(AnModel *m, const AnCall *c, const char *name, uint32_t len, InstTarget *out) {
+  const char *cls = inst__imported_class(m, out->object, c->ctx.func);
+  const char *d = cls ? an_arena_printf(&m->arena, "%s.%.*s", cls, (int)len, name) : NULL;
+  if (!d || !an_index_hybrid_method(m->index, m->path, d)) return false;
+  out->func = -1;
+  out->ext = an_index_lookup(m->index, m->path, d);
+  out->cls_name = strrchr(cls, '.') + 1;
+  out->label = an_arena_printf(&m->arena, "%s.%.*s", out->cls_name, (int)len, name);
+  return out->label != NULL;
+}
+
+static bool inst__target(AnModel *m, const AnCall *c, bool any_call_method, bool external, InstTarget *out) {
   TSNode fn = an_unparen(m->lang, c->fn);
   AnSym s = an_sym(m->lang, fn);
   uint32_t len;
@@ -91,11 +150,13 @@ static bool inst__target(AnModel *m, const AnCall *c, bool any_call_method, Inst
   } else {
     return false;
   }
+  out->ext = NULL;
   out->cls = inst__object_class(m, out->object, c->ctx.func);
-  if (out->cls < 0) return false;
+  if (out->cls < 0) return external && inst__external_target(m, c, name, len, out);
+  out->cls_name = AN_CLASS(m, out->cls)->name;
   out->func = c->callee >= 0 && s == AN_SYM_attribute ? c->callee : inst__method(m, out->cls, name, len);
   if (out->func < 0 || !inst__per_instance(m, out->func, out->cls, name, len)) return false;
-  out->label = an_arena_printf(&m->arena, "%s.%.*s", AN_CLASS(m, out->cls)->name, (int)len, name);
+  out->label = an_arena_printf(&m->arena, "%s.%.*s", out->cls_name, (int)len, name);
   return out->label != NULL;
 }
 
@@ -145,8 +206,7 @@ static TSNode inst__innermost_loop(AnModel *m, TSNode node, int func) {
 }
 
 static void inst__report(AnModel *m, const AnCall *c, const InstTarget *t, TSNode made, TSNode rep) {
-  AnFunc *fn = AN_FUNC(m, t->func);
-  const char *cls = AN_CLASS(m, t->cls)->name;
+  const char *cls = t->cls_name;
   AnFinding *f;
   if (ts_node_is_null(rep))
     f = an_emit_node(m, AN_RULE_PER_INSTANCE_METHOD_RETRACE, c->node, c->ctx.func,
@@ -164,15 +224,20 @@ static void inst__report(AnModel *m, const AnCall *c, const InstTarget *t, TSNod
                      an_snippet(m, c->node), t->label, cls, an_func_label(m, c->ctx.func),
                      an_func_label(m, c->ctx.func), ts_node_start_point(rep).row + 1);
   if (!f) return;
-  an_finding_related(m, f, ts_node_is_null(fn->hybrid_site) ? fn->node : fn->hybrid_site,
-                     "'%s' is made a tf.function here, once per instance", t->label);
+  const char *why = an_arena_printf(&m->arena, "'%s' is made a tf.function here, once per instance", t->label);
+  if (t->func >= 0) {
+    AnFunc *fn = AN_FUNC(m, t->func);
+    an_finding_related(m, f, ts_node_is_null(fn->hybrid_site) ? fn->node : fn->hybrid_site, "%s", why);
+  } else if (t->ext && why) {
+    an_finding_related_ext(m, f, t->ext->path, t->ext->start, t->ext->end, t->ext->line, t->ext->column, why);
+  }
   if (!an_node_within(made, c->node)) an_finding_related(m, f, made, "a new '%s' is made here", cls);
   if (!ts_node_is_null(rep)) an_finding_related(m, f, rep, "'%s' is called in a loop here", an_func_label(m, c->ctx.func));
 }
 
-static void inst__check_call(AnModel *m, const AnCall *c, bool any_call_method) {
+static void inst__check_call(AnModel *m, const AnCall *c, bool any_call_method, bool external) {
   InstTarget t;
-  if (!inst__target(m, c, any_call_method, &t)) return;
+  if (!inst__target(m, c, any_call_method || external, external, &t)) return;
   TSNode obj = an_unparen(m->lang, t.object);
   bool direct = an_sym(m->lang, obj) == AN_SYM_call;
   TSNode none = {{0}, NULL, NULL}, rep = none, region;
@@ -201,13 +266,16 @@ void an_check_HY108(AnModel *m) {
     AnFunc *f = AN_FUNC(m, i);
     any_call_method = f->cls >= 0 && f->via == AN_VIA_DECORATOR && strcmp(f->name, "__call__") == 0;
   }
+  /* Instances of classes of other modules, unresolved in this one. */
+  bool external = an_index_has_hybrid_methods(m->index);
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     if (an_in_graph(m, c->ctx.func)) continue;
-    if (c->callee < 0 && !ts_node_is_null(c->object) && an_sym(m->lang, an_unparen(m->lang, c->object)) != AN_SYM_call)
+    if (!external && c->callee < 0 && !ts_node_is_null(c->object) &&
+        an_sym(m->lang, an_unparen(m->lang, c->object)) != AN_SYM_call)
       continue; /* `obj.m(...)` the model could not resolve */
     if (c->callee >= 0 && !AN_FUNC(m, c->callee)->via) continue;
-    if (c->callee < 0 && ts_node_is_null(c->object) && !any_call_method) continue;
-    inst__check_call(m, c, any_call_method);
+    if (c->callee < 0 && ts_node_is_null(c->object) && !any_call_method && !external) continue;
+    inst__check_call(m, c, any_call_method, external);
   }
 }

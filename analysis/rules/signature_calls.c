@@ -24,6 +24,9 @@ typedef struct SigFn {
   TSNode entries[SIG_MAX]; /* the signature's entries, one per covered parameter */
   int n;
   bool varargs, kwargs;
+  /* Called as `layer(x)`: Keras' __call__ runs the method and may cast or
+   * convert the inputs first, so only HY302's parameters are checked. */
+  bool via_keras;
 } SigFn;
 
 /* --- which functions and calls ------------------------------------------- */
@@ -49,7 +52,7 @@ static bool sig__prepare(AnModel *m, int fi, SigFn *s) {
   if (n < 0 || n > SIG_MAX || an_signature_malformed(m, sig, an_func_at(m, sig))) return false;
   s->fi = fi;
   s->n = n;
-  s->varargs = s->kwargs = false;
+  s->varargs = s->kwargs = s->via_keras = false;
   int positional = 0;
   for (uint32_t p = 0; p < f->param_count; p++) {
     AnParam *pa = &f->params[p];
@@ -85,6 +88,24 @@ static bool sig__attr_bound_to(AnModel *m, TSNode callee, int func, TSNode value
   return ab->next < 0 && ts_node_eq(an_unparen(m->lang, ab->value), value);
 }
 
+/* True when a class of this module deriving from `cls` defines `name`
+ * (a def or an instance attribute): `self.name(...)` in `cls` may then run
+ * that one instead. */
+static bool sig__overridden_below(AnModel *m, int cls, const char *name) {
+  uint32_t len = (uint32_t)strlen(name);
+  for (uint32_t k = 0; k < m->classes.count; k++) {
+    if ((int)k == cls) continue;
+    if (an_hash_get(&m->func_map, AN_SCOPE_CLASS((int)k), name, len) < 0 &&
+        an_hash_get(&m->attr_map, (int)k, name, len) < 0)
+      continue;
+    uint32_t n;
+    const int *anc = an_class_ancestors(m, (int)k, &n);
+    for (uint32_t i = 0; i < n; i++)
+      if (anc[i] == cls) return true;
+  }
+  return false;
+}
+
 /* True when call `c` of the function goes through its tf.function wrapper:
  * every call of a decorated function does; for `g = tf.function(f, ...)`
  * only calls of `g` (calling `f` itself binds no signature). */
@@ -101,6 +122,9 @@ static bool sig__through_wrapper(AnModel *m, const AnFunc *f, const AnCall *c) {
     if (s != AN_SYM_attribute) return false;
     /* `Class.method(obj, x)` passes self explicitly: positions would shift. */
     TSNode obj = an_field(m->lang, callee, AN_FIELD_object);
+    /* `self` may be an instance of a subclass with its own method. */
+    if (method && an_text_eq(m->src, obj, "self") && (c->ctx.cls < 0 || sig__overridden_below(m, c->ctx.cls, f->name)))
+      return false;
     uint32_t len;
     const char *t = an_text(m->src, obj, &len);
     return an_sym(m->lang, obj) != AN_SYM_identifier || an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len) < 0;
@@ -273,13 +297,43 @@ static void sig__frozen_call(AnModel *m, const SigFn *s, const AnCall *c) {
   if (s->kwargs) sig__kwargs_keywords(m, s, c);
 }
 
+/* True for a method an instance call `obj(...)` may run (an own
+ * `__call__`, a Keras `call`). */
+static bool sig__instance_target(AnModel *m, const AnFunc *f) {
+  if (!f->param_count || !f->params[0].is_self || f->cls < 0) return false;
+  return strcmp(f->name, "__call__") == 0 || (AN_CLASS(m, f->cls)->keras && strcmp(f->name, "call") == 0);
+}
+
+/* Calls of an instance, `model(x)`, that run a method with an
+ * input_signature: a name bound only to `Cls(...)`, `Cls(...)` itself, or
+ * `self` when no subclass of this module has a method of its own. */
+static void sig__instance_calls(AnModel *m, void (*check)(AnModel *m, const SigFn *s, const AnCall *c)) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    TSNode callee = an_unparen(m->lang, c->fn);
+    AnSym cs = an_sym(m->lang, callee);
+    if (cs != AN_SYM_identifier && cs != AN_SYM_call) continue;
+    int cls, t = an_instance_invoked_method(m, callee, c->ctx.func, &cls);
+    SigFn s;
+    if (t < 0 || !sig__instance_target(m, AN_FUNC(m, t)) || !sig__prepare(m, t, &s)) continue;
+    if (an_text_eq(m->src, callee, "self") && sig__overridden_below(m, cls, AN_FUNC(m, t)->name)) continue;
+    if (an_sym(m->lang, an_field(m->lang, c->node, AN_FIELD_arguments)) != AN_SYM_argument_list ||
+        sig__call_splats(m, c))
+      continue;
+    s.via_keras = strcmp(AN_FUNC(m, t)->name, "call") == 0;
+    check(m, &s, c);
+  }
+}
+
 /* Runs `check` on every call that binds its arguments to the
  * input_signature of a function (HY302, HY303). */
 static void sig__each_call(AnModel *m, void (*check)(AnModel *m, const SigFn *s, const AnCall *c)) {
+  bool instance_targets = false;
   for (uint32_t i = 0; i < m->funcs.count; i++) {
     SigFn s;
     if (!sig__prepare(m, (int)i, &s)) continue;
     AnFunc *f = AN_FUNC(m, i);
+    instance_targets = instance_targets || sig__instance_target(m, f);
     AnCallIds to = an_calls_to(m, (int)i);
     for (uint32_t k = 0; k < to.count; k++) {
       AnCall *c = AN_CALL_AT(m, to, k);
@@ -287,6 +341,8 @@ static void sig__each_call(AnModel *m, void (*check)(AnModel *m, const SigFn *s,
       check(m, &s, c);
     }
   }
+  /* sig__through_wrapper leaves every `obj(...)` of a method to this. */
+  if (instance_targets) sig__instance_calls(m, check);
 }
 
 void an_check_HY302(AnModel *m) { sig__each_call(m, sig__frozen_call); }
@@ -422,6 +478,9 @@ static void sig__arity(AnModel *m, const SigFn *s, const AnCall *c) {
 
 static void sig__incompatible_call(AnModel *m, const SigFn *s, const AnCall *c) {
   AnFunc *f = AN_FUNC(m, s->fi);
+  /* Keras casts floating inputs to the layer's compute dtype and converts
+   * Python values before `call` sees them. */
+  if (s->via_keras) return;
   sig__arity(m, s, c);
   int scope = an_func_at(m, f->tf.input_signature);
   for (int k = 0; k < s->n; k++) {
