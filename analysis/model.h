@@ -61,7 +61,11 @@ typedef enum AnRootKind {
 /* Parsed arguments of a tf.function decorator or call. */
 typedef struct AnTfArgs {
   TSNode call;            /* the tf.function(...) call, or null for a bare decorator */
-  TSNode input_signature; /* value node, or null */
+  /* Value node, or null. When the argument names a module constant
+   * (an_module_constant), the constant's value: what TensorFlow reads, and
+   * where its entries are written and fixed. */
+  TSNode input_signature;
+  TSNode signature_ref; /* that name in the call when followed, else null */
   int autograph;          /* -1 absent, 0 False, 1 True */
   int jit_compile;
   int reduce_retracing;
