@@ -544,10 +544,15 @@ TSNode an_module_constant(AnModel *m, TSNode id, int func, uint32_t *reads) {
     const AnImport *im = &AN_VEC_AT(m->imports, AnImport, i);
     if (strlen(im->local) == len && memcmp(im->local, t, len) == 0) return none;
   }
-  ConstUses u = {m, t, len, target, 0, false};
-  an_walk_named(m->root, common__const_visit, &u);
-  if (u.changed) return none;
-  if (reads) *reads = u.reads;
+  int uses = an_hash_get(&m->const_uses, AN_SCOPE_MODULE, t, len);
+  if (uses < 0) {
+    ConstUses u = {m, t, len, target, 0, false};
+    an_walk_named(m->root, common__const_visit, &u);
+    uses = u.changed ? 0 : (int)u.reads + 1;
+    an_hash_put(&m->arena, &m->const_uses, AN_SCOPE_MODULE, t, len, uses);
+  }
+  if (!uses) return none;
+  if (reads) *reads = (uint32_t)uses - 1;
   return bd->value;
 }
 
