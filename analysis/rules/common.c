@@ -454,9 +454,30 @@ typedef struct ConstUses {
   const char *name;
   uint32_t len;
   TSNode def;     /* the target of the one binding */
+  bool mutable_;  /* its value is a list, dict or set */
   uint32_t reads; /* other occurrences, all reads */
   bool changed;   /* an occurrence that may rebind or mutate it */
 } ConstUses;
+
+/* Builtins that read a container they are given and keep no reference. */
+static const char *const common__pure_builtins[] = {
+    "builtins.len",  "builtins.print",  "builtins.repr",     "builtins.str",    "builtins.tuple",
+    "builtins.list", "builtins.sorted", "builtins.isinstance", "builtins.enumerate", NULL,
+};
+
+/* True when a mutable constant read as the argument of call `args` (an
+ * argument_list) may come back changed: any callee but TensorFlow, Keras
+ * and the reading builtins may append to the list it is handed. */
+static bool common__escapes(AnModel *m, TSNode args) {
+  TSNode call = ts_node_parent(args);
+  if (an_sym(m->lang, call) != AN_SYM_call) return true;
+  const char *d = an_dotted(m, an_field(m->lang, call, AN_FIELD_function), an_func_at(m, call));
+  if (!d) return true;
+  if (an_dotted_has_prefix(d, "tensorflow") || an_dotted_has_prefix(d, "keras")) return false;
+  for (int i = 0; common__pure_builtins[i]; i++)
+    if (strcmp(d, common__pure_builtins[i]) == 0) return false;
+  return true;
+}
 
 /* One occurrence of the constant's name: a read, something that is not a
  * reference (`x.SIG`, `f(SIG=...)`), or a change. A local of the same name
@@ -490,6 +511,11 @@ static void common__const_use(ConstUses *u, TSNode id) {
     u->changed = true;
     return;
   }
+  /* `extend_signature(SIG)`, `sig = SIG; sig.append(...)`: a list handed
+   * to code that may change it in place, or to another name that may. */
+  TSNode args = ps == AN_SYM_keyword_argument ? ts_node_parent(p) : p;
+  if (u->mutable_ && an_sym(m->lang, args) == AN_SYM_argument_list && common__escapes(m, args)) u->changed = true;
+  if (u->mutable_ && (ps == AN_SYM_assignment || ps == AN_SYM_augmented_assignment)) u->changed = true;
   u->reads++;
 }
 
@@ -546,7 +572,10 @@ TSNode an_module_constant(AnModel *m, TSNode id, int func, uint32_t *reads) {
   }
   int uses = an_hash_get(&m->const_uses, AN_SCOPE_MODULE, t, len);
   if (uses < 0) {
-    ConstUses u = {m, t, len, target, 0, false};
+    AnSym vs = an_sym(m->lang, an_unparen(m->lang, bd->value));
+    bool mut = vs == AN_SYM_list || vs == AN_SYM_dictionary || vs == AN_SYM_set || vs == AN_SYM_list_comprehension ||
+               vs == AN_SYM_dictionary_comprehension || vs == AN_SYM_set_comprehension;
+    ConstUses u = {m, t, len, target, mut, 0, false};
     an_walk_named(m->root, common__const_visit, &u);
     uses = u.changed ? 0 : (int)u.reads + 1;
     an_hash_put(&m->arena, &m->const_uses, AN_SCOPE_MODULE, t, len, uses);

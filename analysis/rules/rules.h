@@ -84,7 +84,8 @@ bool an_statically_dead(AnModel *m, TSNode node, int func);
  * `NAME = value` statement of its own (not in an if, loop, try or with),
  * before a module-level read; no function declares it global; nothing
  * imports, defines, deletes, rebinds or mutates it (`NAME.append(...)`,
- * `NAME[0] = ...`, `NAME += ...`, a local of the same name anywhere); and no
+ * `NAME[0] = ...`, `NAME += ...`, a local of the same name anywhere, a list
+ * handed to a function other than TensorFlow's or to another name); and no
  * enclosing function or class body binds the name. Null otherwise. *reads
  * (may be NULL) gets how many times the module reads it, this read
  * included, so a fix knows whether editing the value changes other users. */
