@@ -1,7 +1,8 @@
 /* tf.function's arguments as written at the decorator or call: HY307
  * misused arguments (unknown keywords, a non-callable where `func` goes, a
  * class) and HY304 a malformed input_signature. Only literal, syntactically
- * certain cases fire: a name bound elsewhere is never followed. */
+ * certain cases fire: a name is followed only to a module constant whose
+ * value is exact (an_module_constant), never to anything bound elsewhere. */
 #include <string.h>
 
 #include "analysis/rules/rules.h"
