@@ -519,10 +519,20 @@ static void common__const_use(ConstUses *u, TSNode id) {
   u->reads++;
 }
 
+/* `from helpers import *` after the constant may bind its name again. */
+static bool common__star_import_after(ConstUses *u, TSNode n) {
+  if (ts_node_start_byte(n) < ts_node_end_byte(u->def)) return false;
+  for (uint32_t k = 0; k < ts_node_named_child_count(n); k++)
+    if (an_sym(u->m->lang, ts_node_named_child(n, k)) == AN_SYM_wildcard_import) return true;
+  return false;
+}
+
 static bool common__const_visit(TSNode n, void *ctx) {
   ConstUses *u = ctx;
   if (u->changed) return false;
-  if (an_sym(u->m->lang, n) != AN_SYM_identifier) return true;
+  AnSym s = an_sym(u->m->lang, n);
+  if (s == AN_SYM_import_from_statement && common__star_import_after(u, n)) u->changed = true;
+  if (s != AN_SYM_identifier) return true;
   uint32_t len;
   const char *t = an_text(u->m->src, n, &len);
   if (len == u->len && memcmp(t, u->name, len) == 0 && !ts_node_eq(n, u->def)) common__const_use(u, n);
