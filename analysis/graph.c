@@ -14,6 +14,7 @@
 
 #include "analysis/alloc.h"
 #include "analysis/model.h"
+#include "analysis/rules/rules.h"
 
 static bool graph__is(const char *dotted, const char *name) { return dotted && strcmp(dotted, name) == 0; }
 
@@ -406,6 +407,13 @@ static void graph__tf_args(AnModel *m, AnTfArgs *args, TSNode call) {
   /* tf.function(func, input_signature, autograph, ...) positional form. */
   if (ts_node_is_null(args->input_signature) && an_call_argc(m->lang, call) >= 2)
     args->input_signature = an_call_arg(m->lang, call, 1);
+  if (!ts_node_is_null(args->input_signature)) {
+    TSNode v = an_constant_value(m, args->input_signature, an_func_at(m, call));
+    if (!ts_node_eq(v, an_unparen(m->lang, args->input_signature))) {
+      args->signature_ref = args->input_signature;
+      args->input_signature = v;
+    }
+  }
   args->autograph = graph__bool_kwarg(m, call, "autograph");
   args->jit_compile = graph__bool_kwarg(m, call, "jit_compile");
   if (args->jit_compile < 0) args->jit_compile = graph__bool_kwarg(m, call, "experimental_compile");

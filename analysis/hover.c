@@ -370,7 +370,10 @@ static void hover__function(Hover *h, int fi) {
   HS(h, "\n");
   bool graph = f->root != AN_ROOT_NONE;
   if (graph) hover__autograph(h, fi);
-  if (graph && !ts_node_is_null(f->tf.input_signature))
+  if (graph && !ts_node_is_null(f->tf.signature_ref))
+    HP(h, "\n- Input signature: `%s` = `%s`; calls that match it share one graph.", an_snippet(m, f->tf.signature_ref),
+       an_snippet(m, f->tf.input_signature));
+  else if (graph && !ts_node_is_null(f->tf.input_signature))
     HP(h, "\n- Input signature: `%s`; calls that match it share one graph.", an_snippet(m, f->tf.input_signature));
   hover__params(h, fi);
   if (graph) hover__trace_only(h, fi);

@@ -61,7 +61,11 @@ typedef enum AnRootKind {
 /* Parsed arguments of a tf.function decorator or call. */
 typedef struct AnTfArgs {
   TSNode call;            /* the tf.function(...) call, or null for a bare decorator */
-  TSNode input_signature; /* value node, or null */
+  /* Value node, or null. When the argument names a module constant
+   * (an_module_constant), the constant's value: what TensorFlow reads, and
+   * where its entries are written and fixed. */
+  TSNode input_signature;
+  TSNode signature_ref; /* that name in the call when followed, else null */
   int autograph;          /* -1 absent, 0 False, 1 True */
   int jit_compile;
   int reduce_retracing;
@@ -235,6 +239,10 @@ struct AnModel {
   AnHash class_map;    /* (scope, name) -> class index */
   AnHash module_names; /* (-1, name) -> >= 0 def, -2 class, -3 assignment */
   AnHash global_map;   /* (function, name) -> 1 when declared global/nonlocal */
+  /* (-1, name) -> 1 + the reads of a name nothing rebinds or mutates, 0
+   * when something may: an_module_constant's scan of the module, memoized
+   * (it depends on the syntax only). */
+  AnHash const_uses;
   AnVec findings; /* AnFinding */
   AnVec comments; /* TSNode of every comment (for suppressions) */
   uint32_t *call_offsets; /* calls of function f: call_order[call_offsets[f] .. [f+1]) */

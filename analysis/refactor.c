@@ -657,7 +657,7 @@ static int refactor__sig_specs(AnModel *m, TSNode sig, TSNode *out, int cap) {
 /* Rank and dtype a `tf.TensorSpec(shape, dtype)` literal declares. */
 static void refactor__declared(AnModel *m, TSNode spec, int func, Spec *out) {
   spec__unknown(out);
-  spec = an_unparen(m->lang, spec);
+  spec = an_constant_value(m, spec, an_func_at(m, spec));
   if (an_sym(m->lang, spec) != AN_SYM_call) return;
   TSNode shape = an_call_kwarg(m->lang, m->src, spec, "shape");
   if (ts_node_is_null(shape)) shape = an_call_arg(m->lang, spec, 0);
@@ -676,7 +676,12 @@ bool an_literal_spec(AnModel *m, TSNode lit, AnTensorSpec *out) {
 
 void an_declared_spec(AnModel *m, TSNode spec, int func, AnTensorSpec *out) { refactor__declared(m, spec, func, out); }
 
-int an_signature_entries(AnModel *m, TSNode sig, TSNode *out, int cap) { return refactor__sig_specs(m, sig, out, cap); }
+int an_signature_entries(AnModel *m, TSNode sig, TSNode *out, int cap) {
+  int n = refactor__sig_specs(m, sig, out, cap);
+  /* `SIG = (IMAGE, LABEL)`: what each entry names. */
+  for (int i = 0; i < n && i < cap; i++) out[i] = an_constant_value(m, out[i], an_func_at(m, out[i]));
+  return n;
+}
 
 /* The first trace-only item of `func`'s own body that matters; in a
  * tf.function a log meant for trace time does not. */
@@ -1109,10 +1114,13 @@ uint32_t an_refactor_edits(AnModel *m, int func, const AnFunctionInfo *info, AnV
       edit__push(m, edits, ts_node_end_byte(site), ts_node_end_byte(site), an_arena_printf(&m->arena, "(%s)", kw));
     break;
   }
-  case AN_REFACTOR_REPAIR_SIGNATURE:
-    edit__push(m, edits, ts_node_start_byte(f->tf.input_signature), ts_node_end_byte(f->tf.input_signature),
-               p.signature);
+  case AN_REFACTOR_REPAIR_SIGNATURE: {
+    /* A constant other code may read is left as it is: this function gets
+     * its own signature in place of the name. */
+    TSNode at = an_signature_editable(m, f) ? f->tf.input_signature : f->tf.signature_ref;
+    edit__push(m, edits, ts_node_start_byte(at), ts_node_end_byte(at), p.signature);
     break;
+  }
   default:
     break;
   }

@@ -88,32 +88,36 @@ static void args__arity(AnModel *m, int fi) {
     }
     if (pa->kwonly) {
       if (ts_node_is_null(pa->default_value))
-        an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, sig, fi,
-                     "'%s' has an input_signature, so its keyword-only parameter '%s' must have a default value "
-                     "(TypeError when the decorator runs)",
-                     f->qualname, pa->name);
+        an_signature_related(m,
+                             an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, an_signature_site(f, sig), fi,
+                                          "'%s' has an input_signature, so its keyword-only parameter '%s' must "
+                                          "have a default value (TypeError when the decorator runs)",
+                                          f->qualname, pa->name),
+                             f, sig);
       continue;
     }
     if (positional++ >= specs && ts_node_is_null(pa->default_value)) {
-      AnFinding *fd = an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, sig, fi,
+      AnFinding *fd = an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, an_signature_site(f, sig), fi,
                                    "input_signature has %u TensorSpec%s but '%s' needs one for parameter '%s' "
                                    "(TypeError: input_signature missing type constraint for %s)",
                                    specs, specs == 1 ? "" : "s", f->qualname, pa->name, pa->name);
+      an_signature_related(m, fd, f, sig);
       uint32_t needed = 0;
       for (uint32_t q = 0; q < f->param_count; q++) {
         AnParam *qa = &f->params[q];
         if (!qa->is_self && !qa->star && !qa->dstar && !qa->kwonly && ts_node_is_null(qa->default_value)) needed++;
       }
-      args__arity_fix(m, fd, sig, specs, needed);
+      if (an_signature_editable(m, f)) args__arity_fix(m, fd, sig, specs, needed);
       return;
     }
   }
   if (specs > positional && !varargs) {
-    AnFinding *fd = an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, sig, fi,
+    AnFinding *fd = an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, an_signature_site(f, sig), fi,
                                  "input_signature has %u TensorSpecs but '%s' takes %u positional parameter%s "
                                  "(TypeError: input_signature contains %u extra type constraints)",
                                  specs, f->qualname, positional, positional == 1 ? "" : "s", specs - positional);
-    args__arity_fix(m, fd, sig, specs, positional);
+    an_signature_related(m, fd, f, sig);
+    if (an_signature_editable(m, f)) args__arity_fix(m, fd, sig, specs, positional);
   }
 }
 

@@ -312,6 +312,18 @@ static bool common__declared_global(AnModel *m, TSNode id) {
   return false;
 }
 
+/* The binding of the module name `id` means from `func` when the module
+ * binds it once, with a value, and no function declares it global: what
+ * the name holds whenever it holds anything. -1 otherwise. */
+static int common__module_binding(AnModel *m, TSNode id, int func) {
+  int scope;
+  int b = an_single_binding(m, id, func, &scope);
+  if (b < 0 || scope != AN_SCOPE_MODULE) return -1;
+  const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+  if (ts_node_is_null(bd->value) || bd->from_for || bd->from_unpack) return -1;
+  return common__declared_global(m, id) ? -1 : b;
+}
+
 /* 1 when `cond` is true whatever runs, 0 when false, -1 when unknown: a
  * literal, a module constant bound once to one and never declared global
  * (`DEBUG = False`), `and`/`or` of such operands. */
@@ -342,19 +354,278 @@ static int common__static_truth(AnModel *m, TSNode cond, int func, int depth) {
     return a >= 0 && b >= 0 ? a : -1;
   }
   case AN_SYM_identifier: {
-    int scope;
-    int b = an_single_binding(m, cond, func, &scope);
-    if (b < 0 || scope != AN_SCOPE_MODULE) return -1;
+    int b = common__module_binding(m, cond, func);
+    if (b < 0) return -1;
     const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-    if (ts_node_is_null(bd->value) || bd->from_for || bd->from_unpack) return -1;
     AnSym vs = an_sym(m->lang, an_unparen(m->lang, bd->value));
     if (vs == AN_SYM_identifier || vs == AN_SYM_boolean_operator) return -1; /* literals only */
-    int v = common__static_truth(m, bd->value, AN_SCOPE_MODULE, depth + 1);
-    return v >= 0 && !common__declared_global(m, cond) ? v : -1;
+    return common__static_truth(m, bd->value, AN_SCOPE_MODULE, depth + 1);
   }
   default:
     return -1;
   }
+}
+
+/* --- module constants ------------------------------------------------------ */
+
+/* Containers a target can be spelled with: `SIG, x = ...`, `[SIG] = ...`. */
+static bool common__target_shape(AnSym s) {
+  return s == AN_SYM_parenthesized_expression || s == AN_SYM_tuple || s == AN_SYM_list || s == AN_SYM_pattern_list ||
+         s == AN_SYM_tuple_pattern || s == AN_SYM_list_pattern || s == AN_SYM_expression_list ||
+         s == AN_SYM_list_splat || s == AN_SYM_list_splat_pattern;
+}
+
+/* True when `n` is written to, deleted or rebound rather than read: the
+ * target of an assignment, augmented assignment, for, comprehension or
+ * walrus, or an operand of `del`. */
+static bool common__stored(AnModel *m, TSNode n) {
+  TSNode child = n, p = ts_node_parent(n);
+  while (common__target_shape(an_sym(m->lang, p))) {
+    child = p;
+    p = ts_node_parent(p);
+  }
+  switch (an_sym(m->lang, p)) {
+  case AN_SYM_assignment:
+  case AN_SYM_augmented_assignment:
+  case AN_SYM_for_statement:
+  case AN_SYM_for_in_clause:
+    return ts_node_eq(an_field(m->lang, p, AN_FIELD_left), child);
+  case AN_SYM_named_expression:
+    return ts_node_eq(an_field(m->lang, p, AN_FIELD_name), child);
+  case AN_SYM_delete_statement:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* Parents under which a name is only read. Anything else (an import, a
+ * `with ... as`, `except ... as`, a parameter, a def, `global`, a match
+ * pattern, grammar this list does not know) may bind it. */
+static bool common__read_context(AnSym s) {
+  switch (s) {
+  case AN_SYM_argument_list:
+  case AN_SYM_keyword_argument:
+  case AN_SYM_parenthesized_expression:
+  case AN_SYM_tuple:
+  case AN_SYM_list:
+  case AN_SYM_set:
+  case AN_SYM_pair:
+  case AN_SYM_expression_list:
+  case AN_SYM_list_splat:
+  case AN_SYM_dictionary_splat:
+  case AN_SYM_binary_operator:
+  case AN_SYM_comparison_operator:
+  case AN_SYM_boolean_operator:
+  case AN_SYM_not_operator:
+  case AN_SYM_unary_operator:
+  case AN_SYM_conditional_expression:
+  case AN_SYM_call:
+  case AN_SYM_subscript:
+  case AN_SYM_slice:
+  case AN_SYM_return_statement:
+  case AN_SYM_expression_statement:
+  case AN_SYM_assignment:
+  case AN_SYM_augmented_assignment:
+  case AN_SYM_for_statement:
+  case AN_SYM_for_in_clause:
+  case AN_SYM_if_clause:
+  case AN_SYM_if_statement:
+  case AN_SYM_elif_clause:
+  case AN_SYM_while_statement:
+  case AN_SYM_assert_statement:
+  case AN_SYM_decorator:
+  case AN_SYM_yield:
+  case AN_SYM_await:
+  case AN_SYM_interpolation:
+  case AN_SYM_list_comprehension:
+  case AN_SYM_set_comprehension:
+  case AN_SYM_generator_expression:
+  case AN_SYM_dictionary_comprehension:
+  case AN_SYM_lambda:
+    return true;
+  default:
+    return false;
+  }
+}
+
+typedef struct ConstUses {
+  AnModel *m;
+  const char *name;
+  uint32_t len;
+  TSNode def;     /* the target of the one binding */
+  bool mutable_;  /* its value is a list, dict or set */
+  uint32_t reads; /* other occurrences, all reads */
+  bool changed;   /* an occurrence that may rebind or mutate it */
+} ConstUses;
+
+/* Builtins that read a container they are given and keep no reference. */
+static const char *const common__pure_builtins[] = {
+    "builtins.len",  "builtins.print",  "builtins.repr",     "builtins.str",    "builtins.tuple",
+    "builtins.list", "builtins.sorted", "builtins.isinstance", "builtins.enumerate", NULL,
+};
+
+/* True when a mutable constant read as the argument of call `args` (an
+ * argument_list) may come back changed: any callee but TensorFlow, Keras
+ * and the reading builtins may append to the list it is handed. */
+static bool common__escapes(AnModel *m, TSNode args) {
+  TSNode call = ts_node_parent(args);
+  if (an_sym(m->lang, call) != AN_SYM_call) return true;
+  const char *d = an_dotted(m, an_field(m->lang, call, AN_FIELD_function), an_func_at(m, call));
+  if (!d) return true;
+  if (an_dotted_has_prefix(d, "tensorflow") || an_dotted_has_prefix(d, "keras")) return false;
+  for (int i = 0; common__pure_builtins[i]; i++)
+    if (strcmp(d, common__pure_builtins[i]) == 0) return false;
+  return true;
+}
+
+/* One occurrence of the constant's name: a read, something that is not a
+ * reference (`x.SIG`, `f(SIG=...)`), or a change. A local of the same name
+ * in some function counts as a change too: telling it apart needs scopes,
+ * and a constant is left alone rather than misread. */
+static void common__const_use(ConstUses *u, TSNode id) {
+  AnModel *m = u->m;
+  TSNode p = ts_node_parent(id);
+  AnSym ps = an_sym(m->lang, p);
+  if (ps == AN_SYM_attribute) {
+    if (ts_node_eq(an_field(m->lang, p, AN_FIELD_attribute), id)) return;
+    TSNode attr = an_field(m->lang, p, AN_FIELD_attribute);
+    uint32_t len;
+    const char *t = an_text(m->src, attr, &len);
+    char method[32];
+    if (len < sizeof method) {
+      memcpy(method, t, len);
+      method[len] = 0;
+      if (an_container_mutator(method)) u->changed = true; /* SIG.append(...) */
+    }
+    if (common__stored(m, p)) u->changed = true;          /* SIG.x = ... */
+    u->reads++;
+    return;
+  }
+  if (ps == AN_SYM_keyword_argument && ts_node_eq(an_field(m->lang, p, AN_FIELD_name), id)) return;
+  if (ps == AN_SYM_subscript && ts_node_eq(an_field(m->lang, p, AN_FIELD_value), id) && common__stored(m, p)) {
+    u->changed = true; /* SIG[0] = ..., del SIG[0] */
+    return;
+  }
+  if (common__stored(m, id) || !common__read_context(ps)) {
+    u->changed = true;
+    return;
+  }
+  /* `extend_signature(SIG)`, `sig = SIG; sig.append(...)`: a list handed
+   * to code that may change it in place, or to another name that may. */
+  TSNode args = ps == AN_SYM_keyword_argument ? ts_node_parent(p) : p;
+  if (u->mutable_ && an_sym(m->lang, args) == AN_SYM_argument_list && common__escapes(m, args)) u->changed = true;
+  if (u->mutable_ && (ps == AN_SYM_assignment || ps == AN_SYM_augmented_assignment)) u->changed = true;
+  u->reads++;
+}
+
+/* `from helpers import *` after the constant may bind its name again. */
+static bool common__star_import_after(ConstUses *u, TSNode n) {
+  if (ts_node_start_byte(n) < ts_node_end_byte(u->def)) return false;
+  for (uint32_t k = 0; k < ts_node_named_child_count(n); k++)
+    if (an_sym(u->m->lang, ts_node_named_child(n, k)) == AN_SYM_wildcard_import) return true;
+  return false;
+}
+
+static bool common__const_visit(TSNode n, void *ctx) {
+  ConstUses *u = ctx;
+  if (u->changed) return false;
+  AnSym s = an_sym(u->m->lang, n);
+  if (s == AN_SYM_import_from_statement && common__star_import_after(u, n)) u->changed = true;
+  if (s != AN_SYM_identifier) return true;
+  uint32_t len;
+  const char *t = an_text(u->m->src, n, &len);
+  if (len == u->len && memcmp(t, u->name, len) == 0 && !ts_node_eq(n, u->def)) common__const_use(u, n);
+  return false;
+}
+
+/* The class whose body evaluates `node` (a decorator of a method, a class
+ * attribute's value), -1 when a function or the module does. */
+static int common__class_body_of(AnModel *m, TSNode node) {
+  for (TSNode n = ts_node_parent(node); !ts_node_is_null(n); n = ts_node_parent(n)) {
+    AnSym s = an_sym(m->lang, n);
+    if (s == AN_SYM_function_definition || s == AN_SYM_lambda) return -1;
+    if (s != AN_SYM_class_definition) continue;
+    for (uint32_t i = 0; i < m->classes.count; i++)
+      if (ts_node_eq(AN_CLASS(m, (int)i)->node, n)) return (int)i;
+    return -1;
+  }
+  return -1;
+}
+
+TSNode an_module_constant(AnModel *m, TSNode id, int func, uint32_t *reads) {
+  TSNode none = {{0}, NULL, NULL};
+  id = an_unparen(m->lang, id);
+  if (an_sym(m->lang, id) != AN_SYM_identifier) return none;
+  uint32_t len;
+  const char *t = an_text(m->src, id, &len);
+  /* A class body sees its own attributes before the module's. */
+  int cls = common__class_body_of(m, id);
+  if (cls >= 0 && an_hash_get(&m->binding_map, AN_SCOPE_CLASS(cls), t, len) >= 0) return none;
+  int b = common__module_binding(m, id, func);
+  if (b < 0 || an_hash_get(&m->func_map, AN_SCOPE_MODULE, t, len) >= 0) return none;
+  const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+  /* A plain `NAME = value` statement of the module itself: not in an if,
+   * loop, try or with, so it ran before anything else of the module. */
+  TSNode asg = ts_node_parent(bd->value), stmt = ts_node_parent(asg);
+  if (an_sym(m->lang, asg) != AN_SYM_assignment || an_sym(m->lang, stmt) != AN_SYM_expression_statement ||
+      an_sym(m->lang, ts_node_parent(stmt)) != AN_SYM_module)
+    return none;
+  TSNode target = an_field(m->lang, asg, AN_FIELD_left);
+  if (an_sym(m->lang, target) != AN_SYM_identifier || an_sym(m->lang, bd->value) == AN_SYM_assignment) return none;
+  /* Read while the module runs (a decorator, a module statement), it must
+   * already be bound. */
+  if (func < 0 && ts_node_end_byte(asg) > ts_node_start_byte(id)) return none;
+  for (uint32_t i = 0; i < m->imports.count; i++) {
+    const AnImport *im = &AN_VEC_AT(m->imports, AnImport, i);
+    if (strlen(im->local) == len && memcmp(im->local, t, len) == 0) return none;
+  }
+  int uses = an_hash_get(&m->const_uses, AN_SCOPE_MODULE, t, len);
+  if (uses < 0) {
+    AnSym vs = an_sym(m->lang, an_unparen(m->lang, bd->value));
+    bool mut = vs == AN_SYM_list || vs == AN_SYM_dictionary || vs == AN_SYM_set || vs == AN_SYM_list_comprehension ||
+               vs == AN_SYM_dictionary_comprehension || vs == AN_SYM_set_comprehension;
+    ConstUses u = {m, t, len, target, mut, 0, false};
+    an_walk_named(m->root, common__const_visit, &u);
+    uses = u.changed ? 0 : (int)u.reads + 1;
+    an_hash_put(&m->arena, &m->const_uses, AN_SCOPE_MODULE, t, len, uses);
+  }
+  if (!uses) return none;
+  if (reads) *reads = (uint32_t)uses - 1;
+  return bd->value;
+}
+
+TSNode an_constant_value(AnModel *m, TSNode expr, int func) {
+  TSNode v = an_unparen(m->lang, expr);
+  /* `SIG = SERVING_SIG`: a few hops, and never round a cycle. */
+  for (int depth = 0; depth < 4 && an_sym(m->lang, v) == AN_SYM_identifier; depth++) {
+    TSNode c = an_module_constant(m, v, depth ? AN_SCOPE_MODULE : func, NULL);
+    if (ts_node_is_null(c)) break;
+    v = an_unparen(m->lang, c);
+  }
+  return v;
+}
+
+bool an_signature_editable(AnModel *m, const AnFunc *f) {
+  if (ts_node_is_null(f->tf.signature_ref)) return true;
+  TSNode id = an_unparen(m->lang, f->tf.signature_ref);
+  uint32_t reads = 0, len;
+  const char *t = an_text(m->src, id, &len);
+  /* Only a private name can be known not to be imported elsewhere; a
+   * chain (`SIG = BASE`) edits BASE, which SIG's other readers share. */
+  if (!len || t[0] != '_') return false;
+  TSNode v = an_module_constant(m, id, an_func_at(m, f->tf.call), &reads);
+  return reads == 1 && ts_node_eq(an_unparen(m->lang, v), f->tf.input_signature);
+}
+
+TSNode an_signature_site(const AnFunc *f, TSNode node) {
+  return ts_node_is_null(f->tf.signature_ref) ? node : f->tf.signature_ref;
+}
+
+void an_signature_related(AnModel *m, AnFinding *fd, const AnFunc *f, TSNode node) {
+  if (!fd || ts_node_is_null(f->tf.signature_ref)) return;
+  an_finding_related(m, fd, node, "in '%s', the input_signature of '%s'", an_snippet(m, f->tf.signature_ref),
+                     f->qualname);
 }
 
 bool an_literal(AnModel *m, TSNode n) {

@@ -79,6 +79,32 @@ TSNode an_enclosing_if(AnModel *m, TSNode node, int func);
  * `and`/`or` of such — or the elif/else of one that is true, within
  * function `func`. */
 bool an_statically_dead(AnModel *m, TSNode node, int func);
+/* The value of the module constant `id` names from `func` (parentheses
+ * skipped), when that is exact: the module binds it once, by a plain
+ * `NAME = value` statement of its own (not in an if, loop, try or with),
+ * before a module-level read; no function declares it global; nothing
+ * imports, defines, deletes, rebinds or mutates it (`NAME.append(...)`,
+ * `NAME[0] = ...`, `NAME += ...`, a local of the same name anywhere, a list
+ * handed to a function other than TensorFlow's or to another name); and no
+ * enclosing function or class body binds the name. Null otherwise. *reads
+ * (may be NULL) gets how many times the module reads it, this read
+ * included, so a fix knows whether editing the value changes other users. */
+TSNode an_module_constant(AnModel *m, TSNode id, int func, uint32_t *reads);
+/* `expr` with module constants followed (an_module_constant), a few hops
+ * (`SIG = SERVING_SIG`); `expr` itself, unparenthesized, otherwise. */
+TSNode an_constant_value(AnModel *m, TSNode expr, int func);
+/* True when a fix may edit the input_signature of `f` where it is
+ * written: in the tf.function call, or in a private module constant
+ * (`_SIG`) nothing but this function reads; a constant that other code may
+ * share is not changed for one of its users. */
+bool an_signature_editable(AnModel *m, const AnFunc *f);
+/* Where a finding on `node`, a part of the input_signature of `f`, is
+ * reported: `node` itself when the signature is written in the
+ * tf.function call; the constant's name there when a module constant holds
+ * it, one finding per function as a compiler reports an error at the use,
+ * with an_signature_related pointing into the constant. */
+TSNode an_signature_site(const AnFunc *f, TSNode node);
+void an_signature_related(AnModel *m, AnFinding *fd, const AnFunc *f, TSNode node);
 /* A number, string, True, False or None literal (parentheses skipped). */
 bool an_literal(AnModel *m, TSNode n);
 /* Adds a fix removing the expression statement made of `call`: its whole

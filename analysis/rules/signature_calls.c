@@ -1,4 +1,5 @@
-/* Calls of a tf.function that has a literal input_signature, checked against
+/* Calls of a tf.function that has a literal input_signature (in the call or
+ * in an exact module constant, see an_module_constant), checked against
  * that signature: HY302 values passed for parameters the signature does not
  * cover (TensorFlow fixes them to their default) and HY303 arguments that
  * contradict a declared TensorSpec.

@@ -1,5 +1,6 @@
 /* HY310 static-shape-read-on-dynamic-axis: in a tf.function whose literal
- * input_signature declares `None` at axis k of a parameter's TensorSpec
+ * input_signature (in the call or in an exact module constant) declares
+ * `None` at axis k of a parameter's TensorSpec
  * (or shape=None, an unknown rank), `x.shape[k]` is None while tracing.
  * Used where Python needs an int (arithmetic, range(), int(), ordering
  * comparisons, the shape argument of tf.zeros/np.zeros and the like) it

@@ -1,7 +1,8 @@
 /* tf.function's arguments as written at the decorator or call: HY307
  * misused arguments (unknown keywords, a non-callable where `func` goes, a
  * class) and HY304 a malformed input_signature. Only literal, syntactically
- * certain cases fire: a name bound elsewhere is never followed. */
+ * certain cases fire: a name is followed only to a module constant whose
+ * value is exact (an_module_constant), never to anything bound elsewhere. */
 #include <string.h>
 
 #include "analysis/rules/rules.h"
@@ -370,56 +371,83 @@ static const char *tfargs__non_spec(AnModel *m, TSNode e, int func) {
   return NULL;
 }
 
-/* Entries are checked twice: by HY304 to report them (`target` set), and
- * by HY301 to stay quiet on a signature TensorFlow rejects before counting
- * it (`target` NULL: nothing is emitted). Returns the problems found. */
-static uint32_t tfargs__entries(AnModel *m, TSNode seq, int func, const char *target, int depth);
+/* The function a signature belongs to, for messages, and the name in its
+ * tf.function call when the signature is a module constant's value: the
+ * finding is then reported at that name, one per function, with the part
+ * of the constant at fault as related information. */
+typedef struct SigUser {
+  const char *target;
+  TSNode ref;
+  int func; /* where the tf.function call is, for the finding */
+} SigUser;
 
-static uint32_t tfargs__entry(AnModel *m, TSNode raw, int func, const char *target, int depth) {
-  TSNode e = an_unparen(m->lang, raw);
+static TSNode tfargs__site(const SigUser *u, TSNode node) { return ts_node_is_null(u->ref) ? node : u->ref; }
+
+static void tfargs__relate(AnModel *m, AnFinding *f, const SigUser *u, TSNode node) {
+  if (f && !ts_node_is_null(u->ref))
+    an_finding_related(m, f, node, "in '%s', the input_signature of '%s'", an_snippet(m, u->ref), u->target);
+}
+
+/* Entries are checked twice: by HY304 to report them (`user` set), and
+ * by HY301 to stay quiet on a signature TensorFlow rejects before counting
+ * it (`user` NULL: nothing is emitted). Returns the problems found. */
+static uint32_t tfargs__entries(AnModel *m, TSNode seq, int func, const SigUser *user, int depth);
+
+static uint32_t tfargs__entry(AnModel *m, TSNode raw, int func, const SigUser *user, int depth) {
+  /* `SIG = (IMAGE, LABEL)`: an entry naming a module constant is what the
+   * constant holds, read in the module's scope. */
+  TSNode e = an_constant_value(m, raw, func);
+  if (!ts_node_eq(e, an_unparen(m->lang, raw))) func = AN_SCOPE_MODULE;
   AnSym s = an_sym(m->lang, e);
   if (tfargs__is_variable_spec(m, e, func)) {
-    if (target)
-      an_emit_node(m, AN_RULE_INPUT_SIGNATURE_MALFORMED, raw, func,
-                   "The input_signature of '%s' contains a tf.VariableSpec, which tf.function rejects (TypeError: "
-                   "input_signature doesn't support VariableSpec); describe the value with a tf.TensorSpec",
-                   target);
+    if (user)
+      tfargs__relate(m,
+                     an_emit_node(m, AN_RULE_INPUT_SIGNATURE_MALFORMED, tfargs__site(user, raw), user->func,
+                                  "The input_signature of '%s' contains a tf.VariableSpec, which tf.function rejects "
+                                  "(TypeError: input_signature doesn't support VariableSpec); describe the value "
+                                  "with a tf.TensorSpec",
+                                  user->target),
+                     user, raw);
     return 1;
   }
   const char *what = tfargs__non_spec(m, e, func);
   if (what) {
     bool none = strcmp(what, "None") == 0;
-    if (target)
-      an_emit_node(m, AN_RULE_INPUT_SIGNATURE_MALFORMED, raw, func,
-                   "'%s' in the input_signature of '%s' is %s%snot a TensorSpec%s (TypeError when tf.function is "
-                   "applied: entries must be tf.TensorSpecs or nested lists, tuples or dicts of them)",
-                   an_snippet(m, e), target, none ? "" : what, none ? "" : ", ",
-                   strcmp(what, "a shape") == 0 || strcmp(what, "a dtype") == 0
-                       ? ": write tf.TensorSpec(shape=..., dtype=...)"
-                       : none ? " (None does not mean 'any value')" : "");
+    if (user)
+      tfargs__relate(m,
+                     an_emit_node(m, AN_RULE_INPUT_SIGNATURE_MALFORMED, tfargs__site(user, raw), user->func,
+                                  "'%s' in the input_signature of '%s' is %s%snot a TensorSpec%s (TypeError when "
+                                  "tf.function is applied: entries must be tf.TensorSpecs or nested lists, tuples or "
+                                  "dicts of them)",
+                                  an_snippet(m, e), user->target, none ? "" : what, none ? "" : ", ",
+                                  strcmp(what, "a shape") == 0 || strcmp(what, "a dtype") == 0
+                                      ? ": write tf.TensorSpec(shape=..., dtype=...)"
+                                  : none ? " (None does not mean 'any value')"
+                                         : ""),
+                     user, raw);
     return 1;
   }
   if (depth >= 8) return 0;
-  if (s == AN_SYM_list || s == AN_SYM_tuple) return tfargs__entries(m, e, func, target, depth + 1);
+  if (s == AN_SYM_list || s == AN_SYM_tuple) return tfargs__entries(m, e, func, user, depth + 1);
   uint32_t bad = 0;
   if (s == AN_SYM_dictionary) {
     uint32_t n = ts_node_named_child_count(e);
     for (uint32_t i = 0; i < n; i++) {
       TSNode p = ts_node_named_child(e, i);
       if (an_sym(m->lang, p) == AN_SYM_pair)
-        bad += tfargs__entry(m, an_field(m->lang, p, AN_FIELD_value), func, target, depth + 1);
+        bad += tfargs__entry(m, an_field(m->lang, p, AN_FIELD_value), func, user, depth + 1);
     }
   }
   return bad;
 }
 
-static uint32_t tfargs__entries(AnModel *m, TSNode seq, int func, const char *target, int depth) {
+static uint32_t tfargs__entries(AnModel *m, TSNode seq, int func, const SigUser *user, int depth) {
   uint32_t n = ts_node_named_child_count(seq), bad = 0;
   for (uint32_t i = 0; i < n; i++) {
     TSNode e = ts_node_named_child(seq, i);
     AnSym s = an_sym(m->lang, e);
     if (s == AN_SYM_comment || s == AN_SYM_list_splat) continue;
-    bad += tfargs__entry(m, e, func, target, depth);
+    bad += tfargs__entry(m, e, func, user, depth);
   }
   return bad;
 }
@@ -431,19 +459,23 @@ bool an_signature_malformed(AnModel *m, TSNode sig, int func) {
   return tfargs__shape_like(m, v) || tfargs__entries(m, v, func, NULL, 0) > 0;
 }
 
-/* input_signature given as something other than a list or tuple. */
-static void tfargs__not_sequence(AnModel *m, TSNode raw, TSNode v, int func, const char *target) {
+/* input_signature given as something other than a list or tuple. `at` is
+ * the value (the constant's, when `user->ref` names one), `raw` the
+ * argument as written in the call. */
+static void tfargs__not_sequence(AnModel *m, TSNode raw, TSNode at, TSNode v, int func, const SigUser *user) {
   bool spec = tfargs__is_spec_call(m, v, func) || tfargs__is_variable_spec(m, v, func);
-  bool paren = an_sym(m->lang, raw) == AN_SYM_parenthesized_expression;
+  bool paren = an_sym(m->lang, at) == AN_SYM_parenthesized_expression;
   AnFinding *f = an_emit_node(
-      m, AN_RULE_INPUT_SIGNATURE_MALFORMED, raw, func,
+      m, AN_RULE_INPUT_SIGNATURE_MALFORMED, raw, user->func,
       "The input_signature of '%s' is %s, not a list or tuple of specs%s (TypeError: input_signature must be "
       "either a tuple or a list)",
-      target, spec ? "a single spec" : "a plain value",
+      user->target, spec ? "a single spec" : "a plain value",
       paren ? " (parentheses without a comma do not make a tuple)" : "");
+  tfargs__relate(m, f, user, at);
   if (!f || !spec || tfargs__is_variable_spec(m, v, func)) return;
   /* One spec for one parameter is what the code means; HY301 still checks
-   * the count afterwards. */
+   * the count afterwards. The list goes round the name in the call, not
+   * round the constant, which other code may read as a single spec. */
   AnFix *fix = an_finding_fix(m, f, "Wrap the spec in a list", true);
   an_fix_edit(m, fix, ts_node_start_byte(raw), ts_node_start_byte(raw), "[");
   an_fix_edit(m, fix, ts_node_end_byte(raw), ts_node_end_byte(raw), "]");
@@ -454,23 +486,30 @@ static void tfargs__signature(AnModel *m, const AnCall *c) {
   /* tf.function(f, input_signature, ...) positional form. */
   if (ts_node_is_null(raw) && an_call_argc(m->lang, c->node) >= 2) raw = an_call_arg(m->lang, c->node, 1);
   if (ts_node_is_null(raw)) return;
-  TSNode v = an_unparen(m->lang, raw);
-  AnSym s = an_sym(m->lang, v);
-  const char *target = tfargs__target(m, c->node);
   int func = c->ctx.func;
+  SigUser user = {tfargs__target(m, c->node), {{0}, NULL, NULL}, func};
+  TSNode at = raw, v = an_constant_value(m, raw, func);
+  if (!ts_node_eq(v, an_unparen(m->lang, raw))) {
+    user.ref = raw;
+    at = v;
+    func = AN_SCOPE_MODULE; /* the constant's value is read in the module */
+  }
+  AnSym s = an_sym(m->lang, v);
   if (s == AN_SYM_list || s == AN_SYM_tuple) {
     if (tfargs__shape_like(m, v))
-      an_emit_node(m, AN_RULE_INPUT_SIGNATURE_MALFORMED, raw, func,
-                   "The input_signature of '%s' is a shape, not a list of specs; write [tf.TensorSpec(shape=%s, "
-                   "dtype=...)] (TypeError when tf.function is applied)",
-                   target, an_snippet(m, v));
+      tfargs__relate(m,
+                     an_emit_node(m, AN_RULE_INPUT_SIGNATURE_MALFORMED, raw, user.func,
+                                  "The input_signature of '%s' is a shape, not a list of specs; write "
+                                  "[tf.TensorSpec(shape=%s, dtype=...)] (TypeError when tf.function is applied)",
+                                  user.target, an_snippet(m, v)),
+                     &user, at);
     else
-      tfargs__entries(m, v, func, target, 0);
+      tfargs__entries(m, v, func, &user, 0);
     return;
   }
   if (tfargs__is_spec_call(m, v, func) || tfargs__is_variable_spec(m, v, func) || tfargs__is_plain_literal(m, v) ||
       s == AN_SYM_dictionary || s == AN_SYM_set)
-    tfargs__not_sequence(m, raw, v, func, target);
+    tfargs__not_sequence(m, raw, at, v, func, &user);
 }
 
 void an_check_HY304(AnModel *m) {

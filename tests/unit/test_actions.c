@@ -790,6 +790,31 @@ TEST(refactor_repair_signature_dtype) {
                           "[tf.TensorSpec(shape=[None, 3], dtype=tf.float32)]");
 }
 
+/* A signature held in a module constant is repaired in the constant only
+ * when nothing else can read it (private, read once); otherwise this
+ * function gets its own signature in place of the name, and the constant
+ * stays as its other users (here, or importing it) expect. */
+TEST(refactor_repair_signature_private_constant) {
+  expect_refactoring_edit("repair_signature_constant.py", "private_user", AN_REFACTOR_REPAIR_SIGNATURE,
+                          "[tf.TensorSpec(shape=[None, 3], dtype=tf.float32)]",
+                          "_PRIVATE_SIG = [tf.TensorSpec(shape=[None, 3], dtype=tf.int32)]",
+                          "_PRIVATE_SIG = [tf.TensorSpec(shape=[None, 3], dtype=tf.float32)]");
+}
+
+TEST(refactor_repair_signature_shared_constant) {
+  expect_refactoring_edit("repair_signature_constant.py", "shared_wrong", AN_REFACTOR_REPAIR_SIGNATURE,
+                          "[tf.TensorSpec(shape=[None, 3], dtype=tf.float32)]",
+                          "input_signature=SHARED_SIG)\ndef shared_wrong(",
+                          "input_signature=[tf.TensorSpec(shape=[None, 3], dtype=tf.float32)])\ndef shared_wrong(");
+}
+
+TEST(refactor_repair_signature_public_constant) {
+  expect_refactoring_edit("repair_signature_constant.py", "public_user", AN_REFACTOR_REPAIR_SIGNATURE,
+                          "[tf.TensorSpec(shape=[None, 3], dtype=tf.float32)]",
+                          "input_signature=PUBLIC_SIG)\ndef public_user(",
+                          "input_signature=[tf.TensorSpec(shape=[None, 3], dtype=tf.float32)])\ndef public_user(");
+}
+
 /* Not offered: the action is none and exactly these preconditions failed. */
 static void expect_not_offered(const char *file, const char *name, const char *const *names, uint32_t n) {
   char path[256];
@@ -854,6 +879,9 @@ TEST(precondition_dehybridize_trace_log) {
 TEST(precondition_dehybridize_recursive) { NOT_OFFERED("dehybridize.py", "countdown", "is-recursive"); }
 TEST(precondition_signature_dtypes_disagree) { NOT_OFFERED("add_signature.py", "mixed", "undeterminable"); }
 TEST(precondition_signature_consistent) { expect_not_offered("repair_signature.py", "fine", NULL, 0); }
+TEST(precondition_signature_constant_consistent) {
+  expect_not_offered("repair_signature_constant.py", "shared_right", NULL, 0);
+}
 
 /* The reason quotes the call: a logging.getLogger() logger, Python's
  * random generator, pyplot, a list the caller passed. */
@@ -949,7 +977,9 @@ TEST_MAIN(fix_hy101_tf_constant, fix_hy101_decayed_float_no_int_dtype, fix_hy104
           refactor_dehybridize_past_trace_log, precondition_dehybridize_trace_log,
           refactor_dehybridize_keeps_comment, refactor_dehybridize_unwraps_call, refactor_add_signature,
           refactor_add_signature_to_call, refactor_add_signature_from_dataset, refactor_repair_signature_arity,
-          refactor_repair_signature_dtype, precondition_side_effects, precondition_no_tensor_parameter,
+          refactor_repair_signature_dtype, refactor_repair_signature_private_constant,
+          refactor_repair_signature_shared_constant, refactor_repair_signature_public_constant,
+          precondition_signature_constant_consistent, precondition_side_effects, precondition_no_tensor_parameter,
           precondition_primitive_parameter, precondition_recursive, precondition_no_tensor_computation,
           precondition_eager_only, precondition_numpy_on_parameter, precondition_numpy_on_python_number, precondition_parameter_iteration,
           precondition_only_from_graph, precondition_undeterminable, precondition_dehybridize_recursive,

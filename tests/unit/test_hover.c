@@ -251,6 +251,31 @@ TEST(hover_function_signature) {
   fx_close(&fx);
 }
 
+/* A signature held in a module constant: the name and what it holds. */
+static const char SRC_CONSTANT_SIG[] =
+    "import tensorflow as tf\n"
+    "\n"
+    "SERVING_SIG = [tf.TensorSpec([None, 4], tf.float32)]\n"
+    "\n"
+    "\n"
+    "@tf.function(input_signature=SERVING_SIG)\n"
+    "def serve(images):\n"
+    "    return images * 2.0\n";
+
+TEST(hover_function_constant_signature) {
+  Fx fx;
+  fx_open(&fx, SRC_CONSTANT_SIG, NULL);
+  expect_hover(&fx, "def serve", 5, AN_HOVER_MARKDOWN, "serve",
+               "**`serve` runs as a graph**: decorated with `@tf.function(input_signature=SERVING_SIG)`.\n"
+               "\n"
+               "- AutoGraph: on; Python `if`/`for`/`while` on tensors become graph control flow.\n"
+               "- Input signature: `SERVING_SIG` = `[tf.TensorSpec([None, 4], tf.float32)]`; calls that match it share one graph.\n"
+               "- Parameters (no call site in this module): `images` tensor.\n"
+               "- Only while tracing: nothing in its body (no print, Python I/O, Python state changes or Python randomness).\n"
+               "- Every call: the TensorFlow ops it records, including `tf.print`, variable updates and reads.");
+  fx_close(&fx);
+}
+
 TEST(hover_function_autograph_off) {
   Fx fx;
   fx_open(&fx, SRC_MORE, NULL);
@@ -570,4 +595,4 @@ TEST(hover_cross_file_chain) {
   an_index_free(index);
 }
 
-TEST_MAIN(hover_function_graph_markdown, hover_function_graph_plaintext, hover_function_decorator, hover_function_chain, hover_function_signature, hover_function_autograph_off, hover_function_eager_hybridize, hover_function_method, hover_call_retraces, hover_call_signature, hover_call_from_graph, hover_if_python, hover_if_tensor, hover_for_range_unrolled, hover_for_tf_range, hover_for_dataset, hover_for_tensor, hover_static_shape, hover_dynamic_shape, hover_global_captured, hover_variable_read, hover_attribute_captured, hover_tf_print, hover_print_without_finding, hover_init_scope, hover_traced_helper_call, hover_statement_python, hover_statement_tensor_branch, hover_eager_dataset_loop, hover_suppression_bare, hover_finding_is_rule_doc, hover_finding_plaintext_has_no_markdown, hover_suppression_code, hover_noqa_lists_every_rule, hover_nothing_to_say, hover_cross_file_chain)
+TEST_MAIN(hover_function_graph_markdown, hover_function_graph_plaintext, hover_function_decorator, hover_function_chain, hover_function_signature, hover_function_constant_signature, hover_function_autograph_off, hover_function_eager_hybridize, hover_function_method, hover_call_retraces, hover_call_signature, hover_call_from_graph, hover_if_python, hover_if_tensor, hover_for_range_unrolled, hover_for_tf_range, hover_for_dataset, hover_for_tensor, hover_static_shape, hover_dynamic_shape, hover_global_captured, hover_variable_read, hover_attribute_captured, hover_tf_print, hover_print_without_finding, hover_init_scope, hover_traced_helper_call, hover_statement_python, hover_statement_tensor_branch, hover_eager_dataset_loop, hover_suppression_bare, hover_finding_is_rule_doc, hover_finding_plaintext_has_no_markdown, hover_suppression_code, hover_noqa_lists_every_rule, hover_nothing_to_say, hover_cross_file_chain)
