@@ -6,7 +6,8 @@
  * raises while the function is traced; tf.shape(x)[k] is the run-time size.
  *
  * Only parameters the function never rebinds nor reshapes (`x.set_shape`)
- * and never compares with None (a deliberate static/dynamic switch) are
+ * and never compares with None nor tests with is_fully_defined (a
+ * deliberate static/dynamic switch) are
  * followed, with names bound once to such a dimension (`n = x.shape[0]`,
  * `b, t = x.shape`). The signature comes from the same parsing HY302/HY303
  * use (an_signature_entries). */
@@ -115,6 +116,9 @@ static bool sh__handled(AnModel *m, int func, const ShParam *p) {
   if (an_hash_get(&m->binding_map, func, p->name, p->len) >= 0) return true;
   AN_FOR_CALLS_OF(m, func, c) {
     if (c->method && strcmp(c->method, "set_shape") == 0 && an_text_eq(m->src, an_unparen(m->lang, c->object), p->name))
+      return true;
+    /* `x.shape.is_fully_defined()`: the same static/dynamic switch. */
+    if (c->method && strcmp(c->method, "is_fully_defined") == 0 && an_mentions(m, c->object, p->name, p->len))
       return true;
     if (c->dotted && strcmp(c->dotted, "tensorflow.ensure_shape") == 0 &&
         an_mentions(m, an_call_arg(m->lang, c->node, 0), p->name, p->len))
