@@ -888,12 +888,16 @@ static bool retrace__return_visit(TSNode n, void *ctx) {
   return true;
 }
 
-/* B builds and returns the Function (a factory), or caches it on an object
- * or a global: the result is reused, not recreated per use. */
-static bool retrace__kept(AnModel *m, int outer, const char *name, TSNode call) {
+/* B builds and returns the Function: a factory. */
+static bool retrace__returned(AnModel *m, int outer, const char *name, TSNode call) {
   ReturnScan r = {m, AN_FUNC(m, outer)->node, name, call, false};
   an_walk(r.root, retrace__return_visit, &r);
-  if (r.found) return true;
+  return r.found;
+}
+
+/* B caches the Function on an object or a global: the result is reused,
+ * not recreated per use. */
+static bool retrace__kept(AnModel *m, int outer, const char *name, TSNode call) {
   if (!ts_node_is_null(call) && retrace__stored(m, call)) return true;
   if (!name) return false;
   for (uint32_t i = 0; i < m->attrs.count; i++) {
@@ -996,8 +1000,128 @@ static bool retrace__captures_fresh_state(AnModel *m, int outer, TSNode inner) {
   return retrace__reads_fresh_attr(m, outer, ts_node_start_byte(body), ts_node_end_byte(body), inner);
 }
 
+/* The factory's result `c` is used in the loop that called it: invoked at
+ * once (`make()(x)`), or bound to a name called later in the loop body. */
+static bool retrace__used_in_loop(AnModel *m, const AnCall *c, TSNode loop) {
+  TSNode p = ts_node_parent(c->node);
+  AnSym ps = an_sym(m->lang, p);
+  if (ps == AN_SYM_call && ts_node_eq(an_field(m->lang, p, AN_FIELD_function), c->node)) return true;
+  if (ps != AN_SYM_assignment) return false;
+  TSNode left = an_field(m->lang, p, AN_FIELD_left);
+  if (an_sym(m->lang, left) != AN_SYM_identifier) return false;
+  uint32_t len;
+  const char *t = an_text(m->src, left, &len);
+  const char *name = an_arena_strndup(&m->arena, t, len);
+  TSNode body = an_field(m->lang, loop, AN_FIELD_body);
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *u = &AN_VEC_AT(m->calls, AnCall, i);
+    if (u->ctx.func != c->ctx.func || ts_node_start_byte(u->node) < ts_node_end_byte(p) ||
+        !an_node_within(u->node, body))
+      continue;
+    TSNode fn = an_unparen(m->lang, u->fn);
+    if (an_sym(m->lang, fn) == AN_SYM_identifier && an_text_eq(m->src, fn, name)) return true;
+  }
+  return false;
+}
+
+/* Finds a free name of the Function's body that the loop around the
+ * factory call rebinds and that the body sees: a global the caller's
+ * loop assigns (at module level, or under a `global` statement). */
+typedef struct RetraceFreeScan {
+  AnModel *m;
+  TSNode inner, loop;
+  int caller;
+  bool found;
+} RetraceFreeScan;
+
+static bool retrace__bound_in(AnModel *m, int f, const char *t, uint32_t len) {
+  if (an_hash_get(&m->binding_map, f, t, len) >= 0) return true;
+  AnFunc *fn = AN_FUNC(m, f);
+  for (uint32_t i = 0; i < fn->param_count; i++)
+    if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) return true;
+  return false;
+}
+
+static bool retrace__global_of_caller(AnModel *m, int caller, const char *t, uint32_t len) {
+  if (caller < 0) return true;
+  AN_FOR_SITES_OF(m, caller, s) {
+    if (s->kind == AN_SITE_GLOBAL && an_mentions(m, s->node, t, len)) return true;
+  }
+  return false;
+}
+
+static bool retrace__free_visit(TSNode n, void *ctx) {
+  RetraceFreeScan *r = ctx;
+  AnModel *m = r->m;
+  if (r->found) return false;
+  if (an_sym(m->lang, n) != AN_SYM_identifier) return true;
+  TSNode p = ts_node_parent(n);
+  AnSym ps = an_sym(m->lang, p);
+  if ((ps == AN_SYM_attribute && ts_node_eq(an_field(m->lang, p, AN_FIELD_attribute), n)) ||
+      (ps == AN_SYM_keyword_argument && ts_node_eq(an_field(m->lang, p, AN_FIELD_name), n)))
+    return false;
+  uint32_t len;
+  const char *t = an_text(m->src, n, &len);
+  /* Bound in the Function or in the factory around it: not the global. */
+  int factory = an_func_at(m, r->inner);
+  for (int f = an_func_at(m, n); f >= 0; f = AN_FUNC(m, f)->parent) {
+    if (retrace__bound_in(m, f, t, len)) return false;
+    if (f == factory) break;
+  }
+  if (retrace__global_of_caller(m, r->caller, t, len) && an_retrace_varying_name(m, n, r->loop, r->caller))
+    r->found = true;
+  return false;
+}
+
+/* A call of factory `outer` in an eager loop, with arguments that do not
+ * change from one iteration to the next and a result used in that same
+ * iteration: each iteration builds an identical Function with an empty
+ * cache. Arguments that change (one Function per model or optimizer) are
+ * the guide's own pattern and are left alone. */
+static const AnCall *retrace__factory_loop_call(AnModel *m, int outer, TSNode inner, TSNode *loop_out) {
+  AnCallIds to = an_calls_to(m, outer);
+  for (uint32_t i = 0; i < to.count; i++) {
+    const AnCall *c = AN_CALL_AT(m, to, i);
+    if (!c->ctx.loop_depth || (c->ctx.func >= 0 && an_in_graph(m, c->ctx.func))) continue;
+    TSNode loops[AN_RETRACE_MAX_LOOPS];
+    if (!an_retrace_loops(m, c->node, c->ctx.func, loops, AN_RETRACE_MAX_LOOPS)) continue;
+    TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
+    if (!ts_node_is_null(args) && an_retrace_varying_name(m, args, loops[0], c->ctx.func)) continue;
+    /* A name the Function reads (a model rebuilt per iteration) changes
+     * with the loop: a graph traced once would keep the old value. */
+    if (!ts_node_is_null(inner)) {
+      RetraceFreeScan r = {m, inner, loops[0], c->ctx.func, false};
+      an_walk(inner, retrace__free_visit, &r);
+      if (r.found) continue;
+    }
+    if (!retrace__used_in_loop(m, c, loops[0])) continue;
+    *loop_out = loops[0];
+    return c;
+  }
+  return NULL;
+}
+
+static void retrace__factory(AnModel *m, int outer, TSNode site, const char *name, TSNode inner) {
+  TSNode loop;
+  const AnCall *c = retrace__factory_loop_call(m, outer, inner, &loop);
+  if (!c) return;
+  AnFunc *b = AN_FUNC(m, outer);
+  AnFinding *f = an_emit_node(m, AN_RULE_HYBRID_FUNCTION_DEFINED_IN_FUNCTION, site, outer,
+                              "'%s' is a tf.function that '%s' creates and returns, and '%s' is called with the same "
+                              "arguments on every iteration of a loop (line %u), so each iteration traces a new "
+                              "graph; call '%s' once before the loop and reuse its result",
+                              name ? name : an_snippet(m, site), b->qualname, b->qualname,
+                              ts_node_start_point(c->node).row + 1, b->qualname);
+  an_finding_related(m, f, c->node, "'%s' is called here, inside the loop", b->qualname);
+  an_finding_related(m, f, loop, "the loop");
+}
+
 static void retrace__nested(AnModel *m, int outer, TSNode site, const char *name, TSNode call, TSNode inner) {
   if (outer < 0 || an_in_graph(m, outer)) return;
+  if (retrace__returned(m, outer, name, call)) {
+    if (!retrace__captures_fresh_state(m, outer, inner)) retrace__factory(m, outer, site, name, inner);
+    return;
+  }
   if (retrace__kept(m, outer, name, call)) return;
   if (retrace__captures_fresh_state(m, outer, inner)) return;
   TSNode rep = an_retrace_repeated_call(m, outer);

@@ -7,7 +7,8 @@
  * raises while the function is traced; tf.shape(x)[k] is the run-time size.
  *
  * Only parameters the function never rebinds nor reshapes (`x.set_shape`)
- * and never compares with None (a deliberate static/dynamic switch) are
+ * and never compares with None nor tests with is_fully_defined (a
+ * deliberate static/dynamic switch) are
  * followed, with names bound once to such a dimension (`n = x.shape[0]`,
  * `b, t = x.shape`). The signature comes from the same parsing HY302/HY303
  * use (an_signature_entries). */
@@ -116,6 +117,9 @@ static bool sh__handled(AnModel *m, int func, const ShParam *p) {
   if (an_hash_get(&m->binding_map, func, p->name, p->len) >= 0) return true;
   AN_FOR_CALLS_OF(m, func, c) {
     if (c->method && strcmp(c->method, "set_shape") == 0 && an_text_eq(m->src, an_unparen(m->lang, c->object), p->name))
+      return true;
+    /* `x.shape.is_fully_defined()`: the same static/dynamic switch. */
+    if (c->method && strcmp(c->method, "is_fully_defined") == 0 && an_mentions(m, c->object, p->name, p->len))
       return true;
     if (c->dotted && strcmp(c->dotted, "tensorflow.ensure_shape") == 0 &&
         an_mentions(m, an_call_arg(m->lang, c->node, 0), p->name, p->len))
@@ -364,6 +368,49 @@ static void sh__shape_arg(ShScan *sc, TSNode arg, const char *what, bool fixable
   for (uint32_t i = 0; i < n; i++) sh__check(sc, ts_node_named_child(arg, i), what, fixable);
 }
 
+/* TensorFlow calls that convert their shape argument with
+ * convert_to_tensor, which rejects a TensorShape with a None dimension. */
+static const char *const sh__whole_shape_calls[] = {
+    "tensorflow.zeros", "tensorflow.ones", "tensorflow.fill", "tensorflow.random.normal",
+    "tensorflow.random.uniform", "tensorflow.random.truncated_normal", "tensorflow.reshape",
+    "tensorflow.broadcast_to", NULL,
+};
+
+/* A whole static shape (`x.shape`, `x.get_shape()`, `x.shape.as_list()`)
+ * of a parameter with an open axis given as a shape: unlike a single
+ * dimension it does not fail in Python but in the conversion to a shape
+ * tensor, so TensorFlow's own ValueError is quoted. */
+static void sh__whole_shape(ShScan *sc, TSNode arg, const char *callee, bool numpy) {
+  AnModel *m = sc->m;
+  bool as_list;
+  int p = sh__shape_of(sc, arg, &as_list);
+  if (p < 0) return;
+  const ShParam *pa = &sc->params[p];
+  ShDim d = {.param = p, .axis = -1};
+  for (int k = 0; k < pa->rank && d.axis < 0; k++)
+    if (pa->open[k]) d.axis = k;
+  const char *what =
+      numpy ? an_arena_printf(&m->arena, "np.%s() fails (TypeError: 'NoneType' object cannot be interpreted as an "
+                                         "integer)", callee)
+      : as_list ? an_arena_printf(&m->arena, "tf.%s() fails while tracing (the list holds None, which cannot be "
+                                             "converted to a Tensor)", callee)
+                : an_arena_printf(&m->arena, "tf.%s() fails while tracing (ValueError: Cannot convert a partially "
+                                             "known TensorShape to a Tensor)", callee);
+  const char *use = numpy ? "" : an_arena_printf(&m->arena, "; use tf.shape(%.*s), the shape at run time", (int)pa->len,
+                                                 pa->name);
+  AnFinding *f = an_emit_node(m, AN_RULE_STATIC_SHAPE_READ_ON_DYNAMIC_AXIS, arg, sc->func,
+                              "'%s' is only partly known while '%s' is traced: its input_signature %s, so %s%s",
+                              an_snippet(m, arg), an_func_label(m, sc->func), sh__open_text(m, &d, pa), what, use);
+  if (!f) return;
+  an_finding_related(m, f, pa->spec, "the TensorSpec of '%.*s' is declared here", (int)pa->len, pa->name);
+  const char *tf = an_tf_alias(m);
+  if (numpy || !tf) return;
+  const char *text = an_arena_printf(&m->arena, "%s.shape(%.*s)", tf, (int)pa->len, pa->name);
+  AnFix *fix = an_finding_fix(m, f, an_arena_printf(&m->arena, "Use %s (the shape at run time)", text), false);
+  TSNode e = an_unparen(m->lang, arg);
+  an_fix_edit(m, fix, ts_node_start_byte(e), ts_node_end_byte(e), text);
+}
+
 static void sh__call(ShScan *sc, TSNode n) {
   AnModel *m = sc->m;
   const AnLang *l = m->lang;
@@ -388,12 +435,16 @@ static void sh__call(ShScan *sc, TSNode n) {
                                           : strcmp(d, "tensorflow.fill") == 0 ? "dims"
                                           : strcmp(d, "tensorflow.eye") == 0  ? "num_rows"
                                                                               : "shape");
+    if (!ts_node_is_null(arg) && sh__in(d, sh__whole_shape_calls)) sh__whole_shape(sc, arg, d + 11, false);
     if (!ts_node_is_null(arg))
       sh__shape_arg(sc, arg,
                     an_arena_printf(&m->arena, "tf.%s() gets None where it needs a dimension and fails while tracing",
                                     d + 11),
                     true);
   } else if (sh__in(d, sh__numpy_calls)) {
+    if (strcmp(d, "numpy.arange") != 0 && strcmp(d, "numpy.eye") != 0 && strcmp(d, "numpy.identity") != 0 &&
+        an_call_argc(l, n) > 0)
+      sh__whole_shape(sc, an_call_arg(l, n, 0), d + 6, true);
     for (uint32_t i = 0; i < an_call_argc(l, n) && i < 3; i++) {
       if (i > 0 && strcmp(d, "numpy.arange") != 0 && strcmp(d, "numpy.eye") != 0) break;
       sh__shape_arg(sc, an_call_arg(l, n, i),
