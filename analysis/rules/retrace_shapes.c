@@ -401,30 +401,34 @@ static bool shapes__self_concat(AnModel *m, TSNode value, const char *name, uint
   return self == 1 && others > 0;
 }
 
+/* How the bindings of `name` inside loop body `body` change it: -1 when
+ * one is not a self-concatenation (`seq = seq[:, -48:]` may keep the
+ * shape), else how many are; *last is the last one. */
+static int shapes__concats_in(AnModel *m, const char *name, uint32_t len, int func, TSNode body, TSNode *last) {
+  uint32_t lo = ts_node_start_byte(body), hi = ts_node_end_byte(body);
+  int grown = 0;
+  for (int b = an_hash_get(&m->binding_map, func, name, len); b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
+    const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+    if (bd->at < lo || bd->at > hi) continue; /* `at` is where the binding takes effect */
+    if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value) ||
+        !shapes__self_concat(m, bd->value, name, len, func))
+      return -1;
+    if (!grown++) *last = bd->value; /* bindings come latest first */
+  }
+  return grown;
+}
+
 /* The argument is a name that a loop around the call rebinds, and every
  * rebinding in that loop concatenates onto the name itself: whatever the
- * order in the body, each call sees it longer than the last. A rebinding
- * of any other form (`seq = seq[:, -48:]`) may keep the shape, so none may
- * be there. */
+ * order in the body, each call sees it longer than the last. */
 static bool shapes__grows(AnModel *m, TSNode id, const AnRetraceCall *rc, Why *out) {
   uint32_t len;
   const char *t = an_text(m->src, id, &len);
-  int func = rc->call->ctx.func;
   for (uint32_t i = 0; i < rc->loop_count; i++) {
-    TSNode body = an_field(m->lang, rc->loops[i], AN_FIELD_body);
+    TSNode body = an_field(m->lang, rc->loops[i], AN_FIELD_body), last = {{0}, NULL, NULL};
     if (ts_node_is_null(body)) continue;
-    uint32_t lo = ts_node_start_byte(body), hi = ts_node_end_byte(body), grown = 0;
-    TSNode last = {{0}, NULL, NULL};
-    bool other = false;
-    for (int b = an_hash_get(&m->binding_map, func, t, len); b >= 0 && !other; b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
-      const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-      if (bd->at < lo || bd->at > hi) continue; /* `at` is where the binding takes effect */
-      if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value) || !shapes__self_concat(m, bd->value, t, len, func))
-        other = true;
-      else
-        grown++, last = bd->value;
-    }
-    if (other) return false;
+    int grown = shapes__concats_in(m, t, len, rc->call->ctx.func, body, &last);
+    if (grown < 0) return false;
     if (!grown) continue;
     out->at = id;
     out->grows = true;
@@ -510,9 +514,14 @@ static void shapes__report(AnModel *m, const AnRetraceCall *rc, TSNode value, co
                      "shape traces a new graph. %s",
                      target, w->what, advice);
   an_retrace_related_callee(m, f, h);
-  if (f && !ts_node_is_null(w->origin) && !ts_node_eq(w->origin, value))
-    an_finding_related(m, f, w->origin, w->grows ? "'%s' grows here" : w->counter ? "'%s' is made here" : "'%s' batches the dataset here",
-                       w->counter || w->grows ? an_snippet(m, value) : an_snippet(m, an_field(m->lang, an_field(m->lang, w->origin, AN_FIELD_function), AN_FIELD_attribute)));
+  if (f && !ts_node_is_null(w->origin) && !ts_node_eq(w->origin, value)) {
+    if (w->grows || w->counter)
+      an_finding_related(m, f, w->origin, w->grows ? "'%s' grows here" : "'%s' is made here", an_snippet(m, value));
+    else
+      an_finding_related(m, f, w->origin, "'%s' batches the dataset here",
+                         an_snippet(m, an_field(m->lang, an_field(m->lang, w->origin, AN_FIELD_function),
+                                                AN_FIELD_attribute)));
+  }
   shapes__fix(m, f, h->local);
 }
 
