@@ -100,10 +100,12 @@ const char *an_retrace_varying_name(AnModel *m, TSNode arg, TSNode loop, int fun
 
 /* The expressions of a function that choose its graph structure: `if`
  * conditions, range() arguments, dtype= and shape= values, the shape
- * argument of reshape/zeros/fill/... given by position. */
+ * argument of reshape/zeros/fill/... given by position. The first `conds`
+ * nodes are the conditions. */
 typedef struct Structure {
   TSNode *nodes;
   uint32_t count;
+  uint32_t conds;
   bool built;
 } Structure;
 
@@ -195,6 +197,7 @@ static void retrace__structure_build(AnModel *m, int callee, Structure *st) {
   AN_FOR_SITES_OF(m, callee, s) {
     if (s->kind == AN_SITE_IF) retrace__push(m, &v, an_field(m->lang, s->node, AN_FIELD_condition));
   }
+  st->conds = v.count;
   AN_FOR_CALLS_OF(m, callee, c) {
     retrace__shape_arg(m, &v, c);
     if (!c->dotted) continue;
@@ -223,6 +226,55 @@ static void retrace__structure_build(AnModel *m, int callee, Structure *st) {
 }
 
 #define RETRACE_STRUCTURE_DEPTH 4
+
+typedef struct RetraceBranch {
+  AnModel *m;
+  int func;
+  TSNode cond;
+  const char *name;
+  uint32_t len;
+  bool chooses;
+} RetraceBranch;
+
+/* An occurrence of the parameter inside a condition feeds a tensor when
+ * an enclosing part of the condition is one (`s > threshold` with `s` a
+ * tensor): AutoGraph then makes the `if` a tf.cond and the value is only a
+ * constant in its predicate, so every value builds the same graph. `and`,
+ * `or`, `not` and `a if c else b` evaluate a Python operand in Python and
+ * may short-circuit, so they stop the climb. */
+static bool retrace__feeds_tensor(RetraceBranch *r, TSNode id) {
+  AnModel *m = r->m;
+  for (TSNode n = id; !ts_node_eq(n, r->cond);) {
+    n = an_parent(m, n, r->func);
+    if (ts_node_is_null(n)) return false;
+    AnSym s = an_sym(m->lang, n);
+    if (s == AN_SYM_boolean_operator || s == AN_SYM_not_operator || s == AN_SYM_conditional_expression ||
+        s == AN_SYM_lambda)
+      return false;
+    if ((s == AN_SYM_comparison_operator || s == AN_SYM_binary_operator || s == AN_SYM_call) &&
+        an_kind_is_tensor(an_kind_of(m, n, r->func)))
+      return true;
+  }
+  return false;
+}
+
+static bool retrace__branch_visit(TSNode n, void *ctx) {
+  RetraceBranch *r = ctx;
+  if (r->chooses) return false;
+  if (an_sym(r->m->lang, n) != AN_SYM_identifier) return true;
+  uint32_t len;
+  const char *t = an_text(r->m->src, n, &len);
+  if (len == r->len && memcmp(t, r->name, len) == 0 && !retrace__feeds_tensor(r, n)) r->chooses = true;
+  return false;
+}
+
+/* The parameter decides which way condition `cond` goes in Python: some
+ * occurrence of it does not only feed a tensor. */
+static bool retrace__chooses_branch(AnModel *m, int func, TSNode cond, const char *name, uint32_t len) {
+  RetraceBranch r = {m, func, cond, name, len, false};
+  an_walk_named(cond, retrace__branch_visit, &r);
+  return r.chooses;
+}
 
 static bool retrace__structural(AnModel *m, int callee, const char *name, int depth);
 
@@ -255,8 +307,11 @@ static bool retrace__structural(AnModel *m, int callee, const char *name, int de
   Structure *st = &cache->structure[callee];
   if (!st->built) retrace__structure_build(m, callee, st);
   uint32_t len = (uint32_t)strlen(name);
-  for (uint32_t i = 0; i < st->count; i++)
-    if (an_mentions(m, st->nodes[i], name, len)) return true;
+  for (uint32_t i = 0; i < st->count; i++) {
+    if (i < st->conds ? retrace__chooses_branch(m, callee, st->nodes[i], name, len)
+                      : an_mentions(m, st->nodes[i], name, len))
+      return true;
+  }
   return retrace__structural_passed(m, callee, name, depth);
 }
 

@@ -8,6 +8,9 @@
  *     (`x[:i]`, `x[i:]`; `x[i:i + 8]` keeps its length and is left out);
  *   - tf.zeros/ones/fill/random.* with a shape, or tf.range with a limit,
  *     following a loop counter;
+ *   - a name the loop rebinds only by concatenating onto itself
+ *     (`seq = tf.concat([seq, nxt], axis=1)`, np.concatenate too): it
+ *     grows every iteration, as in an eager decoding or rollout loop;
  *   - the elements of a dataset batched with padded_batch (no
  *     padded_shapes: each batch is padded to its own longest element) or
  *     bucket_by_sequence_length, also when a local helper builds and
@@ -131,7 +134,8 @@ static bool shapes__loop_dependent(AnModel *m, TSNode e, const AnRetraceCall *rc
 
 typedef struct Why {
   TSNode at;           /* the expression whose shape changes */
-  const char *counter; /* the loop counter it follows, or NULL for datasets */
+  const char *counter; /* the loop counter it follows, or NULL */
+  bool grows;          /* a name the loop concatenates onto */
   const char *what;    /* "a slice", "a tf.zeros(...) shape", "padded_batch" */
   TSNode origin;       /* the dataset transformation, for datasets */
 } Why;
@@ -372,6 +376,69 @@ static bool shapes__dataset_element(AnModel *m, TSNode id, const AnRetraceCall *
   return false;
 }
 
+/* `name = tf.concat([name, x], axis)` (or np.concatenate): `name` once in
+ * the values, next to something else. */
+static bool shapes__self_concat(AnModel *m, TSNode value, const char *name, uint32_t len, int func) {
+  value = an_unparen(m->lang, value);
+  const char *d = shapes__callee(m, value, func);
+  if (!d || (strcmp(d, "tensorflow.concat") != 0 && strcmp(d, "numpy.concatenate") != 0)) return false;
+  TSNode list = an_call_kwarg(m->lang, m->src, value, "values");
+  if (ts_node_is_null(list)) list = an_call_arg(m->lang, value, 0);
+  list = an_unparen(m->lang, list);
+  AnSym ls = an_sym(m->lang, list);
+  if (ls != AN_SYM_list && ls != AN_SYM_tuple) return false;
+  uint32_t n = ts_node_named_child_count(list), self = 0, others = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode el = ts_node_named_child(list, i);
+    AnSym es = an_sym(m->lang, el);
+    if (es == AN_SYM_comment) continue;
+    if (es == AN_SYM_list_splat) return false;
+    if (shapes__name_is(m, el, name, len))
+      self++;
+    else
+      others++;
+  }
+  return self == 1 && others > 0;
+}
+
+/* How the bindings of `name` inside loop body `body` change it: -1 when
+ * one is not a self-concatenation (`seq = seq[:, -48:]` may keep the
+ * shape), else how many are; *last is the last one. */
+static int shapes__concats_in(AnModel *m, const char *name, uint32_t len, int func, TSNode body, TSNode *last) {
+  uint32_t lo = ts_node_start_byte(body), hi = ts_node_end_byte(body);
+  int grown = 0;
+  for (int b = an_hash_get(&m->binding_map, func, name, len); b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
+    const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+    if (bd->at < lo || bd->at > hi) continue; /* `at` is where the binding takes effect */
+    if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value) ||
+        !shapes__self_concat(m, bd->value, name, len, func))
+      return -1;
+    if (!grown++) *last = bd->value; /* bindings come latest first */
+  }
+  return grown;
+}
+
+/* The argument is a name that a loop around the call rebinds, and every
+ * rebinding in that loop concatenates onto the name itself: whatever the
+ * order in the body, each call sees it longer than the last. */
+static bool shapes__grows(AnModel *m, TSNode id, const AnRetraceCall *rc, Why *out) {
+  uint32_t len;
+  const char *t = an_text(m->src, id, &len);
+  for (uint32_t i = 0; i < rc->loop_count; i++) {
+    TSNode body = an_field(m->lang, rc->loops[i], AN_FIELD_body), last = {{0}, NULL, NULL};
+    if (ts_node_is_null(body)) continue;
+    int grown = shapes__concats_in(m, t, len, rc->call->ctx.func, body, &last);
+    if (grown < 0) return false;
+    if (!grown) continue;
+    out->at = id;
+    out->grows = true;
+    out->origin = last;
+    out->what = "the loop concatenates onto it";
+    return true;
+  }
+  return false;
+}
+
 static bool shapes__why(AnModel *m, TSNode v, const AnRetraceCall *rc, Why *out, int depth) {
   v = an_unparen(m->lang, v);
   if (ts_node_is_null(v) || depth > SHAPES_MAX_DEPTH) return false;
@@ -381,7 +448,7 @@ static bool shapes__why(AnModel *m, TSNode v, const AnRetraceCall *rc, Why *out,
   case AN_SYM_call:
     return shapes__constructor(m, v, rc, out);
   case AN_SYM_identifier: {
-    if (shapes__dataset_element(m, v, rc, out)) return true;
+    if (shapes__dataset_element(m, v, rc, out) || (depth == 0 && shapes__grows(m, v, rc, out))) return true;
     TSNode value = shapes__local_value(m, v, rc);
     if (ts_node_is_null(value) || !shapes__why(m, value, rc, out, depth + 1)) return false;
     out->origin = value;
@@ -429,7 +496,12 @@ static void shapes__report(AnModel *m, const AnRetraceCall *rc, TSNode value, co
   const char *advice = "Give it reduce_retracing=True (experimental_relax_shapes=True before TF 2.9) or an "
                        "input_signature with None dimensions";
   AnFinding *f;
-  if (w->counter)
+  if (w->grows)
+    f = an_emit_node(m, AN_RULE_VARYING_SHAPE_WITHOUT_RELAXATION, value, c->ctx.func,
+                     "'%s' grows on every iteration of this loop (%s), and %s has neither an input_signature nor "
+                     "reduce_retracing=True: tensors are traced by shape, so every call traces a new graph. %s",
+                     an_snippet(m, value), w->what, target, advice);
+  else if (w->counter)
     f = an_emit_node(m, AN_RULE_VARYING_SHAPE_WITHOUT_RELAXATION, value, c->ctx.func,
                      "'%s' has a different shape on every iteration of this loop (%s follows '%s'), and %s has "
                      "neither an input_signature nor reduce_retracing=True: tensors are traced by shape, so every "
@@ -442,9 +514,14 @@ static void shapes__report(AnModel *m, const AnRetraceCall *rc, TSNode value, co
                      "shape traces a new graph. %s",
                      target, w->what, advice);
   an_retrace_related_callee(m, f, h);
-  if (f && !ts_node_is_null(w->origin) && !ts_node_eq(w->origin, value))
-    an_finding_related(m, f, w->origin, w->counter ? "'%s' is made here" : "'%s' batches the dataset here",
-                       w->counter ? an_snippet(m, value) : an_snippet(m, an_field(m->lang, an_field(m->lang, w->origin, AN_FIELD_function), AN_FIELD_attribute)));
+  if (f && !ts_node_is_null(w->origin) && !ts_node_eq(w->origin, value)) {
+    if (w->grows || w->counter)
+      an_finding_related(m, f, w->origin, w->grows ? "'%s' grows here" : "'%s' is made here", an_snippet(m, value));
+    else
+      an_finding_related(m, f, w->origin, "'%s' batches the dataset here",
+                         an_snippet(m, an_field(m->lang, an_field(m->lang, w->origin, AN_FIELD_function),
+                                                AN_FIELD_attribute)));
+  }
   shapes__fix(m, f, h->local);
 }
 
@@ -459,7 +536,7 @@ void an_check_HY104(AnModel *m) {
     for (uint32_t k = 0; k < rc->arg_count; k++) {
       TSNode v = rc->args[k].value;
       TSNode none = {{0}, NULL, NULL};
-      Why w = {none, NULL, NULL, none};
+      Why w = {none, NULL, false, NULL, none};
       if (!ts_node_is_null(v) && shapes__why(m, v, rc, &w, 0)) shapes__report(m, rc, v, rc->args[k].param, &w);
     }
   }
