@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "analysis/model.h"
+#include "analysis/rules/rules.h"
 
 #define KINDS_MAX_DEPTH 48
 
@@ -274,6 +275,13 @@ static AnKind kinds__element(AnModel *m, TSNode iter, int pos, int func, int dep
   }
   AnSym is = an_sym(l, iter);
   if (is == AN_SYM_list || is == AN_SYM_tuple) return kinds__display_element(m, iter, pos, func, depth);
+  /* `for lr in LEARNING_RATES:` over a module constant that nothing
+   * rebinds or mutates walks exactly the elements of its literal. */
+  if (is == AN_SYM_identifier) {
+    TSNode v = an_constant_value(m, iter, func);
+    AnSym vs = an_sym(l, v);
+    if (vs == AN_SYM_list || vs == AN_SYM_tuple) return kinds__display_element(m, v, pos, AN_SCOPE_MODULE, depth);
+  }
   AnKind k = kinds__expr(m, iter, func, depth + 1);
   if (k == AN_KIND_DATASET || an_kind_is_tensor(k)) return AN_KIND_TENSOR;
   return AN_KIND_UNKNOWN;

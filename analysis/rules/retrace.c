@@ -451,7 +451,9 @@ static bool retrace__fixed_value_set(AnModel *m, TSNode loop, const char *name) 
   if (an_sym(m->lang, loop) != AN_SYM_for_statement) return false;
   TSNode left = an_unparen(m->lang, an_field(m->lang, loop, AN_FIELD_left));
   if (an_sym(m->lang, left) != AN_SYM_identifier || !an_text_eq(m->src, left, name)) return false;
-  TSNode right = an_unparen(m->lang, an_field(m->lang, loop, AN_FIELD_right));
+  /* A module constant (`for lr in LEARNING_RATES:`) is judged by its
+   * literal, as kinds.c types the target from it. */
+  TSNode right = an_constant_value(m, an_field(m->lang, loop, AN_FIELD_right), an_func_at(m, loop));
   AnSym rs = an_sym(m->lang, right);
   if (rs != AN_SYM_list && rs != AN_SYM_tuple) return false;
   const char *seen[3];
