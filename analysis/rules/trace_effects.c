@@ -486,23 +486,47 @@ static bool effects__typed_list(AnModel *m, int func, TSNode name) {
   return false;
 }
 
-/* `name` is bound in `func` before `loop` to a new list (`[]`, `[...]`,
- * `list(...)`) and not again inside it: the loop carries that list. */
-static bool effects__list_before(AnModel *m, TSNode name, int func, TSNode loop) {
+/* The Python containers a TensorFlow loop may carry by mistake. */
+typedef enum Carried { CARRIED_NONE, CARRIED_LIST, CARRIED_DICT, CARRIED_SET } Carried;
+
+/* What a new-container value makes: `[]`, `[...]`, `list(...)`; `{}`,
+ * `{k: v}`, `dict(...)`; `{a, b}`, `set(...)`. */
+static Carried effects__new_container(AnModel *m, TSNode v, int func) {
+  v = an_unparen(m->lang, v);
+  switch (an_sym(m->lang, v)) {
+  case AN_SYM_list:
+    return CARRIED_LIST;
+  case AN_SYM_dictionary:
+    return CARRIED_DICT;
+  case AN_SYM_set:
+    return CARRIED_SET;
+  case AN_SYM_call: {
+    const char *d = an_dotted(m, an_field(m->lang, v, AN_FIELD_function), func);
+    if (!d) return CARRIED_NONE;
+    if (strcmp(d, "builtins.list") == 0) return CARRIED_LIST;
+    if (strcmp(d, "builtins.dict") == 0) return CARRIED_DICT;
+    if (strcmp(d, "builtins.set") == 0) return CARRIED_SET;
+    return CARRIED_NONE;
+  }
+  default:
+    return CARRIED_NONE;
+  }
+}
+
+/* What `name` is bound to in `func` before `loop` when that is a new
+ * container and nothing inside the loop binds the name again: the
+ * container the loop carries. */
+static Carried effects__container_before(AnModel *m, TSNode name, int func, TSNode loop) {
   uint32_t len, ls = ts_node_start_byte(loop), le = ts_node_end_byte(loop);
   const char *t = an_text(m->src, name, &len);
   const AnBinding *last = NULL;
   for (int b = an_hash_get(&m->binding_map, func, t, len); b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
     const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-    if (bd->at >= ls && bd->at <= le) return false;
+    if (bd->at >= ls && bd->at <= le) return CARRIED_NONE;
     if (bd->at < ls && (!last || bd->at > last->at)) last = bd;
   }
-  if (!last || last->from_for || last->from_unpack || ts_node_is_null(last->value)) return false;
-  TSNode v = an_unparen(m->lang, last->value);
-  if (an_sym(m->lang, v) == AN_SYM_list) return true;
-  if (an_sym(m->lang, v) != AN_SYM_call) return false;
-  const char *d = an_dotted(m, an_field(m->lang, v, AN_FIELD_function), func);
-  return d && strcmp(d, "builtins.list") == 0;
+  if (!last || last->from_for || last->from_unpack || ts_node_is_null(last->value)) return CARRIED_NONE;
+  return effects__new_container(m, last->value, func);
 }
 
 /* A `for` over `enumerate(ds)` or `iter(ds)` of a dataset. AutoGraph
@@ -519,19 +543,33 @@ static bool effects__dataset_wrapper_loop(AnModel *m, TSNode loop, int func) {
   return an_kind_of(m, an_call_arg(l, it, 0), func) == AN_KIND_DATASET;
 }
 
-/* The innermost TensorFlow loop around call `c` if the list `name` is
- * bound before it, else a null node. A loop over a dataset counts: its
- * body is traced once, in the function of the dataset's reduce or scan,
- * so what it appends cannot leave the loop either. */
-static TSNode effects__carrying_loop(AnModel *m, const AnCall *c, TSNode name) {
+/* The innermost TensorFlow loop around `node` of function `func`, with
+ * what the container `name` bound before it is (CARRIED_NONE, and a null
+ * loop, when it is none). A loop over a dataset counts: its body is traced
+ * once, in the function of the dataset's reduce or scan, so what it puts
+ * in the container cannot leave the loop either. */
+static TSNode effects__carrying_loop(AnModel *m, TSNode node, int func, TSNode name, Carried *what) {
   TSNode none = {{0}, NULL, NULL}, loops[AN_RETRACE_MAX_LOOPS];
-  uint32_t n = an_retrace_loops(m, c->node, c->ctx.func, loops, AN_RETRACE_MAX_LOOPS);
+  uint32_t n = an_retrace_loops(m, node, func, loops, AN_RETRACE_MAX_LOOPS);
+  *what = CARRIED_NONE;
   for (uint32_t i = 0; i < n; i++) {
-    if (!an_tf_loop(m, loops[i], c->ctx.func, NULL) && !effects__dataset_wrapper_loop(m, loops[i], c->ctx.func))
-      continue;
-    return effects__list_before(m, name, c->ctx.func, loops[i]) ? loops[i] : none;
+    if (!an_tf_loop(m, loops[i], func, NULL) && !effects__dataset_wrapper_loop(m, loops[i], func)) continue;
+    *what = effects__container_before(m, name, func, loops[i]);
+    return *what == CARRIED_NONE ? none : loops[i];
   }
   return none;
+}
+
+/* A local name of graph function `func` (converted by AutoGraph) that a
+ * statement in a loop changes in place. */
+static bool effects__loop_local(AnModel *m, TSNode obj, const AnCtx *ctx) {
+  if (ts_node_is_null(obj) || an_sym(m->lang, obj) != AN_SYM_identifier || !ctx->loop_depth || ctx->func < 0)
+    return false;
+  return an_graph_code(m, ctx) && AN_FUNC(m, ctx->func)->autograph && effects__local(m, obj, ctx->func);
+}
+
+static const char *effects__loop_text(AnModel *m, TSNode loop) {
+  return an_loop_header(m, loop, an_field(m->lang, loop, AN_FIELD_body));
 }
 
 /* `acc.append(x)` inside a TensorFlow loop, on a local list bound before
@@ -541,38 +579,127 @@ static TSNode effects__carrying_loop(AnModel *m, const AnCall *c, TSNode name) {
  * using it after the loop raises InaccessibleTensorError (rules.md HY202,
  * Runtime). A local list is fine in a Python loop, unrolled while tracing,
  * which the outer-state check above leaves alone. */
-static void effects__tf_loop_appends(AnModel *m) {
+static void effects__tf_loop_append(AnModel *m, AnCall *c, TSNode obj, TSNode loop) {
+  if (an_call_argc(m->lang, c->node) != 1 || effects__typed_list(m, c->ctx.func, obj) ||
+      /* the options may turn on Feature.LISTS, which converts the append */
+      !ts_node_is_null(effects__autograph_options(m, c->ctx.func)))
+    return;
+  const char *name = an_snippet(m, obj);
+  AnFinding *f = an_emit_node(
+      m, AN_RULE_PYTHON_STATE_MUTATION_IN_GRAPH, c->node, c->ctx.func,
+      "'%s' in the TensorFlow loop '%s' of '%s' runs only while the loop body is traced, not on every "
+      "iteration: '%s' does not get an element per iteration, and a tensor appended there belongs to the loop "
+      "body, so using it after the loop fails (InaccessibleTensorError: ... is out of scope and cannot be used "
+      "here); write the values to a tf.TensorArray and stack it after the loop",
+      an_snippet(m, c->node), effects__loop_text(m, loop), an_func_label(m, c->ctx.func), name);
+  an_finding_related_chain(m, f, c->ctx.func);
+}
+
+/* The dict and set methods that change the container. */
+static bool effects__keyed_mutator(Carried what, const char *method) {
+  static const char *const dict_methods[] = {"update", "setdefault", "pop", "popitem", "clear", NULL};
+  static const char *const set_methods[] = {"add", "update", "discard", "remove", "pop", "clear", NULL};
+  const char *const *names = what == CARRIED_DICT ? dict_methods : what == CARRIED_SET ? set_methods : NULL;
+  for (int i = 0; names && names[i]; i++)
+    if (strcmp(method, names[i]) == 0) return true;
+  return false;
+}
+
+/* `d[k] = v`, `d.update(...)`, `s.add(x)` inside a TensorFlow loop on a
+ * local dict or set bound before the loop. AutoGraph makes only names the
+ * body rebinds loop variables (an item store is not one), so the change
+ * runs once, while the body is traced; a value stored there belongs to
+ * the body's graph, and a tensor used as a key or set element raises
+ * (TypeError: Tensor is unhashable) since tensors in a tf.function are not
+ * hashable. `key` is the subscript or the element added, or null. */
+static void effects__tf_loop_keyed(AnModel *m, TSNode stmt, TSNode obj, TSNode key, TSNode loop, Carried what,
+                                   const AnCtx *ctx) {
+  bool tensor_key = !ts_node_is_null(key) && an_kind_is_tensor(an_kind_of(m, key, ctx->func));
+  const char *kind = what == CARRIED_DICT ? "dict" : "set";
+  AnFinding *f = an_emit_node(
+      m, AN_RULE_PYTHON_STATE_MUTATION_IN_GRAPH, stmt, ctx->func,
+      "'%s' in the TensorFlow loop '%s' of '%s' runs only while the loop body is traced, not on every "
+      "iteration: the %s '%s' changes once, and a tensor stored there belongs to the loop body%s; use a "
+      "tf.TensorArray, or tf.lookup.experimental.MutableHashTable for keyed values",
+      an_snippet(m, stmt), effects__loop_text(m, loop), an_func_label(m, ctx->func), kind, an_snippet(m, obj),
+      tensor_key ? an_arena_printf(&m->arena, ", and the tensor '%s' cannot be a %s (TypeError: Tensor is "
+                                              "unhashable)", an_snippet(m, key), what == CARRIED_DICT ? "key" : "member")
+                 : "");
+  an_finding_related_chain(m, f, ctx->func);
+}
+
+static void effects__tf_loop_calls(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    if (!c->method || strcmp(c->method, "append") != 0 || !c->ctx.loop_depth || c->ctx.func < 0) continue;
+    if (!c->method || ts_node_is_null(c->object)) continue;
     TSNode obj = an_unparen(m->lang, c->object);
-    if (ts_node_is_null(obj) || an_sym(m->lang, obj) != AN_SYM_identifier || an_call_argc(m->lang, c->node) != 1)
-      continue;
-    if (!an_graph_code(m, &c->ctx) || !AN_FUNC(m, c->ctx.func)->autograph || !effects__local(m, obj, c->ctx.func))
-      continue;
+    if (!effects__loop_local(m, obj, &c->ctx)) continue;
     if (an_sym(m->lang, an_parent(m, c->node, c->ctx.func)) != AN_SYM_expression_statement) continue;
-    TSNode loop = effects__carrying_loop(m, c, obj);
-    if (ts_node_is_null(loop) || effects__typed_list(m, c->ctx.func, obj) ||
-        /* the options may turn on Feature.LISTS, which converts the append */
-        !ts_node_is_null(effects__autograph_options(m, c->ctx.func)))
-      continue;
-    const char *name = an_snippet(m, obj);
-    AnFinding *f = an_emit_node(
-        m, AN_RULE_PYTHON_STATE_MUTATION_IN_GRAPH, c->node, c->ctx.func,
-        "'%s' in the TensorFlow loop '%s' of '%s' runs only while the loop body is traced, not on every "
-        "iteration: '%s' does not get an element per iteration, and a tensor appended there belongs to the loop "
-        "body, so using it after the loop fails (InaccessibleTensorError: ... is out of scope and cannot be used "
-        "here); write the values to a tf.TensorArray and stack it after the loop",
-        an_snippet(m, c->node), an_loop_header(m, loop, an_field(m->lang, loop, AN_FIELD_body)),
-        an_func_label(m, c->ctx.func), name);
-    an_finding_related_chain(m, f, c->ctx.func);
+    Carried what;
+    TSNode loop = effects__carrying_loop(m, c->node, c->ctx.func, obj, &what);
+    if (what == CARRIED_LIST && strcmp(c->method, "append") == 0) effects__tf_loop_append(m, c, obj, loop);
+    if (effects__keyed_mutator(what, c->method)) {
+      TSNode key = what == CARRIED_SET && strcmp(c->method, "add") == 0 ? an_call_arg(m->lang, c->node, 0)
+                                                                          : (TSNode){{0}, NULL, NULL};
+      effects__tf_loop_keyed(m, c->node, obj, key, loop, what, &c->ctx);
+    }
+  }
+}
+
+typedef struct ItemReads {
+  AnModel *m;
+  const char *name;
+  bool read;
+} ItemReads;
+
+static bool effects__item_read_visit(TSNode n, void *ctx) {
+  ItemReads *r = ctx;
+  if (r->read) return false;
+  if (an_sym(r->m->lang, n) != AN_SYM_subscript) return true;
+  TSNode v = an_unparen(r->m->lang, an_field(r->m->lang, n, AN_FIELD_value));
+  if (an_sym(r->m->lang, v) != AN_SYM_identifier || !an_text_eq(r->m->src, v, r->name)) return true;
+  TSNode p = ts_node_parent(n);
+  AnSym ps = an_sym(r->m->lang, p);
+  r->read = ps != AN_SYM_assignment || !ts_node_eq(an_field(r->m->lang, p, AN_FIELD_left), n);
+  return true;
+}
+
+/* True when function `func` reads an item of the local `name` (`d["a"]`)
+ * anywhere. AutoGraph makes an item the loop reads, or reads after it, a
+ * loop variable of its own (`d["a"] += x` works), so only stores to items
+ * nothing reads stay Python state. */
+static bool effects__items_read(AnModel *m, int func, TSNode name) {
+  ItemReads r = {m, an_snippet(m, name), false};
+  an_walk_named(AN_FUNC(m, func)->node, effects__item_read_visit, &r);
+  return r.read;
+}
+
+/* `d[k] = v` on a dict a TensorFlow loop carries, when no item of it is
+ * read (see above) or the key is a tensor, which a dict cannot hash
+ * whatever AutoGraph does with the store. */
+static void effects__tf_loop_items(AnModel *m) {
+  for (uint32_t i = 0; i < m->sites.count; i++) {
+    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+    if (s->kind != AN_SITE_ASSIGN) continue;
+    TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
+    if (ts_node_is_null(left) || an_sym(m->lang, left) != AN_SYM_subscript) continue;
+    TSNode obj = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_value));
+    if (!effects__loop_local(m, obj, &s->ctx)) continue;
+    Carried what;
+    TSNode loop = effects__carrying_loop(m, s->node, s->ctx.func, obj, &what);
+    if (what != CARRIED_DICT) continue;
+    TSNode key = an_field(m->lang, left, AN_FIELD_subscript);
+    bool tensor_key = an_kind_is_tensor(an_kind_of(m, key, s->ctx.func));
+    if (tensor_key || (an_sym(m->lang, s->node) == AN_SYM_assignment && !effects__items_read(m, s->ctx.func, obj)))
+      effects__tf_loop_keyed(m, s->node, obj, key, loop, what, &s->ctx);
   }
 }
 
 void an_check_HY202(AnModel *m) {
   effects__mutating_calls(m);
   effects__assignments(m);
-  effects__tf_loop_appends(m);
+  effects__tf_loop_calls(m);
+  effects__tf_loop_items(m);
 }
 
 /* --- HY203 trace-time-python-guard --------------------------------------- */
