@@ -527,6 +527,81 @@ static bool graph__keras_step_runs(const AnModel *m, const char *name) {
   return !m->v1_graph_mode || strcmp(name, "call") == 0;
 }
 
+/* A Keras metric class by its canonical spelling: keras.metrics.Metric
+ * (keras.Metric in Keras 3) or one of the metric classes keras.metrics
+ * exports (`keras.metrics.Mean`); its functions are lower case. */
+static bool graph__keras_metric_base(const char *dotted) {
+  if (!dotted) return false;
+  if (strcmp(dotted, "keras.Metric") == 0) return true;
+  if (!an_dotted_has_prefix(dotted, "keras.metrics")) return false;
+  const char *last = strrchr(dotted, '.') + 1;
+  return last - dotted == (long)strlen("keras.metrics.") && *last >= 'A' && *last <= 'Z';
+}
+
+static AnClassStep graph__metric_visit(AnModel *m, int cls, void *ctx) {
+  AnClass *k = AN_CLASS(m, cls);
+  uint32_t n = ts_node_is_null(k->superclasses) ? 0 : ts_node_named_child_count(k->superclasses);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode b = ts_node_named_child(k->superclasses, i);
+    if (an_sym(m->lang, b) != AN_SYM_keyword_argument && graph__keras_metric_base(an_dotted(m, b, k->parent_func)))
+      return AN_CLASS_FOUND;
+  }
+  return AN_CLASS_GO;
+}
+
+/* The module class of a metric instance given to compile: `Cls(...)`, or
+ * a name bound once to it; -1 when it is not a Keras metric class. */
+static int graph__metric_instance(AnModel *m, TSNode e, int func) {
+  e = an_unparen(m->lang, e);
+  if (an_sym(m->lang, e) == AN_SYM_identifier) {
+    int scope, b = an_single_binding(m, e, func, &scope);
+    const AnBinding *bd = b >= 0 ? &AN_VEC_AT(m->bindings, AnBinding, b) : NULL;
+    if (!bd || bd->from_for || bd->from_unpack || ts_node_is_null(bd->value)) return -1;
+    e = bd->value;
+  }
+  int cls = an_constructed_class(m, e);
+  AnClassSearch search = {.max_depth = 8, .visit = graph__metric_visit};
+  return cls >= 0 && an_class_search(m, cls, &search) >= 0 ? cls : -1;
+}
+
+/* Marks the update_state and result that instances of `cls` run. */
+static void graph__metric_methods(AnModel *m, int cls) {
+  static const char *const names[] = {"update_state", "result", NULL};
+  for (int i = 0; names[i]; i++) {
+    int f = graph__method(m, cls, names[i], (uint32_t)strlen(names[i]), 0);
+    if (f >= 0 && AN_FUNC(m, f)->via == AN_VIA_NONE) AN_FUNC(m, f)->via = AN_VIA_KERAS;
+  }
+}
+
+/* `model.compile(metrics=[StepCounter()])` (also weighted_metrics, a name
+ * bound once to the list or to the instance): Keras calls the metric's
+ * update_state and result inside the train and test steps it traces with
+ * tf.function (Keras 2 also converts update_state with AutoGraph), so
+ * they are graph code like train_step. */
+static void graph__compiled_metrics(AnModel *m) {
+  static const char *const kwargs[] = {"metrics", "weighted_metrics", NULL};
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (!c->method || strcmp(c->method, "compile") != 0) continue;
+    for (int k = 0; kwargs[k]; k++) {
+      TSNode v = an_unparen(m->lang, an_call_kwarg(m->lang, m->src, c->node, kwargs[k]));
+      if (ts_node_is_null(v)) continue;
+      if (an_sym(m->lang, v) == AN_SYM_identifier) {
+        int scope, b = an_single_binding(m, v, c->ctx.func, &scope);
+        const AnBinding *bd = b >= 0 ? &AN_VEC_AT(m->bindings, AnBinding, b) : NULL;
+        if (bd && !bd->from_for && !bd->from_unpack && !ts_node_is_null(bd->value)) v = an_unparen(m->lang, bd->value);
+      }
+      AnSym vs = an_sym(m->lang, v);
+      bool seq = vs == AN_SYM_list || vs == AN_SYM_tuple;
+      uint32_t n = seq ? ts_node_named_child_count(v) : 1;
+      for (uint32_t e = 0; e < n; e++) {
+        int cls = graph__metric_instance(m, seq ? ts_node_named_child(v, e) : v, c->ctx.func);
+        if (cls >= 0) graph__metric_methods(m, cls);
+      }
+    }
+  }
+}
+
 static void graph__keras(AnModel *m) {
   bool eager = graph__keras_run_eagerly(m);
   for (uint32_t c = 0; c < m->classes.count; c++) AN_CLASS(m, c)->keras = graph__class_is_keras(m, (int)c);
@@ -537,6 +612,9 @@ static void graph__keras(AnModel *m) {
     if (f->via == AN_VIA_NONE && m->cfg->keras_graph_mode && !eager && graph__keras_step_runs(m, f->name))
       f->via = AN_VIA_KERAS;
   }
+  /* Keras v1 fit updates metrics in its own session graph, not in a traced
+   * train_step: left alone there, as train_step is. */
+  if (m->cfg->keras_graph_mode && !eager && !m->v1_graph_mode) graph__compiled_metrics(m);
 }
 
 /* --- graph context ------------------------------------------------------- */

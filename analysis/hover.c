@@ -248,6 +248,10 @@ static void hover__why_graph(Hover *h, int fi, const AnFunctionInfo *info) {
       HP(h, ": decorated with `@%.*s`.", (int)len, t);
   } else if (f->via == AN_VIA_CALL) {
     HP(h, ": wrapped by `%s` on line %u.", an_snippet(m, f->hybrid_site), hover__line(f->hybrid_site));
+  } else if (f->root == AN_ROOT_KERAS && f->graph_from < 0 && !f->keras_method) {
+    /* A metric's update_state or result (graph.c, compiled metrics). */
+    HS(h, " (assumed): a metric given to `compile()`; Keras calls it inside the train and test steps it traces in "
+          "`fit()` and `evaluate()` unless the model is compiled with `run_eagerly=True`.");
   } else if (f->root == AN_ROOT_KERAS && f->graph_from < 0) {
     HS(h, " (assumed): Keras traces it inside `fit()`, `evaluate()` and `predict()` unless the model is compiled "
           "with `run_eagerly=True`.");
