@@ -580,7 +580,9 @@ static void collect__names_statement(Collector *c, TSNode n) {
 /* A chain of plain names (`tf.nn.relu`) holds nothing the walk records, so
  * its subtree need not be stepped through. A comment or an error inside the
  * chain would be an extra child, hence the child count. */
-static bool collect__plain_attribute(const AnLang *l, TSNode n) {
+static bool collect__plain_attribute(const AnLang *l, const char *src, TSNode n) {
+  uint32_t dots;
+  if (an_plain_chain(src, n, &dots)) return true;
   AnSym s;
   while ((s = an_sym(l, n)) == AN_SYM_attribute) {
     if (ts_node_child_count(n) != 3) return false;
@@ -601,7 +603,7 @@ static bool collect__visit(TSNode n, void *ctx) {
   case AN_SYM_identifier:
     return false;
   case AN_SYM_attribute:
-    return !collect__plain_attribute(l, n);
+    return !collect__plain_attribute(l, c->m->src, n);
   case AN_SYM_import_statement:
     collect__import_statement(c, n);
     return false;

@@ -322,15 +322,24 @@ int an_resolve_function(AnModel *m, TSNode callee, int func) {
   if (s == AN_SYM_call && graph__is_tf_function_call(m, callee, func))
     return graph__wrapped(m, callee, func, 0);
   if (s != AN_SYM_attribute) return -1;
-  TSNode obj = an_field(l, callee, AN_FIELD_object), attr = an_field(l, callee, AN_FIELD_attribute);
-  if (ts_node_is_null(obj) || ts_node_is_null(attr)) return -1;
-  uint32_t alen;
-  const char *at = an_text(m->src, attr, &alen);
-  if (an_sym(l, obj) != AN_SYM_identifier) return -1;
-  if (an_text_eq(m->src, obj, "self") || an_text_eq(m->src, obj, "cls"))
+  uint32_t alen, olen, dots;
+  const char *at, *ot;
+  if (an_plain_chain(m->src, callee, &dots)) {
+    /* `obj.attr` read off the text; a longer chain has no name as object. */
+    if (dots != 1) return -1;
+    ot = an_text(m->src, callee, &olen);
+    at = (const char *)memchr(ot, '.', olen) + 1;
+    alen = olen - (uint32_t)(at - ot);
+    olen -= alen + 1;
+  } else {
+    TSNode obj = an_field(l, callee, AN_FIELD_object), attr = an_field(l, callee, AN_FIELD_attribute);
+    if (ts_node_is_null(obj) || ts_node_is_null(attr)) return -1;
+    at = an_text(m->src, attr, &alen);
+    if (an_sym(l, obj) != AN_SYM_identifier) return -1;
+    ot = an_text(m->src, obj, &olen);
+  }
+  if ((olen == 4 && memcmp(ot, "self", 4) == 0) || (olen == 3 && memcmp(ot, "cls", 3) == 0))
     return graph__method(m, graph__self_class(m, func), at, alen, 0);
-  uint32_t olen;
-  const char *ot = an_text(m->src, obj, &olen);
   int cls = an_hash_get(&m->class_map, AN_SCOPE_MODULE, ot, olen);
   if (cls < 0) cls = graph__instance_class(m, ot, olen, func);
   return cls >= 0 ? graph__method(m, cls, at, alen, 0) : -1;
