@@ -49,17 +49,28 @@ const char *an_canonical(AnArena *a, const char *dotted, size_t len) {
   return an_arena_strndup(a, dotted, len);
 }
 
+/* Builtins by canonical name. The table is read-only and its strings are
+ * what names__identifier returns, so a builtin's name costs no arena bytes
+ * however often it is looked up. */
 static const char *const names__builtins[] = {
-    "abs", "all", "any", "bool", "breakpoint", "dict", "enumerate", "exec", "eval", "filter",
-    "float", "getattr", "hasattr", "input", "int", "isinstance", "iter", "len", "list", "map",
-    "max", "min", "next", "open", "print", "range", "repr", "reversed", "round", "set",
-    "setattr", "sorted", "str", "sum", "super", "tuple", "type", "zip", NULL,
+    "builtins.abs", "builtins.all", "builtins.any", "builtins.bool", "builtins.breakpoint",
+    "builtins.dict", "builtins.enumerate", "builtins.exec", "builtins.eval", "builtins.filter",
+    "builtins.float", "builtins.getattr", "builtins.hasattr", "builtins.input", "builtins.int",
+    "builtins.isinstance", "builtins.iter", "builtins.len", "builtins.list", "builtins.map",
+    "builtins.max", "builtins.min", "builtins.next", "builtins.open", "builtins.print",
+    "builtins.range", "builtins.repr", "builtins.reversed", "builtins.round", "builtins.set",
+    "builtins.setattr", "builtins.sorted", "builtins.str", "builtins.sum", "builtins.super",
+    "builtins.tuple", "builtins.type", "builtins.zip", NULL,
 };
 
-static bool names__is_builtin(const char *name, uint32_t len) {
-  for (int i = 0; names__builtins[i]; i++)
-    if (strlen(names__builtins[i]) == len && memcmp(names__builtins[i], name, len) == 0) return true;
-  return false;
+/* The canonical name of builtin `name`, or NULL. Most names looked up are
+ * not builtins: the first letter rules out nearly all entries. */
+static const char *names__builtin(const char *name, uint32_t len) {
+  for (int i = 0; names__builtins[i]; i++) {
+    const char *b = names__builtins[i] + 9;
+    if (b[0] == name[0] && strlen(b) == len && memcmp(b, name, len) == 0) return names__builtins[i];
+  }
+  return NULL;
 }
 
 static bool names__bound_in(AnModel *m, int func, const char *name, uint32_t len) {
@@ -91,8 +102,7 @@ static const char *names__identifier(AnModel *m, const char *t, uint32_t len, in
     return AN_VEC_AT(m->imports, AnImport, imp).target;
   }
   if (an_hash_get(&m->module_names, -1, t, len) != -1) return NULL;
-  if (names__is_builtin(t, len)) return an_arena_cat(&m->arena, "builtins.", 9, t, len, "", 0);
-  return NULL;
+  return len ? names__builtin(t, len) : NULL;
 }
 
 /* Links of an attribute chain an_dotted follows: no API name comes near,
