@@ -604,7 +604,8 @@ static bool collect__inert_word(const char *w, uint32_t len) {
 }
 
 /* True when the subtree of expression `n` (an argument list, operator,
- * subscript, display...) holds nothing the walk records, read off its
+ * subscript, display, parameter list, decorator, the value of a return)
+ * holds nothing the walk records, read off its
  * text: a call needs a `(` past the node's own bracket, a comparison `<`,
  * `>`, `!`, `==` or the word in/is, a splat `*`, a named expression `:=`,
  * a comment `#`, a lambda, comprehension or yield its keyword; statements
@@ -734,7 +735,7 @@ static bool collect__visit(TSNode n, void *ctx) {
     break;
   case AN_SYM_return_statement:
     collect__site(c, AN_SITE_RETURN, n);
-    break;
+    return !collect__inert(c, n, false);
   case AN_SYM_yield:
     collect__site(c, AN_SITE_YIELD, n);
     if (c->ctx.func >= 0) AN_FUNC(c->m, c->ctx.func)->is_generator = true;
@@ -754,7 +755,10 @@ static bool collect__visit(TSNode n, void *ctx) {
     return false;
   case AN_SYM_argument_list:
   case AN_SYM_parenthesized_expression:
+  case AN_SYM_parameters:
     return !collect__inert(c, n, true);
+  case AN_SYM_lambda_parameters:
+  case AN_SYM_decorator:
   case AN_SYM_keyword_argument:
   case AN_SYM_binary_operator:
   case AN_SYM_boolean_operator:
