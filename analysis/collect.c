@@ -580,13 +580,69 @@ static void collect__names_statement(Collector *c, TSNode n) {
 /* A chain of plain names (`tf.nn.relu`) holds nothing the walk records, so
  * its subtree need not be stepped through. A comment or an error inside the
  * chain would be an extra child, hence the child count. */
-static bool collect__plain_attribute(const AnLang *l, TSNode n) {
+static bool collect__plain_attribute(const AnLang *l, const char *src, TSNode n) {
+  uint32_t dots;
+  if (an_plain_chain(src, n, &dots)) return true;
   AnSym s;
   while ((s = an_sym(l, n)) == AN_SYM_attribute) {
     if (ts_node_child_count(n) != 3) return false;
     n = ts_node_child(n, 0);
   }
   return s == AN_SYM_identifier;
+}
+
+/* Expressions longer than this are walked whatever their text: the test
+ * below reads the text of nested candidates again, so the bound keeps the
+ * walk linear. */
+#define COLLECT__INERT_MAX 96u
+
+static bool collect__inert_word(const char *w, uint32_t len) {
+  static const char *const words[] = {"lambda", "for", "yield", "in", "is", NULL};
+  for (int i = 0; words[i]; i++)
+    if (strlen(words[i]) == len && memcmp(words[i], w, len) == 0) return true;
+  return false;
+}
+
+/* True when the subtree of expression `n` (an argument list, operator,
+ * subscript, display, parameter list, decorator, the value of a return)
+ * holds nothing the walk records, read off its
+ * text: a call needs a `(` past the node's own bracket, a comparison `<`,
+ * `>`, `!`, `==` or the word in/is, a splat `*`, a named expression `:=`,
+ * a comment `#`, a lambda, comprehension or yield its keyword; statements
+ * (assignments, defs) never stand inside an expression. Stepping through
+ * such a subtree costs tree-sitter's cursor hundreds of instructions a
+ * token, so the walk steps over it. Text inside strings counts too, which
+ * only makes the test refuse more often. */
+static bool collect__inert(const Collector *c, TSNode n, bool bracketed) {
+  uint32_t len;
+  const char *t = an_text(c->m->src, n, &len);
+  if (len > COLLECT__INERT_MAX || ts_node_has_error(n)) return false;
+  uint32_t i = bracketed && len >= 2 ? 1 : 0, end = bracketed && len >= 2 ? len - 1 : len;
+  while (i < end) {
+    char ch = t[i];
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_') {
+      uint32_t w = i;
+      while (i < end && ((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') ||
+                         (t[i] >= '0' && t[i] <= '9') || t[i] == '_'))
+        i++;
+      if (collect__inert_word(t + w, i - w)) return false;
+      continue;
+    }
+    switch (ch) {
+    case '(': case '<': case '>': case '!': case '*': case '#':
+      return false;
+    case '=':
+      if (i + 1 < end && t[i + 1] == '=') return false;
+      break;
+    case ':':
+      if (i + 1 < end && t[i + 1] == '=') return false;
+      break;
+    default:
+      break;
+    }
+    i++;
+  }
+  return true;
 }
 
 /* Called for named nodes only (an_walk_named): no anonymous token starts a
@@ -601,7 +657,7 @@ static bool collect__visit(TSNode n, void *ctx) {
   case AN_SYM_identifier:
     return false;
   case AN_SYM_attribute:
-    return !collect__plain_attribute(l, n);
+    return !collect__plain_attribute(l, c->m->src, n);
   case AN_SYM_import_statement:
     collect__import_statement(c, n);
     return false;
@@ -679,7 +735,7 @@ static bool collect__visit(TSNode n, void *ctx) {
     break;
   case AN_SYM_return_statement:
     collect__site(c, AN_SITE_RETURN, n);
-    break;
+    return !collect__inert(c, n, false);
   case AN_SYM_yield:
     collect__site(c, AN_SITE_YIELD, n);
     if (c->ctx.func >= 0) AN_FUNC(c->m, c->ctx.func)->is_generator = true;
@@ -697,6 +753,27 @@ static bool collect__visit(TSNode n, void *ctx) {
   case AN_SYM_integer:
   case AN_SYM_float:
     return false;
+  case AN_SYM_argument_list:
+  case AN_SYM_parenthesized_expression:
+  case AN_SYM_parameters:
+    return !collect__inert(c, n, true);
+  case AN_SYM_lambda_parameters:
+  case AN_SYM_decorator:
+  case AN_SYM_keyword_argument:
+  case AN_SYM_binary_operator:
+  case AN_SYM_boolean_operator:
+  case AN_SYM_unary_operator:
+  case AN_SYM_not_operator:
+  case AN_SYM_conditional_expression:
+  case AN_SYM_subscript:
+  case AN_SYM_slice:
+  case AN_SYM_tuple:
+  case AN_SYM_list:
+  case AN_SYM_dictionary:
+  case AN_SYM_set:
+  case AN_SYM_pair:
+  case AN_SYM_expression_list:
+    return !collect__inert(c, n, false);
   default:
     break;
   }

@@ -55,6 +55,37 @@ int an_func_at(const AnModel *m, TSNode node) {
   return -1;
 }
 
+AnCall *an_call_record(const AnModel *m, TSNode call) {
+  uint32_t pos = ts_node_start_byte(call), lo = 0, hi = m->calls.count;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ts_node_start_byte(AN_VEC_AT(m->calls, AnCall, mid).node) < pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  /* Calls that start together (`f(x)(y)`, `a.b(c).d()`) are neighbours. */
+  for (; lo < m->calls.count; lo++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, lo);
+    if (ts_node_start_byte(c->node) != pos) break;
+    if (ts_node_eq(c->node, call)) return c;
+  }
+  return NULL;
+}
+
+TSNode an_call_function(const AnModel *m, TSNode call) {
+  const AnCall *c = an_call_record(m, call);
+  return c ? c->fn : an_field(m->lang, call, AN_FIELD_function);
+}
+
+const char *an_call_dotted(AnModel *m, AnCall *c) {
+  if (!c->dotted_known) {
+    c->dotted = an_dotted(m, c->fn, c->ctx.func);
+    c->dotted_known = true;
+  }
+  return c->dotted;
+}
+
 /* Class whose methods are visible as `self.` from function `func`. */
 static int graph__self_class(const AnModel *m, int func) {
   for (int f = func; f >= 0; f = AN_VEC_AT(m->funcs, AnFunc, f).parent) {
@@ -81,7 +112,9 @@ static bool graph__is_tf_function_call(AnModel *m, TSNode n, int func) {
   const AnLang *l = m->lang;
   n = an_unparen(l, n);
   if (an_sym(l, n) != AN_SYM_call) return false;
-  return graph__is(an_dotted(m, an_field(l, n, AN_FIELD_function), func), "tensorflow.function");
+  AnCall *c = an_call_record(m, n);
+  if (c && c->ctx.func == func) return graph__is(an_call_dotted(m, c), "tensorflow.function");
+  return graph__is(an_dotted(m, c ? c->fn : an_field(l, n, AN_FIELD_function), func), "tensorflow.function");
 }
 
 /* A binding's value that wraps a function: `g = tf.function(f)`. */
@@ -212,7 +245,7 @@ int an_class_search(AnModel *m, int cls, const AnClassSearch *s) {
 int an_constructed_class(AnModel *m, TSNode value) {
   TSNode v = an_unparen(m->lang, value);
   if (an_sym(m->lang, v) != AN_SYM_call) return -1;
-  TSNode fn = an_field(m->lang, v, AN_FIELD_function);
+  TSNode fn = an_call_function(m, v);
   if (an_sym(m->lang, fn) != AN_SYM_identifier) return -1;
   uint32_t len;
   const char *t = an_text(m->src, fn, &len);
@@ -323,15 +356,24 @@ int an_resolve_function(AnModel *m, TSNode callee, int func) {
   if (s == AN_SYM_call && graph__is_tf_function_call(m, callee, func))
     return graph__wrapped(m, callee, func, 0);
   if (s != AN_SYM_attribute) return -1;
-  TSNode obj = an_field(l, callee, AN_FIELD_object), attr = an_field(l, callee, AN_FIELD_attribute);
-  if (ts_node_is_null(obj) || ts_node_is_null(attr)) return -1;
-  uint32_t alen;
-  const char *at = an_text(m->src, attr, &alen);
-  if (an_sym(l, obj) != AN_SYM_identifier) return -1;
-  if (an_text_eq(m->src, obj, "self") || an_text_eq(m->src, obj, "cls"))
+  uint32_t alen, olen, dots;
+  const char *at, *ot;
+  if (an_plain_chain(m->src, callee, &dots)) {
+    /* `obj.attr` read off the text; a longer chain has no name as object. */
+    if (dots != 1) return -1;
+    ot = an_text(m->src, callee, &olen);
+    at = (const char *)memchr(ot, '.', olen) + 1;
+    alen = olen - (uint32_t)(at - ot);
+    olen -= alen + 1;
+  } else {
+    TSNode obj = an_field(l, callee, AN_FIELD_object), attr = an_field(l, callee, AN_FIELD_attribute);
+    if (ts_node_is_null(obj) || ts_node_is_null(attr)) return -1;
+    at = an_text(m->src, attr, &alen);
+    if (an_sym(l, obj) != AN_SYM_identifier) return -1;
+    ot = an_text(m->src, obj, &olen);
+  }
+  if ((olen == 4 && memcmp(ot, "self", 4) == 0) || (olen == 3 && memcmp(ot, "cls", 3) == 0))
     return graph__method(m, graph__self_class(m, func), at, alen, 0);
-  uint32_t olen;
-  const char *ot = an_text(m->src, obj, &olen);
   int cls = an_hash_get(&m->class_map, AN_SCOPE_MODULE, ot, olen);
   if (cls < 0) cls = graph__instance_class(m, ot, olen, func);
   return cls >= 0 ? graph__method(m, cls, at, alen, 0) : -1;
@@ -851,8 +893,7 @@ int an_graph_build(AnModel *m) {
       graph__group(m, &m->sites, sizeof(AnSite), offsetof(AnSite, ctx), &m->site_offsets, &m->site_order) != 0)
     return -1;
   for (uint32_t i = 0; i < m->calls.count; i++) {
-    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    c->dotted = an_dotted(m, c->fn, c->ctx.func);
+    an_call_dotted(m, &AN_VEC_AT(m->calls, AnCall, i));
   }
   m->v1_graph_mode = graph__v1_mode(m);
   for (uint32_t i = 0; i < m->funcs.count; i++) graph__decorators(m, (int)i);
@@ -945,7 +986,6 @@ void an_graph_reset(AnModel *m) {
   for (uint32_t i = 0; i < m->classes.count; i++) AN_CLASS(m, i)->keras = false;
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    c->dotted = NULL;
     c->callee = -1;
     c->external = NULL;
   }

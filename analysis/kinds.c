@@ -1010,8 +1010,9 @@ bool an_data_receiver(AnModel *m, uint32_t i) {
 
 static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
   const AnLang *l = m->lang;
-  TSNode fn = an_field(l, call, AN_FIELD_function);
-  const char *d = an_dotted(m, fn, func);
+  AnCall *rec = an_call_record(m, call);
+  TSNode fn = rec ? rec->fn : an_field(l, call, AN_FIELD_function);
+  const char *d = rec && rec->ctx.func == func ? an_call_dotted(m, rec) : an_dotted(m, fn, func);
   if (d) {
     AnKind k = an_api_kind(d);
     if (k == AN_KIND_UNKNOWN) k = kinds__loaded(m, call, -1, func);

@@ -152,6 +152,7 @@ typedef struct AnCall {
   const char *method; /* for `obj.m(...)`: "m" */
   TSNode object;      /* for `obj.m(...)`: obj */
   int callee;         /* function of this module it calls, -1 */
+  bool dotted_known;  /* `dotted` is computed (an_call_dotted) */
   const char *external; /* "module.qualname" of a workspace function, or NULL */
 } AnCall;
 
@@ -373,7 +374,8 @@ int an_class_search(AnModel *m, int cls, const AnClassSearch *s);
 /* The class of this module a value constructs (`Trainer(...)`), else -1. */
 int an_constructed_class(AnModel *m, TSNode value);
 /* Forgets everything an_graph_build, the kinds, the rules and the editor
- * features derived, leaving the records of the walk as an_collect made them. */
+ * features derived, leaving the records of the walk as an_collect made them
+ * (with the callee names an_call_dotted found, which depend on them only). */
 void an_graph_reset(AnModel *m);
 /* The `call` method that calling `obj(...)` runs (Keras __call__ runs
  * `call`) when obj holds an instance of a module class: `self`, a name
@@ -415,6 +417,16 @@ int an_graph_root(const AnModel *m, int func);
 
 /* Innermost enclosing function of a node by byte range, -1. */
 int an_func_at(const AnModel *m, TSNode node);
+/* The record an_collect made of call node `call` (every call outside
+ * strings has one), by binary search over the calls in document order;
+ * NULL for any other node. A record keeps the callee tree-sitter would
+ * otherwise look up again at hundreds of instructions a field. */
+AnCall *an_call_record(const AnModel *m, TSNode call);
+/* The callee expression of call node `call` (its `function` field). */
+TSNode an_call_function(const AnModel *m, TSNode call);
+/* an_dotted(m, c->fn, c->ctx.func), memoised on the call. It depends on
+ * the walk's records only, so an_graph_reset keeps it. */
+const char *an_call_dotted(AnModel *m, AnCall *c);
 
 /* refactor.c */
 /* The entries of a literal input_signature list/tuple (at most `cap` into

@@ -49,17 +49,28 @@ const char *an_canonical(AnArena *a, const char *dotted, size_t len) {
   return an_arena_strndup(a, dotted, len);
 }
 
+/* Builtins by canonical name. The table is read-only and its strings are
+ * what names__identifier returns, so a builtin's name costs no arena bytes
+ * however often it is looked up. */
 static const char *const names__builtins[] = {
-    "abs", "all", "any", "bool", "breakpoint", "dict", "enumerate", "exec", "eval", "filter",
-    "float", "getattr", "hasattr", "input", "int", "isinstance", "iter", "len", "list", "map",
-    "max", "min", "next", "open", "print", "range", "repr", "reversed", "round", "set",
-    "setattr", "sorted", "str", "sum", "super", "tuple", "type", "zip", NULL,
+    "builtins.abs", "builtins.all", "builtins.any", "builtins.bool", "builtins.breakpoint",
+    "builtins.dict", "builtins.enumerate", "builtins.exec", "builtins.eval", "builtins.filter",
+    "builtins.float", "builtins.getattr", "builtins.hasattr", "builtins.input", "builtins.int",
+    "builtins.isinstance", "builtins.iter", "builtins.len", "builtins.list", "builtins.map",
+    "builtins.max", "builtins.min", "builtins.next", "builtins.open", "builtins.print",
+    "builtins.range", "builtins.repr", "builtins.reversed", "builtins.round", "builtins.set",
+    "builtins.setattr", "builtins.sorted", "builtins.str", "builtins.sum", "builtins.super",
+    "builtins.tuple", "builtins.type", "builtins.zip", NULL,
 };
 
-static bool names__is_builtin(const char *name, uint32_t len) {
-  for (int i = 0; names__builtins[i]; i++)
-    if (strlen(names__builtins[i]) == len && memcmp(names__builtins[i], name, len) == 0) return true;
-  return false;
+/* The canonical name of builtin `name`, or NULL. Most names looked up are
+ * not builtins: the first letter rules out nearly all entries. */
+static const char *names__builtin(const char *name, uint32_t len) {
+  for (int i = 0; names__builtins[i]; i++) {
+    const char *b = names__builtins[i] + 9;
+    if (b[0] == name[0] && strlen(b) == len && memcmp(b, name, len) == 0) return names__builtins[i];
+  }
+  return NULL;
 }
 
 static bool names__bound_in(AnModel *m, int func, const char *name, uint32_t len) {
@@ -81,9 +92,7 @@ bool an_name_shadowed(AnModel *m, const char *name, int func) {
 }
 
 /* Canonical target of a bare name, or NULL. */
-static const char *names__identifier(AnModel *m, TSNode id, int func) {
-  uint32_t len;
-  const char *t = an_text(m->src, id, &len);
+static const char *names__identifier(AnModel *m, const char *t, uint32_t len, int func) {
   if (names__bound_in(m, func, t, len)) return NULL;
   int imp = an_hash_get(&m->import_map, -1, t, len);
   if (imp >= 0) {
@@ -93,8 +102,7 @@ static const char *names__identifier(AnModel *m, TSNode id, int func) {
     return AN_VEC_AT(m->imports, AnImport, imp).target;
   }
   if (an_hash_get(&m->module_names, -1, t, len) != -1) return NULL;
-  if (names__is_builtin(t, len)) return an_arena_cat(&m->arena, "builtins.", 9, t, len, "", 0);
-  return NULL;
+  return len ? names__builtin(t, len) : NULL;
 }
 
 /* Links of an attribute chain an_dotted follows: no API name comes near,
@@ -102,36 +110,62 @@ static const char *names__identifier(AnModel *m, TSNode id, int func) {
  * time quadratic in its length. */
 #define NAMES_MAX_LINKS 64
 
+/* Joins `attr` to the dotted name `base` of the object it is read from
+ * (NULL when that has none), as the recursion `an_dotted(obj) + "." +
+ * attr` would. */
+static const char *names__link(AnModel *m, const char *base, const char *at, uint32_t alen) {
+  if (!base || strncmp(base, "builtins.", 9) == 0) return NULL;
+  size_t blen = strlen(base);
+  char *joined = an_arena_cat(&m->arena, base, blen, ".", 1, at, strnlen(at, alen));
+  if (!joined) return NULL;
+  /* Re-canonicalise: `tf.compat.v1.x` only becomes canonical once joined. */
+  if (names__prefix_n(joined, blen + 1 + alen, "tensorflow.compat") ||
+      names__prefix_n(joined, blen + 1 + alen, "tensorflow.keras") ||
+      names__prefix_n(joined, blen + 1 + alen, "tensorflow.python"))
+    return an_canonical(&m->arena, joined, blen + 1 + alen);
+  return joined;
+}
+
+/* an_dotted of a chain an_plain_chain accepted, from its text alone. */
+static const char *names__plain_chain(AnModel *m, TSNode expr, uint32_t dots, int func) {
+  if (dots > NAMES_MAX_LINKS) return NULL;
+  uint32_t len;
+  const char *t = an_text(m->src, expr, &len);
+  const char *dot = memchr(t, '.', len);
+  const char *base = names__identifier(m, t, (uint32_t)(dot - t), func);
+  while (base && dot) {
+    const char *at = dot + 1;
+    dot = memchr(at, '.', len - (uint32_t)(at - t));
+    base = names__link(m, base, at, (uint32_t)((dot ? dot : t + len) - at));
+  }
+  return base;
+}
+
 const char *an_dotted(AnModel *m, TSNode expr, int func) {
   const AnLang *l = m->lang;
+  expr = an_unparen(l, expr);
+  AnSym s = an_sym(l, expr);
+  uint32_t dots;
+  if (s == AN_SYM_attribute && an_plain_chain(m->src, expr, &dots)) return names__plain_chain(m, expr, dots, func);
   /* Down the chain to its head, keeping the attributes, then back up
    * joining them as the recursion `an_dotted(obj) + "." + attr` would. */
   TSNode attrs[NAMES_MAX_LINKS];
   uint32_t n = 0;
-  expr = an_unparen(l, expr);
-  AnSym s;
-  while ((s = an_sym(l, expr)) == AN_SYM_attribute) {
+  while (s == AN_SYM_attribute) {
     TSNode obj = an_field(l, expr, AN_FIELD_object), attr = an_field(l, expr, AN_FIELD_attribute);
     if (ts_node_is_null(obj) || ts_node_is_null(attr) || n == NAMES_MAX_LINKS) return NULL;
     attrs[n++] = attr;
     expr = an_unparen(l, obj);
+    s = an_sym(l, expr);
   }
   if (s != AN_SYM_identifier) return NULL;
-  const char *base = names__identifier(m, expr, func);
+  uint32_t hlen;
+  const char *head = an_text(m->src, expr, &hlen);
+  const char *base = names__identifier(m, head, hlen, func);
   while (n && base) {
-    if (strncmp(base, "builtins.", 9) == 0) return NULL;
     uint32_t alen;
     const char *at = an_text(m->src, attrs[--n], &alen);
-    size_t blen = strlen(base);
-    char *joined = an_arena_cat(&m->arena, base, blen, ".", 1, at, strnlen(at, alen));
-    if (!joined) return NULL;
-    /* Re-canonicalise: `tf.compat.v1.x` only becomes canonical once joined. */
-    if (names__prefix_n(joined, blen + 1 + alen, "tensorflow.compat") ||
-        names__prefix_n(joined, blen + 1 + alen, "tensorflow.keras") ||
-        names__prefix_n(joined, blen + 1 + alen, "tensorflow.python"))
-      base = an_canonical(&m->arena, joined, blen + 1 + alen);
-    else
-      base = joined;
+    base = names__link(m, base, at, alen);
   }
   return base;
 }

@@ -101,6 +101,42 @@ bool an_text_eq(const char *src, TSNode n, const char *s) {
   return strlen(s) == len && memcmp(t, s, len) == 0;
 }
 
+static bool syntax__word_char(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* A chain with this head starts at a none/true/false node, not at an
+ * identifier. */
+static bool syntax__literal_word(const char *t, uint32_t len) {
+  return (len == 4 && (memcmp(t, "None", 4) == 0 || memcmp(t, "True", 4) == 0)) ||
+         (len == 5 && memcmp(t, "False", 5) == 0);
+}
+
+bool an_plain_chain(const char *src, TSNode n, uint32_t *dots) {
+  uint32_t len, count = 0, head = 0;
+  const char *t = an_text(src, n, &len);
+  /* Every component non-empty and not starting with a digit (`1.5.hex` is
+   * a float's attribute). */
+  bool start = true;
+  for (uint32_t i = 0; i < len; i++) {
+    char ch = t[i];
+    if (ch == '.') {
+      if (start) return false;
+      if (!count) head = i;
+      count++;
+      start = true;
+    } else if (syntax__word_char(ch)) {
+      if (start && ch >= '0' && ch <= '9') return false;
+      start = false;
+    } else {
+      return false;
+    }
+  }
+  if (start || !count || syntax__literal_word(t, head) || ts_node_has_error(n)) return false;
+  *dots = count;
+  return true;
+}
+
 TSNode an_call_arg(const AnLang *l, TSNode call, uint32_t index) {
   TSNode args = an_field(l, call, AN_FIELD_arguments);
   TSNode none = {{0}, NULL, NULL};

@@ -89,6 +89,19 @@ static inline const char *an_text(const char *src, TSNode n, uint32_t *len) {
 /* True when the node's text equals `s`. */
 bool an_text_eq(const char *src, TSNode n, const char *s);
 
+/* Plain attribute chains read off the source. tree-sitter (0.20) spends
+ * hundreds of instructions on each field or child lookup, and the analysis
+ * asks for the links of `tf.nn.relu` over and over; when a node has no
+ * error below it and its text is ASCII identifiers joined by dots with
+ * nothing between them, the grammar leaves one shape for it (attribute
+ * nodes down to an identifier) and the bytes say all a walk down the
+ * `object` fields would find. A head of None, True or False (their own
+ * node types) does not count, nor does any other byte (whitespace,
+ * comments, brackets, non-ASCII identifiers): callers then walk the tree.
+ *
+ * True when attribute node `n` is such a chain; *dots counts its links. */
+bool an_plain_chain(const char *src, TSNode n, uint32_t *dots);
+
 /* The i-th positional argument of a call (keyword and splat arguments
  * skipped); a null node when absent. */
 TSNode an_call_arg(const AnLang *l, TSNode call, uint32_t index);
