@@ -1032,7 +1032,9 @@ static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
     }
     return k;
   }
-  if (an_sym(l, fn) == AN_SYM_attribute) {
+  /* `self.dense(x)` calls the layer stored in the attribute, not a method
+   * named `dense`: the Keras call below applies. */
+  if (an_sym(l, fn) == AN_SYM_attribute && kinds__expr(m, fn, func, depth + 1) != AN_KIND_KERAS) {
     TSNode obj = an_field(l, fn, AN_FIELD_object), attr = an_field(l, fn, AN_FIELD_attribute);
     if (ts_node_is_null(obj) || ts_node_is_null(attr)) return AN_KIND_UNKNOWN;
     AnKind ok = kinds__expr(m, obj, func, depth + 1);

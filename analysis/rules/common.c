@@ -880,6 +880,19 @@ static bool common__always_runs(AnSym s) {
   }
 }
 
+/* Operands an operator evaluates whatever the values: both sides of the
+ * first comparison in a chain (`a < b < c` skips `c` when `a < b` is
+ * false) and the left side of `and`/`or`, which short-circuit after it. */
+static bool common__operand_always_runs(AnModel *m, TSNode op, TSNode child) {
+  AnSym s = an_sym(m->lang, op);
+  if (s == AN_SYM_boolean_operator) return ts_node_eq(an_field(m->lang, op, AN_FIELD_left), child);
+  if (s != AN_SYM_comparison_operator) return false;
+  uint32_t n = ts_node_named_child_count(op);
+  for (uint32_t k = 0; k < n && k < 2; k++)
+    if (ts_node_eq(ts_node_named_child(op, k), child)) return true;
+  return false;
+}
+
 /* `if __name__ == "__main__":` around a script's code: it always runs when
  * the module is the program. */
 static bool common__main_guard(AnModel *m, TSNode iff, TSNode child) {
@@ -911,6 +924,7 @@ bool an_runs_unconditionally(AnModel *m, TSNode node, TSNode stop, int func) {
       i++;
       continue;
     }
+    if (common__operand_always_runs(m, path[i], i + 1 < depth ? path[i + 1] : node)) continue;
     if (!common__always_runs(s)) return false;
   }
   return true;

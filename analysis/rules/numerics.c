@@ -12,7 +12,7 @@
  * calls outside the random APIs and a few builtins precede it). */
 #include <string.h>
 
-#include "analysis/rules/rules.h"
+#include "analysis/rules/retrace.h"
 
 /* --- HY601 global-seed-correlated-functions ------------------------------ */
 
@@ -251,10 +251,37 @@ static const char *num__param_dtype(AnModel *m, int fi, uint32_t pi) {
   return an_param_declared_spec(m, fi, pi, &s) ? s.dtype : NULL;
 }
 
+static const char *num__dtype_of(AnModel *m, TSNode e, int func);
+
+/* A wide dtype (int64, uint32, uint64, float64) that an eager call of
+ * tf.function `fi` (no input_signature) proves for parameter `name`; NULL
+ * otherwise. Each call traces with its argument's dtype, so one such call
+ * is enough for that trace to narrow. *site is the call. */
+static const char *num__call_site_dtype(AnModel *m, int fi, const char *name, const AnCall **site) {
+  uint32_t n;
+  const AnRetraceCall *calls = an_retrace_calls(m, &n);
+  for (uint32_t i = 0; i < n; i++) {
+    const AnRetraceCall *rc = &calls[i];
+    if (rc->callee.local != fi) continue;
+    for (uint32_t a = 0; a < rc->arg_count; a++) {
+      const AnRetraceArg *arg = &rc->args[a];
+      if (!arg->param || strcmp(arg->param, name) != 0 || ts_node_is_null(arg->value)) continue;
+      const char *dt = num__dtype_of(m, arg->value, rc->call->ctx.func);
+      if (dt && (strcmp(dt, "int64") == 0 || strcmp(dt, "uint32") == 0 || strcmp(dt, "uint64") == 0 ||
+                 strcmp(dt, "float64") == 0)) {
+        *site = rc->call;
+        return dt;
+      }
+    }
+  }
+  return NULL;
+}
+
 /* dtype of tensor expression `e` in `func` when proven: tf.cast and
  * tf.constant / convert_to_tensor with an explicit dtype, elements of
- * such tensors (`t[0]`), parameters typed by input_signature, names bound
- * once in the function, and what an_tensor_spec_of knows. */
+ * such tensors (`t[0]`), parameters typed by input_signature or by an
+ * eager call's argument, names bound once in the function, and what
+ * an_tensor_spec_of knows. */
 static const char *num__dtype_of(AnModel *m, TSNode e, int func) {
   const AnLang *l = m->lang;
   for (int step = 0; step < 12; step++) {
@@ -267,11 +294,14 @@ static const char *num__dtype_of(AnModel *m, TSNode e, int func) {
     if (s == AN_SYM_identifier) {
       uint32_t len;
       const char *t = an_text(m->src, e, &len);
-      AnFunc *fn = AN_FUNC(m, func);
       int b = an_hash_get(&m->binding_map, func, t, len);
-      for (uint32_t i = 0; i < fn->param_count; i++) {
+      AnFunc *fn = func >= 0 ? AN_FUNC(m, func) : NULL;
+      for (uint32_t i = 0; fn && i < fn->param_count; i++) {
         if (strlen(fn->params[i].name) != len || memcmp(fn->params[i].name, t, len) != 0) continue;
-        return b < 0 ? num__param_dtype(m, func, i) : NULL;
+        if (b >= 0) return NULL;
+        const char *dt = num__param_dtype(m, func, i);
+        const AnCall *site;
+        return dt ? dt : num__call_site_dtype(m, func, fn->params[i].name, &site);
       }
       if (b < 0) break; /* module or closure names: an_tensor_spec_of below */
       AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
@@ -321,6 +351,24 @@ static TSNode num__only_arg(AnModel *m, TSNode call) {
   return only;
 }
 
+/* When `t` is a parameter whose dtype comes from a call, points at it. */
+static void num__related_call_site(AnModel *m, AnFinding *f, TSNode t, int func) {
+  t = an_unparen(m->lang, t);
+  while (an_sym(m->lang, t) == AN_SYM_subscript) t = an_unparen(m->lang, an_field(m->lang, t, AN_FIELD_value));
+  if (an_sym(m->lang, t) != AN_SYM_identifier) return;
+  uint32_t len;
+  const char *name = an_text(m->src, t, &len);
+  if (an_hash_get(&m->binding_map, func, name, len) >= 0) return;
+  AnFunc *fn = AN_FUNC(m, func);
+  for (uint32_t i = 0; i < fn->param_count; i++) {
+    if (strlen(fn->params[i].name) != len || memcmp(fn->params[i].name, name, len) != 0) continue;
+    const AnCall *site = NULL;
+    const char *dt = num__param_dtype(m, func, i) ? NULL : num__call_site_dtype(m, func, fn->params[i].name, &site);
+    if (dt) an_finding_related(m, f, site->node, "traced with a %s tensor for '%s' here", dt, fn->params[i].name);
+    return;
+  }
+}
+
 void an_check_HY602(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
@@ -343,6 +391,8 @@ void an_check_HY602(AnModel *m) {
                                 "where eagerly %s() would be exact; use tf.cast(%s, tf.%s) to keep the dtype",
                                 an_snippet(m, c->node), an_func_label(m, func), an_snippet(m, t), target,
                                 an_snippet(m, t), dt, loss, to_int ? "int" : "float", an_snippet(m, t), dt);
-    if (f) an_finding_related_chain(m, f, func);
+    if (!f) continue;
+    an_finding_related_chain(m, f, func);
+    num__related_call_site(m, f, t, func);
   }
 }
