@@ -744,6 +744,20 @@ static AnKind kinds__workspace_call(AnModel *m, const char *d) {
   return an_index_keras_class(m->index, m->path, d) ? AN_KIND_KERAS : AN_KIND_UNKNOWN;
 }
 
+/* Keras layers whose call may not give one tensor: RNN cells return
+ * `(output, states)`; `RNN`, `Bidirectional` and `TimeDistributed` return
+ * what the layer they wrap returns (`return_state` may sit on that inner
+ * layer); `Lambda` returns what its function returns; `Input` is a
+ * placeholder, not a layer to call. */
+static bool kinds__multi_output_layer(const char *d) {
+  static const char *const wrappers[] = {"RNN", "Bidirectional", "TimeDistributed", "Lambda", "Input", NULL};
+  const char *last = strrchr(d, '.');
+  last = last ? last + 1 : d;
+  size_t n = strlen(last);
+  if ((n >= 4 && strcmp(last + n - 4, "Cell") == 0) || (n >= 5 && strcmp(last + n - 5, "Cells") == 0)) return true;
+  return kinds__in(last, wrappers);
+}
+
 /* True when `ctor` builds a Keras object whose call returns one tensor:
  * a built-in layer (without `return_state`, which makes RNN layers return
  * a list), a Sequential model, an application, a loss or a metric. A
@@ -754,7 +768,7 @@ static bool kinds__single_output_ctor(AnModel *m, TSNode ctor, int func) {
   const char *d = an_dotted(m, an_field(m->lang, ctor, AN_FIELD_function), func);
   if (!d) return false;
   if (kinds__pre(d, "keras.layers"))
-    return !kinds__pre(d, "keras.layers.Input") && ts_node_is_null(an_call_kwarg(m->lang, m->src, ctor, "return_state"));
+    return !kinds__multi_output_layer(d) && ts_node_is_null(an_call_kwarg(m->lang, m->src, ctor, "return_state"));
   return kinds__pre(d, "keras.Sequential") || kinds__pre(d, "keras.models.Sequential") ||
          kinds__pre(d, "keras.applications") || kinds__pre(d, "keras.losses") || kinds__pre(d, "keras.metrics");
 }
