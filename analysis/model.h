@@ -243,6 +243,7 @@ struct AnModel {
    * when something may: an_module_constant's scan of the module, memoized
    * (it depends on the syntax only). */
   AnHash const_uses;
+  bool const_scanned; /* const_uses is filled, for every name at once */
   AnVec findings; /* AnFinding */
   AnVec comments; /* TSNode of every comment (for suppressions) */
   uint32_t *call_offsets; /* calls of function f: call_order[call_offsets[f] .. [f+1]) */

@@ -519,24 +519,66 @@ static void common__const_use(ConstUses *u, TSNode id) {
   u->reads++;
 }
 
-/* `from helpers import *` after the constant may bind its name again. */
-static bool common__star_import_after(ConstUses *u, TSNode n) {
-  if (ts_node_start_byte(n) < ts_node_end_byte(u->def)) return false;
-  for (uint32_t k = 0; k < ts_node_named_child_count(n); k++)
-    if (an_sym(u->m->lang, ts_node_named_child(n, k)) == AN_SYM_wildcard_import) return true;
+/* Every module constant's uses, found in one walk of the module: a walk
+ * per name would make a module of many constants quadratic. */
+typedef struct ConstScan {
+  AnModel *m;
+  AnHash names;     /* (-1, name) -> index into uses */
+  ConstUses *uses;
+  uint32_t count;
+  uint32_t star_at; /* 1 + where the last `from m import *` starts, 0 */
+} ConstScan;
+
+static bool common__const_visit(TSNode n, void *ctx) {
+  ConstScan *sc = ctx;
+  AnSym s = an_sym(sc->m->lang, n);
+  if (s == AN_SYM_wildcard_import) sc->star_at = ts_node_start_byte(n) + 1;
+  if (s != AN_SYM_identifier) return true;
+  uint32_t len;
+  const char *t = an_text(sc->m->src, n, &len);
+  int k = an_hash_get(&sc->names, AN_SCOPE_MODULE, t, len);
+  if (k >= 0 && !ts_node_eq(n, sc->uses[k].def)) common__const_use(&sc->uses[k], n);
   return false;
 }
 
-static bool common__const_visit(TSNode n, void *ctx) {
-  ConstUses *u = ctx;
-  if (u->changed) return false;
-  AnSym s = an_sym(u->m->lang, n);
-  if (s == AN_SYM_import_from_statement && common__star_import_after(u, n)) u->changed = true;
-  if (s != AN_SYM_identifier) return true;
+/* The candidate `NAME = value` statement `stmt` of the module, added to
+ * the scan; a second one of the same name rebinds it. */
+static void common__const_candidate(ConstScan *sc, TSNode stmt) {
+  AnModel *m = sc->m;
+  TSNode asg = ts_node_named_child(stmt, 0);
+  if (an_sym(m->lang, stmt) != AN_SYM_expression_statement || an_sym(m->lang, asg) != AN_SYM_assignment) return;
+  TSNode target = an_field(m->lang, asg, AN_FIELD_left), value = an_field(m->lang, asg, AN_FIELD_right);
+  if (an_sym(m->lang, target) != AN_SYM_identifier || ts_node_is_null(value)) return;
   uint32_t len;
-  const char *t = an_text(u->m->src, n, &len);
-  if (len == u->len && memcmp(t, u->name, len) == 0 && !ts_node_eq(n, u->def)) common__const_use(u, n);
-  return false;
+  const char *t = an_text(m->src, target, &len);
+  int k = an_hash_get(&sc->names, AN_SCOPE_MODULE, t, len);
+  if (k >= 0) {
+    sc->uses[k].changed = true;
+    return;
+  }
+  AnSym vs = an_sym(m->lang, an_unparen(m->lang, value));
+  bool mut = vs == AN_SYM_list || vs == AN_SYM_dictionary || vs == AN_SYM_set || vs == AN_SYM_list_comprehension ||
+             vs == AN_SYM_dictionary_comprehension || vs == AN_SYM_set_comprehension;
+  sc->uses[sc->count] = (ConstUses){m, t, len, target, mut, 0, false};
+  an_hash_put(&m->arena, &sc->names, AN_SCOPE_MODULE, t, len, (int)sc->count++);
+}
+
+/* Fills m->const_uses for every name a module statement binds. */
+static void common__const_scan(AnModel *m) {
+  m->const_scanned = true;
+  uint32_t n = ts_node_named_child_count(m->root);
+  ConstScan sc = {m, {0}, an_arena_alloc(&m->arena, sizeof *sc.uses * (n ? n : 1)), 0, 0};
+  if (!sc.uses) return;
+  for (uint32_t i = 0; i < n; i++) common__const_candidate(&sc, ts_node_named_child(m->root, i));
+  if (!sc.count) return;
+  an_walk_named(m->root, common__const_visit, &sc);
+  for (uint32_t k = 0; k < sc.count; k++) {
+    ConstUses *u = &sc.uses[k];
+    /* `from helpers import *` after the constant may bind its name again. */
+    bool star = sc.star_at && sc.star_at - 1 >= ts_node_end_byte(u->def);
+    int uses = u->changed || star ? 0 : (int)u->reads + 1;
+    an_hash_put(&m->arena, &m->const_uses, AN_SCOPE_MODULE, u->name, u->len, uses);
+  }
 }
 
 /* The class whose body evaluates `node` (a decorator of a method, a class
@@ -580,17 +622,9 @@ TSNode an_module_constant(AnModel *m, TSNode id, int func, uint32_t *reads) {
     const AnImport *im = &AN_VEC_AT(m->imports, AnImport, i);
     if (strlen(im->local) == len && memcmp(im->local, t, len) == 0) return none;
   }
+  if (!m->const_scanned) common__const_scan(m);
   int uses = an_hash_get(&m->const_uses, AN_SCOPE_MODULE, t, len);
-  if (uses < 0) {
-    AnSym vs = an_sym(m->lang, an_unparen(m->lang, bd->value));
-    bool mut = vs == AN_SYM_list || vs == AN_SYM_dictionary || vs == AN_SYM_set || vs == AN_SYM_list_comprehension ||
-               vs == AN_SYM_dictionary_comprehension || vs == AN_SYM_set_comprehension;
-    ConstUses u = {m, t, len, target, mut, 0, false};
-    an_walk_named(m->root, common__const_visit, &u);
-    uses = u.changed ? 0 : (int)u.reads + 1;
-    an_hash_put(&m->arena, &m->const_uses, AN_SCOPE_MODULE, t, len, uses);
-  }
-  if (!uses) return none;
+  if (uses <= 0) return none;
   if (reads) *reads = (uint32_t)uses - 1;
   return bd->value;
 }
