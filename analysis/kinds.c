@@ -968,17 +968,13 @@ static bool kinds__tf_data_call(AnModel *m, TSNode call, const char *method, int
 
 /* The call whose receiver is call `i` itself (`x.map(f)` in
  * `x.map(f).padded_batch(8)`), -1 when none. Calls are recorded in
- * document order, outer before inner, and a chain's links all start where
- * its receiver does. */
+ * document order, outer before inner, and nothing lies between a call and
+ * its receiver but the attribute: that call is the one recorded just
+ * before (a scan further back made long chains quadratic). */
 static int kinds__outer_call(AnModel *m, uint32_t i) {
-  const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-  uint32_t start = ts_node_start_byte(c->node);
-  for (uint32_t j = i; j-- > 0;) {
-    const AnCall *o = &AN_VEC_AT(m->calls, AnCall, j);
-    if (ts_node_start_byte(o->node) != start) return -1;
-    if (!ts_node_is_null(o->object) && ts_node_eq(o->object, c->node)) return (int)j;
-  }
-  return -1;
+  if (!i) return -1;
+  const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i), *o = &AN_VEC_AT(m->calls, AnCall, i - 1);
+  return !ts_node_is_null(o->object) && ts_node_eq(an_unparen(m->lang, o->object), c->node) ? (int)i - 1 : -1;
 }
 
 bool an_data_receiver(AnModel *m, uint32_t i) {
