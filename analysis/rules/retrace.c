@@ -1128,6 +1128,89 @@ static bool retrace__free_visit(TSNode n, void *ctx) {
   return false;
 }
 
+/* Finds state the loop around a factory call changes in place and the
+ * factory may read: an attribute or item stored (`self.model = m`,
+ * `CONFIG["model"] = m`) or a container mutated (`LAYERS.append(m)`) of a
+ * name the factory mentions, or of the object the factory is a method of.
+ * A Function made once would keep what its first trace read. */
+typedef struct RetraceStateScan {
+  AnModel *m;
+  TSNode factory;  /* the factory's def */
+  TSNode receiver; /* `trainer` in `trainer.make_step()`, or null */
+  bool found;
+} RetraceStateScan;
+
+/* The name at the root of `obj.a[k].b`, or a null node. */
+static TSNode retrace__base_name(AnModel *m, TSNode e) {
+  for (int hops = 0; hops < 64; hops++) {
+    e = an_unparen(m->lang, e);
+    AnSym s = an_sym(m->lang, e);
+    if (s == AN_SYM_identifier) return e;
+    if (s == AN_SYM_attribute) e = an_field(m->lang, e, AN_FIELD_object);
+    else if (s == AN_SYM_subscript) e = an_field(m->lang, e, AN_FIELD_value);
+    else break;
+  }
+  return (TSNode){{0}, NULL, NULL};
+}
+
+static void retrace__state_changed(RetraceStateScan *r, TSNode base) {
+  if (ts_node_is_null(base)) return;
+  uint32_t len, rlen = 0;
+  const char *t = an_text(r->m->src, base, &len);
+  TSNode recv = ts_node_is_null(r->receiver) ? r->receiver : retrace__base_name(r->m, r->receiver);
+  const char *rt = ts_node_is_null(recv) ? NULL : an_text(r->m->src, recv, &rlen);
+  if ((rt && rlen == len && memcmp(rt, t, len) == 0) || an_mentions(r->m, r->factory, t, len)) r->found = true;
+}
+
+/* A target that stores into an object (`a.b`, `a[k]`, either inside a
+ * tuple of targets): the object's base name. */
+static void retrace__stored_into(RetraceStateScan *r, TSNode left) {
+  AnModel *m = r->m;
+  AnSym s = an_sym(m->lang, left);
+  if (s == AN_SYM_attribute || s == AN_SYM_subscript) {
+    retrace__state_changed(r, retrace__base_name(m, left));
+    return;
+  }
+  if (s != AN_SYM_pattern_list && s != AN_SYM_tuple_pattern && s != AN_SYM_list_pattern && s != AN_SYM_tuple &&
+      s != AN_SYM_list)
+    return;
+  for (uint32_t i = 0; i < ts_node_named_child_count(left) && !r->found; i++) {
+    TSNode e = ts_node_named_child(left, i);
+    AnSym es = an_sym(m->lang, e);
+    if (es == AN_SYM_attribute || es == AN_SYM_subscript) retrace__state_changed(r, retrace__base_name(m, e));
+  }
+}
+
+static bool retrace__state_visit(TSNode n, void *ctx) {
+  RetraceStateScan *r = ctx;
+  AnModel *m = r->m;
+  if (r->found) return false;
+  AnSym s = an_sym(m->lang, n);
+  if (s == AN_SYM_assignment || s == AN_SYM_augmented_assignment) {
+    retrace__stored_into(r, an_field(m->lang, n, AN_FIELD_left));
+  } else if (s == AN_SYM_call) {
+    TSNode fn = an_field(m->lang, n, AN_FIELD_function);
+    if (an_sym(m->lang, fn) != AN_SYM_attribute) return true;
+    uint32_t len;
+    const char *t = an_text(m->src, an_field(m->lang, fn, AN_FIELD_attribute), &len);
+    char method[32];
+    if (len >= sizeof method) return true;
+    memcpy(method, t, len);
+    method[len] = '\0';
+    if (an_container_mutator(method)) retrace__state_changed(r, retrace__base_name(m, an_field(m->lang, fn, AN_FIELD_object)));
+  } else if (s == AN_SYM_delete_statement) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n) && !r->found; i++)
+      retrace__stored_into(r, ts_node_named_child(n, i));
+  }
+  return true;
+}
+
+static bool retrace__loop_changes_state(AnModel *m, const AnCall *c, TSNode loop, int outer) {
+  RetraceStateScan r = {m, AN_FUNC(m, outer)->node, c->object, false};
+  an_walk_named(an_field(m->lang, loop, AN_FIELD_body), retrace__state_visit, &r);
+  return r.found;
+}
+
 /* A call of factory `outer` in an eager loop, with arguments that do not
  * change from one iteration to the next and a result used in that same
  * iteration: each iteration builds an identical Function with an empty
@@ -1149,7 +1232,7 @@ static const AnCall *retrace__factory_loop_call(AnModel *m, int outer, TSNode in
       an_walk(inner, retrace__free_visit, &r);
       if (r.found) continue;
     }
-    if (!retrace__used_in_loop(m, c, loops[0])) continue;
+    if (!retrace__used_in_loop(m, c, loops[0]) || retrace__loop_changes_state(m, c, loops[0], outer)) continue;
     *loop_out = loops[0];
     return c;
   }
