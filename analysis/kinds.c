@@ -868,7 +868,9 @@ static AnKind kinds__tfds_result(AnModel *m, TSNode call, TSNode split, int pos,
 
 /* Keras's `*_dataset_from_*` utilities build a tf.data.Dataset (Keras 3
  * too, whatever the backend); `subset="both"` returns the training and
- * validation datasets as a pair. */
+ * validation datasets as a pair. Keras 3.10 added `format=`: "grain"
+ * gives a Grain dataset, whose map runs Python, so a format other than a
+ * literal "tf" is not taken. */
 static AnKind kinds__keras_loader(AnModel *m, TSNode call, const char *d, int pos) {
   static const char *const loaders[] = {"image_dataset_from_directory", "text_dataset_from_directory",
                                         "audio_dataset_from_directory", "timeseries_dataset_from_array", NULL};
@@ -877,10 +879,13 @@ static AnKind kinds__keras_loader(AnModel *m, TSNode call, const char *d, int po
                                                              : NULL;
   if (!space || d[strlen(space)] != '.' || !kinds__in(d + strlen(space) + 1, loaders) || kinds__dict_splat(m, call))
     return AN_KIND_UNKNOWN;
+  uint32_t len = 2;
+  TSNode format = an_call_kwarg(m->lang, m->src, call, "format");
+  const char *v = ts_node_is_null(format) ? "tf" : kinds__str_body(m, an_unparen(m->lang, format), &len);
+  if (!v || len != 2 || memcmp(v, "tf", 2) != 0) return AN_KIND_UNKNOWN;
   TSNode subset = an_call_kwarg(m->lang, m->src, call, "subset");
   if (ts_node_is_null(subset)) return pos < 0 ? AN_KIND_DATASET : AN_KIND_UNKNOWN;
-  uint32_t len;
-  const char *v = kinds__str_body(m, an_unparen(m->lang, subset), &len);
+  v = kinds__str_body(m, an_unparen(m->lang, subset), &len);
   if (!v) return AN_KIND_UNKNOWN;
   if (len == 4 && memcmp(v, "both", 4) == 0) return pos == 0 || pos == 1 ? AN_KIND_DATASET : AN_KIND_UNKNOWN;
   return pos < 0 ? AN_KIND_DATASET : AN_KIND_UNKNOWN;
