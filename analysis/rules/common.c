@@ -652,14 +652,11 @@ bool an_signature_editable(AnModel *m, const AnFunc *f) {
   return reads == 1 && ts_node_eq(an_unparen(m->lang, v), f->tf.input_signature);
 }
 
-TSNode an_signature_site(const AnFunc *f, TSNode node) {
-  return ts_node_is_null(f->tf.signature_ref) ? node : f->tf.signature_ref;
-}
+TSNode an_signature_site(TSNode ref, TSNode node) { return ts_node_is_null(ref) ? node : ref; }
 
-void an_signature_related(AnModel *m, AnFinding *fd, const AnFunc *f, TSNode node) {
-  if (!fd || ts_node_is_null(f->tf.signature_ref)) return;
-  an_finding_related(m, fd, node, "in '%s', the input_signature of '%s'", an_snippet(m, f->tf.signature_ref),
-                     f->qualname);
+void an_signature_related(AnModel *m, AnFinding *fd, TSNode ref, const char *target, TSNode node) {
+  if (fd && !ts_node_is_null(ref))
+    an_finding_related(m, fd, node, "in '%s', the input_signature of '%s'", an_snippet(m, ref), target);
 }
 
 bool an_literal(AnModel *m, TSNode n) {
