@@ -1197,7 +1197,8 @@ static bool retrace__state_visit(TSNode n, void *ctx) {
     if (len >= sizeof method) return true;
     memcpy(method, t, len);
     method[len] = '\0';
-    if (an_container_mutator(method)) retrace__state_changed(r, retrace__base_name(m, an_field(m->lang, fn, AN_FIELD_object)));
+    if (an_container_mutator(method))
+      retrace__state_changed(r, retrace__base_name(m, an_field(m->lang, fn, AN_FIELD_object)));
   } else if (s == AN_SYM_delete_statement) {
     for (uint32_t i = 0; i < ts_node_named_child_count(n) && !r->found; i++)
       retrace__stored_into(r, ts_node_named_child(n, i));
