@@ -897,11 +897,10 @@ static bool kinds__tfds_builder(AnModel *m, TSNode obj, int func) {
   const AnLang *l = m->lang;
   obj = an_unparen(l, obj);
   if (an_sym(l, obj) == AN_SYM_identifier) {
-    int scope, b = an_single_binding(m, obj, func, &scope);
-    if (b < 0) return false;
-    const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-    if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value)) return false;
-    obj = an_unparen(l, bd->value);
+    int scope;
+    TSNode v = an_single_value(m, obj, func, &scope);
+    if (ts_node_is_null(v)) return false;
+    obj = an_unparen(l, v);
     func = scope >= 0 ? scope : -1;
   }
   if (an_sym(l, obj) != AN_SYM_call) return false;
@@ -932,10 +931,9 @@ static bool kinds__autotune(AnModel *m, TSNode e, int func) {
   e = an_unparen(m->lang, e);
   const char *d = an_dotted(m, e, func);
   if (!d && an_sym(m->lang, e) == AN_SYM_identifier) {
-    int scope, b = an_single_binding(m, e, func, &scope);
-    const AnBinding *bd = b >= 0 ? &AN_VEC_AT(m->bindings, AnBinding, b) : NULL;
-    if (bd && !bd->from_for && !bd->from_unpack && !ts_node_is_null(bd->value))
-      d = an_dotted(m, bd->value, scope >= 0 ? scope : -1);
+    int scope;
+    TSNode v = an_single_value(m, e, func, &scope);
+    if (!ts_node_is_null(v)) d = an_dotted(m, v, scope >= 0 ? scope : -1);
   }
   return d && (strcmp(d, "tensorflow.data.AUTOTUNE") == 0 || strcmp(d, "tensorflow.data.experimental.AUTOTUNE") == 0);
 }

@@ -313,6 +313,10 @@ bool an_name_shadowed_by_assignment(AnModel *m, const char *name);
  * module's) binds it exactly once, with its scope in *scope; -1 when that
  * scope binds it several times, as a parameter or by a def, or none does. */
 int an_single_binding(AnModel *m, TSNode id, int func, int *scope);
+/* The value the one binding of `id` (an_single_binding) assigns, when it
+ * is a plain `name = value`: not a for target nor an unpacked element.
+ * Null otherwise; *scope gets the binding's scope. */
+TSNode an_single_value(AnModel *m, TSNode id, int func, int *scope);
 /* Dotted module name of a path relative to the best matching root. */
 const char *an_module_name(AnArena *a, const char *path, const char *const *roots, size_t nroots);
 /* True for a package's __init__.py(i): its module name is the package. */

@@ -312,16 +312,15 @@ static bool common__declared_global(AnModel *m, TSNode id) {
   return false;
 }
 
-/* The binding of the module name `id` means from `func` when the module
- * binds it once, with a value, and no function declares it global: what
- * the name holds whenever it holds anything. -1 otherwise. */
-static int common__module_binding(AnModel *m, TSNode id, int func) {
+/* The value the module name `id` holds from `func` when the module binds
+ * it once, with a value, and no function declares it global: what the
+ * name holds whenever it holds anything. Null otherwise. */
+static TSNode common__module_value(AnModel *m, TSNode id, int func) {
+  TSNode none = {{0}, NULL, NULL};
   int scope;
-  int b = an_single_binding(m, id, func, &scope);
-  if (b < 0 || scope != AN_SCOPE_MODULE) return -1;
-  const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-  if (ts_node_is_null(bd->value) || bd->from_for || bd->from_unpack) return -1;
-  return common__declared_global(m, id) ? -1 : b;
+  TSNode v = an_single_value(m, id, func, &scope);
+  if (ts_node_is_null(v) || scope != AN_SCOPE_MODULE) return none;
+  return common__declared_global(m, id) ? none : v;
 }
 
 /* 1 when `cond` is true whatever runs, 0 when false, -1 when unknown: a
@@ -354,12 +353,11 @@ static int common__static_truth(AnModel *m, TSNode cond, int func, int depth) {
     return a >= 0 && b >= 0 ? a : -1;
   }
   case AN_SYM_identifier: {
-    int b = common__module_binding(m, cond, func);
-    if (b < 0) return -1;
-    const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-    AnSym vs = an_sym(m->lang, an_unparen(m->lang, bd->value));
+    TSNode v = common__module_value(m, cond, func);
+    if (ts_node_is_null(v)) return -1;
+    AnSym vs = an_sym(m->lang, an_unparen(m->lang, v));
     if (vs == AN_SYM_identifier || vs == AN_SYM_boolean_operator) return -1; /* literals only */
-    return common__static_truth(m, bd->value, AN_SCOPE_MODULE, depth + 1);
+    return common__static_truth(m, v, AN_SCOPE_MODULE, depth + 1);
   }
   default:
     return -1;
@@ -604,17 +602,16 @@ TSNode an_module_constant(AnModel *m, TSNode id, int func, uint32_t *reads) {
   /* A class body sees its own attributes before the module's. */
   int cls = common__class_body_of(m, id);
   if (cls >= 0 && an_hash_get(&m->binding_map, AN_SCOPE_CLASS(cls), t, len) >= 0) return none;
-  int b = common__module_binding(m, id, func);
-  if (b < 0 || an_hash_get(&m->func_map, AN_SCOPE_MODULE, t, len) >= 0) return none;
-  const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+  TSNode value = common__module_value(m, id, func);
+  if (ts_node_is_null(value) || an_hash_get(&m->func_map, AN_SCOPE_MODULE, t, len) >= 0) return none;
   /* A plain `NAME = value` statement of the module itself: not in an if,
    * loop, try or with, so it ran before anything else of the module. */
-  TSNode asg = ts_node_parent(bd->value), stmt = ts_node_parent(asg);
+  TSNode asg = ts_node_parent(value), stmt = ts_node_parent(asg);
   if (an_sym(m->lang, asg) != AN_SYM_assignment || an_sym(m->lang, stmt) != AN_SYM_expression_statement ||
       an_sym(m->lang, ts_node_parent(stmt)) != AN_SYM_module)
     return none;
   TSNode target = an_field(m->lang, asg, AN_FIELD_left);
-  if (an_sym(m->lang, target) != AN_SYM_identifier || an_sym(m->lang, bd->value) == AN_SYM_assignment) return none;
+  if (an_sym(m->lang, target) != AN_SYM_identifier || an_sym(m->lang, value) == AN_SYM_assignment) return none;
   /* Read while the module runs (a decorator, a module statement), it must
    * already be bound. */
   if (func < 0 && ts_node_end_byte(asg) > ts_node_start_byte(id)) return none;
@@ -626,7 +623,7 @@ TSNode an_module_constant(AnModel *m, TSNode id, int func, uint32_t *reads) {
   int uses = an_hash_get(&m->const_uses, AN_SCOPE_MODULE, t, len);
   if (uses <= 0) return none;
   if (reads) *reads = (uint32_t)uses - 1;
-  return bd->value;
+  return value;
 }
 
 TSNode an_constant_value(AnModel *m, TSNode expr, int func) {

@@ -73,10 +73,8 @@ static bool sig__prepare(AnModel *m, int fi, SigFn *s) {
  * (`g = tf.function(f, input_signature=...)`). */
 static bool sig__name_bound_to(AnModel *m, TSNode id, int func, TSNode value) {
   int scope;
-  int b = an_single_binding(m, id, func, &scope);
-  if (b < 0) return false;
-  AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-  return !bd->from_for && !bd->from_unpack && ts_node_eq(an_unparen(m->lang, bd->value), value);
+  TSNode v = an_single_value(m, id, func, &scope);
+  return !ts_node_is_null(v) && ts_node_eq(an_unparen(m->lang, v), value);
 }
 
 /* `self.step(...)` where the class's only `self.step = ...` is `value`. */
