@@ -239,11 +239,12 @@ struct AnModel {
   AnHash class_map;    /* (scope, name) -> class index */
   AnHash module_names; /* (-1, name) -> >= 0 def, -2 class, -3 assignment */
   AnHash global_map;   /* (function, name) -> 1 when declared global/nonlocal */
-  /* (-1, name) -> 1 + the reads of a name nothing rebinds or mutates, 0
-   * when something may: an_module_constant's scan of the module, memoized
-   * (it depends on the syntax only). */
+  /* an_module_constant's scan of the module, memoized (it depends on the
+   * syntax only): (-1, name) -> index into const_info, for each name a
+   * module statement `NAME = value` binds, with how the module uses it. */
   AnHash const_uses;
-  bool const_scanned; /* const_uses is filled, for every name at once */
+  struct AnConstInfo *const_info;
+  bool const_scanned; /* both are filled, for every name at once */
   AnVec findings; /* AnFinding */
   AnVec comments; /* TSNode of every comment (for suppressions) */
   uint32_t *call_offsets; /* calls of function f: call_order[call_offsets[f] .. [f+1]) */

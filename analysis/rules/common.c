@@ -447,15 +447,19 @@ static bool common__read_context(AnSym s) {
   }
 }
 
-typedef struct ConstUses {
+/* A module statement `NAME = value` and how the module uses NAME. */
+typedef struct AnConstInfo {
   AnModel *m;
   const char *name;
   uint32_t len;
-  TSNode def;     /* the target of the one binding */
-  bool mutable_;  /* its value is a list, dict or set */
-  uint32_t reads; /* other occurrences, all reads */
-  bool changed;   /* an occurrence that may rebind or mutate it */
-} ConstUses;
+  TSNode def;       /* the target of the one binding */
+  TSNode value;     /* its value */
+  uint32_t end;     /* where the statement ends */
+  bool mutable_;    /* its value is a list, dict or set */
+  uint32_t reads;   /* other occurrences, all reads */
+  bool changed;     /* an occurrence that may rebind or mutate it */
+  bool class_bound; /* some class body binds the name too */
+} AnConstInfo;
 
 /* Builtins that read a container they are given and keep no reference. */
 static const char *const common__pure_builtins[] = {
@@ -481,7 +485,7 @@ static bool common__escapes(AnModel *m, TSNode args) {
  * reference (`x.SIG`, `f(SIG=...)`), or a change. A local of the same name
  * in some function counts as a change too: telling it apart needs scopes,
  * and a constant is left alone rather than misread. */
-static void common__const_use(ConstUses *u, TSNode id) {
+static void common__const_use(AnConstInfo *u, TSNode id) {
   AnModel *m = u->m;
   TSNode p = ts_node_parent(id);
   AnSym ps = an_sym(m->lang, p);
@@ -522,7 +526,7 @@ static void common__const_use(ConstUses *u, TSNode id) {
 typedef struct ConstScan {
   AnModel *m;
   AnHash names;     /* (-1, name) -> index into uses */
-  ConstUses *uses;
+  AnConstInfo *uses;
   uint32_t count;
   uint32_t star_at; /* 1 + where the last `from m import *` starts, 0 */
 } ConstScan;
@@ -557,11 +561,12 @@ static void common__const_candidate(ConstScan *sc, TSNode stmt) {
   AnSym vs = an_sym(m->lang, an_unparen(m->lang, value));
   bool mut = vs == AN_SYM_list || vs == AN_SYM_dictionary || vs == AN_SYM_set || vs == AN_SYM_list_comprehension ||
              vs == AN_SYM_dictionary_comprehension || vs == AN_SYM_set_comprehension;
-  sc->uses[sc->count] = (ConstUses){m, t, len, target, mut, 0, false};
+  sc->uses[sc->count] = (AnConstInfo){m, t, len, target, value, ts_node_end_byte(stmt), mut, 0, false, false};
   an_hash_put(&m->arena, &sc->names, AN_SCOPE_MODULE, t, len, (int)sc->count++);
 }
 
-/* Fills m->const_uses for every name a module statement binds. */
+/* Fills m->const_uses and m->const_info for every name a module
+ * statement binds. */
 static void common__const_scan(AnModel *m) {
   m->const_scanned = true;
   uint32_t n = ts_node_named_child_count(m->root);
@@ -570,13 +575,16 @@ static void common__const_scan(AnModel *m) {
   for (uint32_t i = 0; i < n; i++) common__const_candidate(&sc, ts_node_named_child(m->root, i));
   if (!sc.count) return;
   an_walk_named(m->root, common__const_visit, &sc);
-  for (uint32_t k = 0; k < sc.count; k++) {
-    ConstUses *u = &sc.uses[k];
-    /* `from helpers import *` after the constant may bind its name again. */
-    bool star = sc.star_at && sc.star_at - 1 >= ts_node_end_byte(u->def);
-    int uses = u->changed || star ? 0 : (int)u->reads + 1;
-    an_hash_put(&m->arena, &m->const_uses, AN_SCOPE_MODULE, u->name, u->len, uses);
+  for (uint32_t b = 0; b < m->bindings.count; b++) {
+    const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+    int k = bd->scope <= AN_SCOPE_CLASS(0) ? an_hash_get(&sc.names, AN_SCOPE_MODULE, bd->name, strlen(bd->name)) : -1;
+    if (k >= 0) sc.uses[k].class_bound = true;
   }
+  /* `from helpers import *` after the constant may bind its name again. */
+  for (uint32_t k = 0; k < sc.count; k++)
+    if (sc.star_at && sc.star_at - 1 >= ts_node_end_byte(sc.uses[k].def)) sc.uses[k].changed = true;
+  m->const_uses = sc.names;
+  m->const_info = sc.uses;
 }
 
 /* The class whose body evaluates `node` (a decorator of a method, a class
@@ -586,8 +594,17 @@ static int common__class_body_of(AnModel *m, TSNode node) {
     AnSym s = an_sym(m->lang, n);
     if (s == AN_SYM_function_definition || s == AN_SYM_lambda) return -1;
     if (s != AN_SYM_class_definition) continue;
-    for (uint32_t i = 0; i < m->classes.count; i++)
-      if (ts_node_eq(AN_CLASS(m, (int)i)->node, n)) return (int)i;
+    /* Classes are recorded in document order: a binary search by start
+     * (a scan of all of them per name made many classes quadratic). */
+    uint32_t at = ts_node_start_byte(n);
+    int lo = 0, hi = (int)m->classes.count - 1;
+    while (lo <= hi) {
+      int mid = lo + (hi - lo) / 2;
+      uint32_t start = ts_node_start_byte(AN_CLASS(m, mid)->node);
+      if (start == at) return ts_node_eq(AN_CLASS(m, mid)->node, n) ? mid : -1;
+      if (start < at) lo = mid + 1;
+      else hi = mid - 1;
+    }
     return -1;
   }
   return -1;
@@ -599,30 +616,30 @@ TSNode an_module_constant(AnModel *m, TSNode id, int func, uint32_t *reads) {
   if (an_sym(m->lang, id) != AN_SYM_identifier) return none;
   uint32_t len;
   const char *t = an_text(m->src, id, &len);
-  /* A class body sees its own attributes before the module's. */
-  int cls = common__class_body_of(m, id);
-  if (cls >= 0 && an_hash_get(&m->binding_map, AN_SCOPE_CLASS(cls), t, len) >= 0) return none;
-  TSNode value = common__module_value(m, id, func);
-  if (ts_node_is_null(value) || an_hash_get(&m->func_map, AN_SCOPE_MODULE, t, len) >= 0) return none;
-  /* A plain `NAME = value` statement of the module itself: not in an if,
-   * loop, try or with, so it ran before anything else of the module. */
-  TSNode asg = ts_node_parent(value), stmt = ts_node_parent(asg);
-  if (an_sym(m->lang, asg) != AN_SYM_assignment || an_sym(m->lang, stmt) != AN_SYM_expression_statement ||
-      an_sym(m->lang, ts_node_parent(stmt)) != AN_SYM_module)
+  /* A `global NAME` anywhere is a change the scan sees: no need to look
+   * for one here. */
+  int scope;
+  TSNode value = an_single_value(m, id, func, &scope);
+  if (ts_node_is_null(value) || scope != AN_SCOPE_MODULE || an_hash_get(&m->func_map, AN_SCOPE_MODULE, t, len) >= 0)
     return none;
-  TSNode target = an_field(m->lang, asg, AN_FIELD_left);
-  if (an_sym(m->lang, target) != AN_SYM_identifier || an_sym(m->lang, value) == AN_SYM_assignment) return none;
+  if (!m->const_scanned) common__const_scan(m);
+  int k = m->const_info ? an_hash_get(&m->const_uses, AN_SCOPE_MODULE, t, len) : -1;
+  const AnConstInfo *c = k >= 0 ? &m->const_info[k] : NULL;
+  /* The one binding is a plain `NAME = value` statement of the module
+   * itself: not in an if, loop, try or with, so it ran before anything
+   * else of the module. */
+  if (!c || c->changed || !ts_node_eq(c->value, value) || an_sym(m->lang, value) == AN_SYM_assignment) return none;
   /* Read while the module runs (a decorator, a module statement), it must
    * already be bound. */
-  if (func < 0 && ts_node_end_byte(asg) > ts_node_start_byte(id)) return none;
+  if (func < 0 && c->end > ts_node_start_byte(id)) return none;
   for (uint32_t i = 0; i < m->imports.count; i++) {
     const AnImport *im = &AN_VEC_AT(m->imports, AnImport, i);
     if (strlen(im->local) == len && memcmp(im->local, t, len) == 0) return none;
   }
-  if (!m->const_scanned) common__const_scan(m);
-  int uses = an_hash_get(&m->const_uses, AN_SCOPE_MODULE, t, len);
-  if (uses <= 0) return none;
-  if (reads) *reads = (uint32_t)uses - 1;
+  /* A class body sees its own attributes before the module's. */
+  int cls = c->class_bound ? common__class_body_of(m, id) : -1;
+  if (cls >= 0 && an_hash_get(&m->binding_map, AN_SCOPE_CLASS(cls), t, len) >= 0) return none;
+  if (reads) *reads = c->reads;
   return value;
 }
 
