@@ -393,33 +393,63 @@ static void summary__keras_classes(AnSummary *s, AnModel *m) {
   }
 }
 
-/* True when module-level class `c` keeps function `f` as a per-instance
- * tf.function method (its own or inherited from a base of the module). */
-static bool summary__hybrid_method(AnModel *m, uint32_t c, uint32_t f) {
-  const AnFunc *fn = AN_FUNC(m, f);
+/* The tf.function methods (decorated defs) of each class, grouped: those
+ * of class k are order[offsets[k] .. offsets[k + 1]). */
+typedef struct SumClassMethods {
+  uint32_t *offsets, *order;
+} SumClassMethods;
+
+static bool summary__class_methods(AnModel *m, SumClassMethods *cm) {
+  uint32_t nc = m->classes.count;
+  cm->offsets = an_arena_alloc(&m->arena, sizeof *cm->offsets * (nc + 2));
+  cm->order = an_arena_alloc(&m->arena, sizeof *cm->order * (m->funcs.count + 1));
+  if (!cm->offsets || !cm->order) return false;
+  memset(cm->offsets, 0, sizeof *cm->offsets * (nc + 2));
+  for (uint32_t f = 0; f < m->funcs.count; f++) {
+    const AnFunc *fn = AN_FUNC(m, f);
+    if (fn->cls >= 0 && fn->via == AN_VIA_DECORATOR) cm->offsets[fn->cls + 2]++;
+  }
+  for (uint32_t k = 0; k < nc; k++) cm->offsets[k + 2] += cm->offsets[k + 1];
+  for (uint32_t f = 0; f < m->funcs.count; f++) {
+    const AnFunc *fn = AN_FUNC(m, f);
+    if (fn->cls >= 0 && fn->via == AN_VIA_DECORATOR) cm->order[cm->offsets[fn->cls + 1]++] = f;
+  }
+  return true;
+}
+
+/* How many tf.function methods module-level class `c` keeps per
+ * instance (an_per_instance_method), its own or a base's of this module;
+ * with `s`, each is also added to it as "Class.method". */
+static uint32_t summary__class_hybrid_methods(AnModel *m, const SumClassMethods *cm, uint32_t c, AnSummary *s) {
   const AnClass *k = AN_CLASS(m, c);
-  if (fn->cls < 0 || fn->via != AN_VIA_DECORATOR || k->parent_func >= 0 || strchr(k->qualname, '.')) return false;
-  bool derives = fn->cls == (int)c;
-  uint32_t n = 0;
-  const int *anc = derives ? NULL : an_class_ancestors(m, (int)c, &n);
-  for (uint32_t i = 0; i < n && !derives; i++) derives = anc[i] == fn->cls;
-  return derives && an_per_instance_method(m, (int)c, (int)f);
+  if (k->parent_func >= 0 || strchr(k->qualname, '.')) return 0;
+  uint32_t nb = 0, found = 0;
+  const int *bases = an_class_ancestors(m, (int)c, &nb);
+  for (uint32_t i = 0; i <= nb; i++) {
+    uint32_t owner = i ? (uint32_t)bases[i - 1] : c;
+    for (uint32_t j = cm->offsets[owner]; j < cm->offsets[owner + 1]; j++) {
+      uint32_t f = cm->order[j];
+      if (!an_per_instance_method(m, (int)c, (int)f)) continue;
+      const char *name = AN_FUNC(m, f)->name;
+      if (s && s->hybrid_methods)
+        s->hybrid_methods[s->hybrid_method_count++] = an_arena_printf(&s->arena, "%s.%s", k->qualname, name);
+      found++;
+    }
+  }
+  return found;
 }
 
 /* Per-instance tf.function methods of module-level classes as
  * "Class.method": one per hybrid method and class that reaches it, so the
- * list grows with the hybrid methods, not with the source. */
+ * list grows with the hybrid methods, not with the source. Grouped by
+ * class first: a scan of every class for every method was quadratic. */
 static void summary__hybrid_methods(AnSummary *s, AnModel *m) {
+  SumClassMethods cm;
+  if (!summary__class_methods(m, &cm)) return;
   uint32_t n = 0;
-  for (uint32_t f = 0; f < m->funcs.count; f++)
-    for (uint32_t c = 0; c < m->classes.count && AN_FUNC(m, f)->via == AN_VIA_DECORATOR; c++)
-      n += summary__hybrid_method(m, c, f);
+  for (uint32_t c = 0; c < m->classes.count; c++) n += summary__class_hybrid_methods(m, &cm, c, NULL);
   if (!n || !(s->hybrid_methods = an_arena_alloc(&s->arena, sizeof *s->hybrid_methods * n))) return;
-  for (uint32_t f = 0; f < m->funcs.count; f++)
-    for (uint32_t c = 0; c < m->classes.count && AN_FUNC(m, f)->via == AN_VIA_DECORATOR && s->hybrid_method_count < n; c++)
-      if (summary__hybrid_method(m, c, f))
-        s->hybrid_methods[s->hybrid_method_count++] =
-            an_arena_printf(&s->arena, "%s.%s", AN_CLASS(m, c)->qualname, AN_FUNC(m, f)->name);
+  for (uint32_t c = 0; c < m->classes.count; c++) summary__class_hybrid_methods(m, &cm, c, s);
 }
 
 /* Return kinds of module-level functions, for calls from other modules.

@@ -890,7 +890,9 @@ static AnKind kinds__tfds_result(AnModel *m, TSNode call, TSNode split, int pos,
 
 /* Keras's `*_dataset_from_*` utilities build a tf.data.Dataset (Keras 3
  * too, whatever the backend); `subset="both"` returns the training and
- * validation datasets as a pair. */
+ * validation datasets as a pair. Keras 3.10 added `format=`: "grain"
+ * gives a Grain dataset, whose map runs Python, so a format other than a
+ * literal "tf" is not taken. */
 static AnKind kinds__keras_loader(AnModel *m, TSNode call, const char *d, int pos) {
   static const char *const loaders[] = {"image_dataset_from_directory", "text_dataset_from_directory",
                                         "audio_dataset_from_directory", "timeseries_dataset_from_array", NULL};
@@ -899,10 +901,13 @@ static AnKind kinds__keras_loader(AnModel *m, TSNode call, const char *d, int po
                                                              : NULL;
   if (!space || d[strlen(space)] != '.' || !kinds__in(d + strlen(space) + 1, loaders) || kinds__dict_splat(m, call))
     return AN_KIND_UNKNOWN;
+  uint32_t len = 2;
+  TSNode format = an_call_kwarg(m->lang, m->src, call, "format");
+  const char *v = ts_node_is_null(format) ? "tf" : kinds__str_body(m, an_unparen(m->lang, format), &len);
+  if (!v || len != 2 || memcmp(v, "tf", 2) != 0) return AN_KIND_UNKNOWN;
   TSNode subset = an_call_kwarg(m->lang, m->src, call, "subset");
   if (ts_node_is_null(subset)) return pos < 0 ? AN_KIND_DATASET : AN_KIND_UNKNOWN;
-  uint32_t len;
-  const char *v = kinds__str_body(m, an_unparen(m->lang, subset), &len);
+  v = kinds__str_body(m, an_unparen(m->lang, subset), &len);
   if (!v) return AN_KIND_UNKNOWN;
   if (len == 4 && memcmp(v, "both", 4) == 0) return pos == 0 || pos == 1 ? AN_KIND_DATASET : AN_KIND_UNKNOWN;
   return pos < 0 ? AN_KIND_DATASET : AN_KIND_UNKNOWN;
@@ -914,11 +919,10 @@ static bool kinds__tfds_builder(AnModel *m, TSNode obj, int func) {
   const AnLang *l = m->lang;
   obj = an_unparen(l, obj);
   if (an_sym(l, obj) == AN_SYM_identifier) {
-    int scope, b = an_single_binding(m, obj, func, &scope);
-    if (b < 0) return false;
-    const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-    if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value)) return false;
-    obj = an_unparen(l, bd->value);
+    int scope;
+    TSNode v = an_single_value(m, obj, func, &scope);
+    if (ts_node_is_null(v)) return false;
+    obj = an_unparen(l, v);
     func = scope >= 0 ? scope : -1;
   }
   if (an_sym(l, obj) != AN_SYM_call) return false;
@@ -949,10 +953,9 @@ static bool kinds__autotune(AnModel *m, TSNode e, int func) {
   e = an_unparen(m->lang, e);
   const char *d = an_dotted(m, e, func);
   if (!d && an_sym(m->lang, e) == AN_SYM_identifier) {
-    int scope, b = an_single_binding(m, e, func, &scope);
-    const AnBinding *bd = b >= 0 ? &AN_VEC_AT(m->bindings, AnBinding, b) : NULL;
-    if (bd && !bd->from_for && !bd->from_unpack && !ts_node_is_null(bd->value))
-      d = an_dotted(m, bd->value, scope >= 0 ? scope : -1);
+    int scope;
+    TSNode v = an_single_value(m, e, func, &scope);
+    if (!ts_node_is_null(v)) d = an_dotted(m, v, scope >= 0 ? scope : -1);
   }
   return d && (strcmp(d, "tensorflow.data.AUTOTUNE") == 0 || strcmp(d, "tensorflow.data.experimental.AUTOTUNE") == 0);
 }
@@ -990,17 +993,13 @@ static bool kinds__tf_data_call(AnModel *m, TSNode call, const char *method, int
 
 /* The call whose receiver is call `i` itself (`x.map(f)` in
  * `x.map(f).padded_batch(8)`), -1 when none. Calls are recorded in
- * document order, outer before inner, and a chain's links all start where
- * its receiver does. */
+ * document order, outer before inner, and nothing lies between a call and
+ * its receiver but the attribute: that call is the one recorded just
+ * before (a scan further back made long chains quadratic). */
 static int kinds__outer_call(AnModel *m, uint32_t i) {
-  const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-  uint32_t start = ts_node_start_byte(c->node);
-  for (uint32_t j = i; j-- > 0;) {
-    const AnCall *o = &AN_VEC_AT(m->calls, AnCall, j);
-    if (ts_node_start_byte(o->node) != start) return -1;
-    if (!ts_node_is_null(o->object) && ts_node_eq(o->object, c->node)) return (int)j;
-  }
-  return -1;
+  if (!i) return -1;
+  const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i), *o = &AN_VEC_AT(m->calls, AnCall, i - 1);
+  return !ts_node_is_null(o->object) && ts_node_eq(an_unparen(m->lang, o->object), c->node) ? (int)i - 1 : -1;
 }
 
 bool an_data_receiver(AnModel *m, uint32_t i) {

@@ -240,10 +240,12 @@ struct AnModel {
   AnHash class_map;    /* (scope, name) -> class index */
   AnHash module_names; /* (-1, name) -> >= 0 def, -2 class, -3 assignment */
   AnHash global_map;   /* (function, name) -> 1 when declared global/nonlocal */
-  /* (-1, name) -> 1 + the reads of a name nothing rebinds or mutates, 0
-   * when something may: an_module_constant's scan of the module, memoized
-   * (it depends on the syntax only). */
+  /* an_module_constant's scan of the module, memoized (it depends on the
+   * syntax only): (-1, name) -> index into const_info, for each name a
+   * module statement `NAME = value` binds, with how the module uses it. */
   AnHash const_uses;
+  struct AnConstInfo *const_info;
+  bool const_scanned; /* both are filled, for every name at once */
   AnVec findings; /* AnFinding */
   AnVec comments; /* TSNode of every comment (for suppressions) */
   uint32_t *call_offsets; /* calls of function f: call_order[call_offsets[f] .. [f+1]) */
@@ -313,6 +315,10 @@ bool an_name_shadowed_by_assignment(AnModel *m, const char *name);
  * module's) binds it exactly once, with its scope in *scope; -1 when that
  * scope binds it several times, as a parameter or by a def, or none does. */
 int an_single_binding(AnModel *m, TSNode id, int func, int *scope);
+/* The value the one binding of `id` (an_single_binding) assigns, when it
+ * is a plain `name = value`: not a for target nor an unpacked element.
+ * Null otherwise; *scope gets the binding's scope. */
+TSNode an_single_value(AnModel *m, TSNode id, int func, int *scope);
 /* Dotted module name of a path relative to the best matching root. */
 const char *an_module_name(AnArena *a, const char *path, const char *const *roots, size_t nroots);
 /* True for a package's __init__.py(i): its module name is the package. */

@@ -231,3 +231,11 @@ int an_single_binding(AnModel *m, TSNode id, int func, int *scope) {
     if (f < 0 || an_hash_get(&m->func_map, f, t, len) >= 0) return -1;
   }
 }
+
+TSNode an_single_value(AnModel *m, TSNode id, int func, int *scope) {
+  TSNode none = {{0}, NULL, NULL};
+  int b = an_single_binding(m, id, func, scope);
+  if (b < 0) return none;
+  const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+  return bd->from_for || bd->from_unpack ? none : bd->value;
+}

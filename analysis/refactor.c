@@ -351,11 +351,9 @@ static bool spec__dataset_element(AnModel *m, TSNode iter, int pos, int func, Sp
     AnSym s = an_sym(l, iter);
     if (s == AN_SYM_identifier) {
       int scope;
-      int b = an_single_binding(m, iter, func, &scope);
-      if (b < 0) return false;
-      AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-      if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value)) return false;
-      iter = bd->value;
+      TSNode v = an_single_value(m, iter, func, &scope);
+      if (ts_node_is_null(v)) return false;
+      iter = v;
       func = scope;
       continue;
     }

@@ -87,21 +87,21 @@ static void args__arity(AnModel *m, int fi) {
       continue;
     }
     if (pa->kwonly) {
-      if (ts_node_is_null(pa->default_value))
-        an_signature_related(m,
-                             an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, an_signature_site(f, sig), fi,
-                                          "'%s' has an input_signature, so its keyword-only parameter '%s' must "
-                                          "have a default value (TypeError when the decorator runs)",
-                                          f->qualname, pa->name),
-                             f, sig);
+      if (ts_node_is_null(pa->default_value)) {
+        AnFinding *fd = an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, an_signature_site(f->tf.signature_ref, sig), fi,
+                                     "'%s' has an input_signature, so its keyword-only parameter '%s' must have a "
+                                     "default value (TypeError when the decorator runs)",
+                                     f->qualname, pa->name);
+        an_signature_related(m, fd, f->tf.signature_ref, f->qualname, sig);
+      }
       continue;
     }
     if (positional++ >= specs && ts_node_is_null(pa->default_value)) {
-      AnFinding *fd = an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, an_signature_site(f, sig), fi,
+      AnFinding *fd = an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, an_signature_site(f->tf.signature_ref, sig), fi,
                                    "input_signature has %u TensorSpec%s but '%s' needs one for parameter '%s' "
                                    "(TypeError: input_signature missing type constraint for %s)",
                                    specs, specs == 1 ? "" : "s", f->qualname, pa->name, pa->name);
-      an_signature_related(m, fd, f, sig);
+      an_signature_related(m, fd, f->tf.signature_ref, f->qualname, sig);
       uint32_t needed = 0;
       for (uint32_t q = 0; q < f->param_count; q++) {
         AnParam *qa = &f->params[q];
@@ -112,11 +112,11 @@ static void args__arity(AnModel *m, int fi) {
     }
   }
   if (specs > positional && !varargs) {
-    AnFinding *fd = an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, an_signature_site(f, sig), fi,
+    AnFinding *fd = an_emit_node(m, AN_RULE_INPUT_SIGNATURE_ARITY, an_signature_site(f->tf.signature_ref, sig), fi,
                                  "input_signature has %u TensorSpecs but '%s' takes %u positional parameter%s "
                                  "(TypeError: input_signature contains %u extra type constraints)",
                                  specs, f->qualname, positional, positional == 1 ? "" : "s", specs - positional);
-    an_signature_related(m, fd, f, sig);
+    an_signature_related(m, fd, f->tf.signature_ref, f->qualname, sig);
     if (an_signature_editable(m, f)) args__arity_fix(m, fd, sig, specs, positional);
   }
 }

@@ -312,16 +312,15 @@ static bool common__declared_global(AnModel *m, TSNode id) {
   return false;
 }
 
-/* The binding of the module name `id` means from `func` when the module
- * binds it once, with a value, and no function declares it global: what
- * the name holds whenever it holds anything. -1 otherwise. */
-static int common__module_binding(AnModel *m, TSNode id, int func) {
+/* The value the module name `id` holds from `func` when the module binds
+ * it once, with a value, and no function declares it global: what the
+ * name holds whenever it holds anything. Null otherwise. */
+static TSNode common__module_value(AnModel *m, TSNode id, int func) {
+  TSNode none = {{0}, NULL, NULL};
   int scope;
-  int b = an_single_binding(m, id, func, &scope);
-  if (b < 0 || scope != AN_SCOPE_MODULE) return -1;
-  const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-  if (ts_node_is_null(bd->value) || bd->from_for || bd->from_unpack) return -1;
-  return common__declared_global(m, id) ? -1 : b;
+  TSNode v = an_single_value(m, id, func, &scope);
+  if (ts_node_is_null(v) || scope != AN_SCOPE_MODULE) return none;
+  return common__declared_global(m, id) ? none : v;
 }
 
 /* 1 when `cond` is true whatever runs, 0 when false, -1 when unknown: a
@@ -354,12 +353,11 @@ static int common__static_truth(AnModel *m, TSNode cond, int func, int depth) {
     return a >= 0 && b >= 0 ? a : -1;
   }
   case AN_SYM_identifier: {
-    int b = common__module_binding(m, cond, func);
-    if (b < 0) return -1;
-    const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-    AnSym vs = an_sym(m->lang, an_unparen(m->lang, bd->value));
+    TSNode v = common__module_value(m, cond, func);
+    if (ts_node_is_null(v)) return -1;
+    AnSym vs = an_sym(m->lang, an_unparen(m->lang, v));
     if (vs == AN_SYM_identifier || vs == AN_SYM_boolean_operator) return -1; /* literals only */
-    return common__static_truth(m, bd->value, AN_SCOPE_MODULE, depth + 1);
+    return common__static_truth(m, v, AN_SCOPE_MODULE, depth + 1);
   }
   default:
     return -1;
@@ -449,15 +447,19 @@ static bool common__read_context(AnSym s) {
   }
 }
 
-typedef struct ConstUses {
+/* A module statement `NAME = value` and how the module uses NAME. */
+typedef struct AnConstInfo {
   AnModel *m;
   const char *name;
   uint32_t len;
-  TSNode def;     /* the target of the one binding */
-  bool mutable_;  /* its value is a list, dict or set */
-  uint32_t reads; /* other occurrences, all reads */
-  bool changed;   /* an occurrence that may rebind or mutate it */
-} ConstUses;
+  TSNode def;       /* the target of the one binding */
+  TSNode value;     /* its value */
+  uint32_t end;     /* where the statement ends */
+  bool mutable_;    /* its value is a list, dict or set */
+  uint32_t reads;   /* other occurrences, all reads */
+  bool changed;     /* an occurrence that may rebind or mutate it */
+  bool class_bound; /* some class body binds the name too */
+} AnConstInfo;
 
 /* Builtins that read a container they are given and keep no reference. */
 static const char *const common__pure_builtins[] = {
@@ -483,7 +485,7 @@ static bool common__escapes(AnModel *m, TSNode args) {
  * reference (`x.SIG`, `f(SIG=...)`), or a change. A local of the same name
  * in some function counts as a change too: telling it apart needs scopes,
  * and a constant is left alone rather than misread. */
-static void common__const_use(ConstUses *u, TSNode id) {
+static void common__const_use(AnConstInfo *u, TSNode id) {
   AnModel *m = u->m;
   TSNode p = ts_node_parent(id);
   AnSym ps = an_sym(m->lang, p);
@@ -519,24 +521,70 @@ static void common__const_use(ConstUses *u, TSNode id) {
   u->reads++;
 }
 
-/* `from helpers import *` after the constant may bind its name again. */
-static bool common__star_import_after(ConstUses *u, TSNode n) {
-  if (ts_node_start_byte(n) < ts_node_end_byte(u->def)) return false;
-  for (uint32_t k = 0; k < ts_node_named_child_count(n); k++)
-    if (an_sym(u->m->lang, ts_node_named_child(n, k)) == AN_SYM_wildcard_import) return true;
+/* Every module constant's uses, found in one walk of the module: a walk
+ * per name would make a module of many constants quadratic. */
+typedef struct ConstScan {
+  AnModel *m;
+  AnHash names;     /* (-1, name) -> index into uses */
+  AnConstInfo *uses;
+  uint32_t count;
+  uint32_t star_at; /* 1 + where the last `from m import *` starts, 0 */
+} ConstScan;
+
+static bool common__const_visit(TSNode n, void *ctx) {
+  ConstScan *sc = ctx;
+  AnSym s = an_sym(sc->m->lang, n);
+  if (s == AN_SYM_wildcard_import) sc->star_at = ts_node_start_byte(n) + 1;
+  if (s != AN_SYM_identifier) return true;
+  uint32_t len;
+  const char *t = an_text(sc->m->src, n, &len);
+  int k = an_hash_get(&sc->names, AN_SCOPE_MODULE, t, len);
+  if (k >= 0 && !ts_node_eq(n, sc->uses[k].def)) common__const_use(&sc->uses[k], n);
   return false;
 }
 
-static bool common__const_visit(TSNode n, void *ctx) {
-  ConstUses *u = ctx;
-  if (u->changed) return false;
-  AnSym s = an_sym(u->m->lang, n);
-  if (s == AN_SYM_import_from_statement && common__star_import_after(u, n)) u->changed = true;
-  if (s != AN_SYM_identifier) return true;
+/* The candidate `NAME = value` statement `stmt` of the module, added to
+ * the scan; a second one of the same name rebinds it. */
+static void common__const_candidate(ConstScan *sc, TSNode stmt) {
+  AnModel *m = sc->m;
+  TSNode asg = ts_node_named_child(stmt, 0);
+  if (an_sym(m->lang, stmt) != AN_SYM_expression_statement || an_sym(m->lang, asg) != AN_SYM_assignment) return;
+  TSNode target = an_field(m->lang, asg, AN_FIELD_left), value = an_field(m->lang, asg, AN_FIELD_right);
+  if (an_sym(m->lang, target) != AN_SYM_identifier || ts_node_is_null(value)) return;
   uint32_t len;
-  const char *t = an_text(u->m->src, n, &len);
-  if (len == u->len && memcmp(t, u->name, len) == 0 && !ts_node_eq(n, u->def)) common__const_use(u, n);
-  return false;
+  const char *t = an_text(m->src, target, &len);
+  int k = an_hash_get(&sc->names, AN_SCOPE_MODULE, t, len);
+  if (k >= 0) {
+    sc->uses[k].changed = true;
+    return;
+  }
+  AnSym vs = an_sym(m->lang, an_unparen(m->lang, value));
+  bool mut = vs == AN_SYM_list || vs == AN_SYM_dictionary || vs == AN_SYM_set || vs == AN_SYM_list_comprehension ||
+             vs == AN_SYM_dictionary_comprehension || vs == AN_SYM_set_comprehension;
+  sc->uses[sc->count] = (AnConstInfo){m, t, len, target, value, ts_node_end_byte(stmt), mut, 0, false, false};
+  an_hash_put(&m->arena, &sc->names, AN_SCOPE_MODULE, t, len, (int)sc->count++);
+}
+
+/* Fills m->const_uses and m->const_info for every name a module
+ * statement binds. */
+static void common__const_scan(AnModel *m) {
+  m->const_scanned = true;
+  uint32_t n = ts_node_named_child_count(m->root);
+  ConstScan sc = {m, {0}, an_arena_alloc(&m->arena, sizeof *sc.uses * (n ? n : 1)), 0, 0};
+  if (!sc.uses) return;
+  for (uint32_t i = 0; i < n; i++) common__const_candidate(&sc, ts_node_named_child(m->root, i));
+  if (!sc.count) return;
+  an_walk_named(m->root, common__const_visit, &sc);
+  for (uint32_t b = 0; b < m->bindings.count; b++) {
+    const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+    int k = bd->scope <= AN_SCOPE_CLASS(0) ? an_hash_get(&sc.names, AN_SCOPE_MODULE, bd->name, strlen(bd->name)) : -1;
+    if (k >= 0) sc.uses[k].class_bound = true;
+  }
+  /* `from helpers import *` after the constant may bind its name again. */
+  for (uint32_t k = 0; k < sc.count; k++)
+    if (sc.star_at && sc.star_at - 1 >= ts_node_end_byte(sc.uses[k].def)) sc.uses[k].changed = true;
+  m->const_uses = sc.names;
+  m->const_info = sc.uses;
 }
 
 /* The class whose body evaluates `node` (a decorator of a method, a class
@@ -546,8 +594,17 @@ static int common__class_body_of(AnModel *m, TSNode node) {
     AnSym s = an_sym(m->lang, n);
     if (s == AN_SYM_function_definition || s == AN_SYM_lambda) return -1;
     if (s != AN_SYM_class_definition) continue;
-    for (uint32_t i = 0; i < m->classes.count; i++)
-      if (ts_node_eq(AN_CLASS(m, (int)i)->node, n)) return (int)i;
+    /* Classes are recorded in document order: a binary search by start
+     * (a scan of all of them per name made many classes quadratic). */
+    uint32_t at = ts_node_start_byte(n);
+    int lo = 0, hi = (int)m->classes.count - 1;
+    while (lo <= hi) {
+      int mid = lo + (hi - lo) / 2;
+      uint32_t start = ts_node_start_byte(AN_CLASS(m, mid)->node);
+      if (start == at) return ts_node_eq(AN_CLASS(m, mid)->node, n) ? mid : -1;
+      if (start < at) lo = mid + 1;
+      else hi = mid - 1;
+    }
     return -1;
   }
   return -1;
@@ -559,40 +616,31 @@ TSNode an_module_constant(AnModel *m, TSNode id, int func, uint32_t *reads) {
   if (an_sym(m->lang, id) != AN_SYM_identifier) return none;
   uint32_t len;
   const char *t = an_text(m->src, id, &len);
-  /* A class body sees its own attributes before the module's. */
-  int cls = common__class_body_of(m, id);
-  if (cls >= 0 && an_hash_get(&m->binding_map, AN_SCOPE_CLASS(cls), t, len) >= 0) return none;
-  int b = common__module_binding(m, id, func);
-  if (b < 0 || an_hash_get(&m->func_map, AN_SCOPE_MODULE, t, len) >= 0) return none;
-  const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-  /* A plain `NAME = value` statement of the module itself: not in an if,
-   * loop, try or with, so it ran before anything else of the module. */
-  TSNode asg = ts_node_parent(bd->value), stmt = ts_node_parent(asg);
-  if (an_sym(m->lang, asg) != AN_SYM_assignment || an_sym(m->lang, stmt) != AN_SYM_expression_statement ||
-      an_sym(m->lang, ts_node_parent(stmt)) != AN_SYM_module)
+  /* A `global NAME` anywhere is a change the scan sees: no need to look
+   * for one here. */
+  int scope;
+  TSNode value = an_single_value(m, id, func, &scope);
+  if (ts_node_is_null(value) || scope != AN_SCOPE_MODULE || an_hash_get(&m->func_map, AN_SCOPE_MODULE, t, len) >= 0)
     return none;
-  TSNode target = an_field(m->lang, asg, AN_FIELD_left);
-  if (an_sym(m->lang, target) != AN_SYM_identifier || an_sym(m->lang, bd->value) == AN_SYM_assignment) return none;
+  if (!m->const_scanned) common__const_scan(m);
+  int k = m->const_info ? an_hash_get(&m->const_uses, AN_SCOPE_MODULE, t, len) : -1;
+  const AnConstInfo *c = k >= 0 ? &m->const_info[k] : NULL;
+  /* The one binding is a plain `NAME = value` statement of the module
+   * itself: not in an if, loop, try or with, so it ran before anything
+   * else of the module. */
+  if (!c || c->changed || !ts_node_eq(c->value, value) || an_sym(m->lang, value) == AN_SYM_assignment) return none;
   /* Read while the module runs (a decorator, a module statement), it must
    * already be bound. */
-  if (func < 0 && ts_node_end_byte(asg) > ts_node_start_byte(id)) return none;
+  if (func < 0 && c->end > ts_node_start_byte(id)) return none;
   for (uint32_t i = 0; i < m->imports.count; i++) {
     const AnImport *im = &AN_VEC_AT(m->imports, AnImport, i);
     if (strlen(im->local) == len && memcmp(im->local, t, len) == 0) return none;
   }
-  int uses = an_hash_get(&m->const_uses, AN_SCOPE_MODULE, t, len);
-  if (uses < 0) {
-    AnSym vs = an_sym(m->lang, an_unparen(m->lang, bd->value));
-    bool mut = vs == AN_SYM_list || vs == AN_SYM_dictionary || vs == AN_SYM_set || vs == AN_SYM_list_comprehension ||
-               vs == AN_SYM_dictionary_comprehension || vs == AN_SYM_set_comprehension;
-    ConstUses u = {m, t, len, target, mut, 0, false};
-    an_walk_named(m->root, common__const_visit, &u);
-    uses = u.changed ? 0 : (int)u.reads + 1;
-    an_hash_put(&m->arena, &m->const_uses, AN_SCOPE_MODULE, t, len, uses);
-  }
-  if (!uses) return none;
-  if (reads) *reads = (uint32_t)uses - 1;
-  return bd->value;
+  /* A class body sees its own attributes before the module's. */
+  int cls = c->class_bound ? common__class_body_of(m, id) : -1;
+  if (cls >= 0 && an_hash_get(&m->binding_map, AN_SCOPE_CLASS(cls), t, len) >= 0) return none;
+  if (reads) *reads = c->reads;
+  return value;
 }
 
 TSNode an_constant_value(AnModel *m, TSNode expr, int func) {
@@ -618,14 +666,11 @@ bool an_signature_editable(AnModel *m, const AnFunc *f) {
   return reads == 1 && ts_node_eq(an_unparen(m->lang, v), f->tf.input_signature);
 }
 
-TSNode an_signature_site(const AnFunc *f, TSNode node) {
-  return ts_node_is_null(f->tf.signature_ref) ? node : f->tf.signature_ref;
-}
+TSNode an_signature_site(TSNode ref, TSNode node) { return ts_node_is_null(ref) ? node : ref; }
 
-void an_signature_related(AnModel *m, AnFinding *fd, const AnFunc *f, TSNode node) {
-  if (!fd || ts_node_is_null(f->tf.signature_ref)) return;
-  an_finding_related(m, fd, node, "in '%s', the input_signature of '%s'", an_snippet(m, f->tf.signature_ref),
-                     f->qualname);
+void an_signature_related(AnModel *m, AnFinding *fd, TSNode ref, const char *target, TSNode node) {
+  if (fd && !ts_node_is_null(ref))
+    an_finding_related(m, fd, node, "in '%s', the input_signature of '%s'", an_snippet(m, ref), target);
 }
 
 bool an_literal(AnModel *m, TSNode n) {

@@ -114,6 +114,9 @@ typedef struct AnRetraceCache {
   uint32_t call_count;
   bool calls_built;
   Structure *structure; /* per function */
+  /* HY106: (loop start byte, name) -> 1 when the loop changes the name's
+   * object in place; (loop start byte, "") -> 1 once the loop is scanned. */
+  AnHash loop_state;
 } AnRetraceCache;
 
 static AnRetraceCache *retrace__cache(AnModel *m) {
@@ -1070,8 +1073,11 @@ static bool retrace__used_in_loop(AnModel *m, const AnCall *c, TSNode loop) {
   const char *t = an_text(m->src, left, &len);
   const char *name = an_arena_strndup(&m->arena, t, len);
   TSNode body = an_field(m->lang, loop, AN_FIELD_body);
-  for (uint32_t i = 0; i < m->calls.count; i++) {
+  /* Calls are recorded in document order: from `c` on to the body's end. */
+  uint32_t end = ts_node_end_byte(body);
+  for (uint32_t i = (uint32_t)(c - &AN_VEC_AT(m->calls, AnCall, 0)); i < m->calls.count; i++) {
     AnCall *u = &AN_VEC_AT(m->calls, AnCall, i);
+    if (ts_node_start_byte(u->node) >= end) break;
     if (u->ctx.func != c->ctx.func || ts_node_start_byte(u->node) < ts_node_end_byte(p) ||
         !an_node_within(u->node, body))
       continue;
@@ -1130,6 +1136,118 @@ static bool retrace__free_visit(TSNode n, void *ctx) {
   return false;
 }
 
+/* Records the names whose objects a loop changes in place: an attribute
+ * or item stored (`self.model = m`, `CONFIG["model"] = m`, `del x[k]`) or
+ * a container mutated (`LAYERS.append(m)`). Once per loop, however many
+ * factory calls it holds. */
+typedef struct RetraceStateScan {
+  AnModel *m;
+  AnHash *names;
+  int loop; /* the loop's start byte */
+} RetraceStateScan;
+
+/* The name at the root of `obj.a[k].b`, or a null node. */
+static TSNode retrace__base_name(AnModel *m, TSNode e) {
+  for (int hops = 0; hops < 64 && !ts_node_is_null(e); hops++) {
+    e = an_unparen(m->lang, e);
+    AnSym s = an_sym(m->lang, e);
+    if (s == AN_SYM_identifier) return e;
+    if (s == AN_SYM_attribute) e = an_field(m->lang, e, AN_FIELD_object);
+    else if (s == AN_SYM_subscript) e = an_field(m->lang, e, AN_FIELD_value);
+    else break;
+  }
+  return (TSNode){{0}, NULL, NULL};
+}
+
+static void retrace__state_changed(RetraceStateScan *r, TSNode base) {
+  if (ts_node_is_null(base)) return;
+  uint32_t len;
+  const char *t = an_text(r->m->src, base, &len);
+  an_hash_put(&r->m->arena, r->names, r->loop, t, len, 1);
+}
+
+/* A target that stores into an object (`a.b`, `a[k]`, either inside a
+ * tuple of targets): the object's base name. */
+static void retrace__stored_into(RetraceStateScan *r, TSNode left) {
+  AnModel *m = r->m;
+  AnSym s = an_sym(m->lang, left);
+  if (s == AN_SYM_attribute || s == AN_SYM_subscript) {
+    retrace__state_changed(r, retrace__base_name(m, left));
+    return;
+  }
+  if (s != AN_SYM_pattern_list && s != AN_SYM_tuple_pattern && s != AN_SYM_list_pattern && s != AN_SYM_tuple &&
+      s != AN_SYM_list && s != AN_SYM_expression_list)
+    return;
+  for (uint32_t i = 0; i < ts_node_named_child_count(left); i++) {
+    TSNode e = ts_node_named_child(left, i);
+    AnSym es = an_sym(m->lang, e);
+    if (es == AN_SYM_attribute || es == AN_SYM_subscript) retrace__state_changed(r, retrace__base_name(m, e));
+  }
+}
+
+static bool retrace__state_visit(TSNode n, void *ctx) {
+  RetraceStateScan *r = ctx;
+  AnModel *m = r->m;
+  AnSym s = an_sym(m->lang, n);
+  if (s == AN_SYM_assignment || s == AN_SYM_augmented_assignment) {
+    retrace__stored_into(r, an_field(m->lang, n, AN_FIELD_left));
+  } else if (s == AN_SYM_delete_statement) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) retrace__stored_into(r, ts_node_named_child(n, i));
+  } else if (s == AN_SYM_call) {
+    TSNode fn = an_field(m->lang, n, AN_FIELD_function);
+    if (an_sym(m->lang, fn) != AN_SYM_attribute) return true;
+    uint32_t len;
+    const char *t = an_text(m->src, an_field(m->lang, fn, AN_FIELD_attribute), &len);
+    char method[32];
+    if (len >= sizeof method) return true;
+    memcpy(method, t, len);
+    method[len] = '\0';
+    if (an_container_mutator(method))
+      retrace__state_changed(r, retrace__base_name(m, an_field(m->lang, fn, AN_FIELD_object)));
+  }
+  return true;
+}
+
+/* Looks for the names of a factory's body in a loop's changed names. */
+typedef struct RetraceReadScan {
+  AnModel *m;
+  const AnHash *names;
+  int loop;
+  bool found;
+} RetraceReadScan;
+
+static bool retrace__read_visit(TSNode n, void *ctx) {
+  RetraceReadScan *r = ctx;
+  if (r->found) return false;
+  if (an_sym(r->m->lang, n) != AN_SYM_identifier) return true;
+  uint32_t len;
+  const char *t = an_text(r->m->src, n, &len);
+  r->found = an_hash_get(r->names, r->loop, t, len) > 0;
+  return false;
+}
+
+/* The loop around factory call `c` changes in place the object of a name
+ * the factory `outer` mentions, or the object the factory is a method of
+ * (`trainer` in `trainer.make_step()`): a Function made once would keep
+ * what its first trace read. */
+static bool retrace__loop_changes_state(AnModel *m, const AnCall *c, TSNode loop, int outer) {
+  AnRetraceCache *cache = retrace__cache(m);
+  if (!cache) return true;
+  int at = (int)ts_node_start_byte(loop);
+  if (an_hash_get(&cache->loop_state, at, "", 0) < 0) {
+    RetraceStateScan scan = {m, &cache->loop_state, at};
+    an_walk_named(an_field(m->lang, loop, AN_FIELD_body), retrace__state_visit, &scan);
+    an_hash_put(&m->arena, &cache->loop_state, at, "", 0, 0);
+  }
+  TSNode recv = ts_node_is_null(c->object) ? c->object : retrace__base_name(m, c->object);
+  uint32_t len;
+  const char *t = ts_node_is_null(recv) ? NULL : an_text(m->src, recv, &len);
+  if (t && an_hash_get(&cache->loop_state, at, t, len) > 0) return true;
+  RetraceReadScan read = {m, &cache->loop_state, at, false};
+  an_walk_named(AN_FUNC(m, outer)->node, retrace__read_visit, &read);
+  return read.found;
+}
+
 /* A call of factory `outer` in an eager loop, with arguments that do not
  * change from one iteration to the next and a result used in that same
  * iteration: each iteration builds an identical Function with an empty
@@ -1143,7 +1261,9 @@ static const AnCall *retrace__factory_loop_call(AnModel *m, int outer, TSNode in
     TSNode loops[AN_RETRACE_MAX_LOOPS];
     if (!an_retrace_loops(m, c->node, c->ctx.func, loops, AN_RETRACE_MAX_LOOPS)) continue;
     TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
-    if (!ts_node_is_null(args) && an_retrace_varying_name(m, args, loops[0], c->ctx.func)) continue;
+    /* `make_step()`: nothing to vary, and no scan of the loop's sites. */
+    bool some = !ts_node_is_null(args) && ts_node_named_child_count(args) > 0;
+    if (some && an_retrace_varying_name(m, args, loops[0], c->ctx.func)) continue;
     /* A name the Function reads (a model rebuilt per iteration) changes
      * with the loop: a graph traced once would keep the old value. */
     if (!ts_node_is_null(inner)) {
@@ -1151,7 +1271,7 @@ static const AnCall *retrace__factory_loop_call(AnModel *m, int outer, TSNode in
       an_walk(inner, retrace__free_visit, &r);
       if (r.found) continue;
     }
-    if (!retrace__used_in_loop(m, c, loops[0])) continue;
+    if (!retrace__used_in_loop(m, c, loops[0]) || retrace__loop_changes_state(m, c, loops[0], outer)) continue;
     *loop_out = loops[0];
     return c;
   }

@@ -98,13 +98,15 @@ TSNode an_constant_value(AnModel *m, TSNode expr, int func);
  * (`_SIG`) nothing but this function reads; a constant that other code may
  * share is not changed for one of its users. */
 bool an_signature_editable(AnModel *m, const AnFunc *f);
-/* Where a finding on `node`, a part of the input_signature of `f`, is
- * reported: `node` itself when the signature is written in the
- * tf.function call; the constant's name there when a module constant holds
- * it, one finding per function as a compiler reports an error at the use,
- * with an_signature_related pointing into the constant. */
-TSNode an_signature_site(const AnFunc *f, TSNode node);
-void an_signature_related(AnModel *m, AnFinding *fd, const AnFunc *f, TSNode node);
+/* Where a finding on `node`, a part of an input_signature, is reported:
+ * `node` itself when the signature is written in the tf.function call
+ * (`ref` null); `ref`, the constant's name there, when a module constant
+ * holds it (AnTfArgs.signature_ref), one finding per function as a
+ * compiler reports an error at the use, with an_signature_related
+ * pointing into the constant at `node`, the part of the input_signature
+ * of `target` at fault. */
+TSNode an_signature_site(TSNode ref, TSNode node);
+void an_signature_related(AnModel *m, AnFinding *fd, TSNode ref, const char *target, TSNode node);
 /* A number, string, True, False or None literal (parentheses skipped). */
 bool an_literal(AnModel *m, TSNode n);
 /* Adds a fix removing the expression statement made of `call`: its whole

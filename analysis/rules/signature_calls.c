@@ -73,10 +73,8 @@ static bool sig__prepare(AnModel *m, int fi, SigFn *s) {
  * (`g = tf.function(f, input_signature=...)`). */
 static bool sig__name_bound_to(AnModel *m, TSNode id, int func, TSNode value) {
   int scope;
-  int b = an_single_binding(m, id, func, &scope);
-  if (b < 0) return false;
-  AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
-  return !bd->from_for && !bd->from_unpack && ts_node_eq(an_unparen(m->lang, bd->value), value);
+  TSNode v = an_single_value(m, id, func, &scope);
+  return !ts_node_is_null(v) && ts_node_eq(an_unparen(m->lang, v), value);
 }
 
 /* `self.step(...)` where the class's only `self.step = ...` is `value`. */
@@ -89,10 +87,25 @@ static bool sig__attr_bound_to(AnModel *m, TSNode callee, int func, TSNode value
   return ab->next < 0 && ts_node_eq(an_unparen(m->lang, ab->value), value);
 }
 
+/* Per class of the module, whether another class of the module derives
+ * from it (NULL when out of memory: every class may have one). Made once
+ * per check, so that a class nothing derives from costs no scan of all
+ * classes per call. */
+static const bool *sig__derived(AnModel *m) {
+  bool *d = an_arena_alloc(&m->arena, sizeof *d * (m->classes.count + 1));
+  for (uint32_t k = 0; d && k < m->classes.count; k++) {
+    uint32_t n;
+    const int *anc = an_class_ancestors(m, (int)k, &n);
+    for (uint32_t i = 0; i < n; i++) d[anc[i]] = true;
+  }
+  return d;
+}
+
 /* True when a class of this module deriving from `cls` defines `name`
  * (a def or an instance attribute): `self.name(...)` in `cls` may then run
  * that one instead. */
-static bool sig__overridden_below(AnModel *m, int cls, const char *name) {
+static bool sig__overridden_below(AnModel *m, const bool *derived, int cls, const char *name) {
+  if (derived && cls >= 0 && !derived[cls]) return false;
   uint32_t len = (uint32_t)strlen(name);
   for (uint32_t k = 0; k < m->classes.count; k++) {
     if ((int)k == cls) continue;
@@ -110,7 +123,7 @@ static bool sig__overridden_below(AnModel *m, int cls, const char *name) {
 /* True when call `c` of the function goes through its tf.function wrapper:
  * every call of a decorated function does; for `g = tf.function(f, ...)`
  * only calls of `g` (calling `f` itself binds no signature). */
-static bool sig__through_wrapper(AnModel *m, const AnFunc *f, const AnCall *c) {
+static bool sig__through_wrapper(AnModel *m, const bool *derived, const AnFunc *f, const AnCall *c) {
   TSNode callee = an_unparen(m->lang, c->fn);
   AnSym s = an_sym(m->lang, callee);
   if (an_sym(m->lang, an_field(m->lang, c->node, AN_FIELD_arguments)) != AN_SYM_argument_list) return false;
@@ -124,7 +137,8 @@ static bool sig__through_wrapper(AnModel *m, const AnFunc *f, const AnCall *c) {
     /* `Class.method(obj, x)` passes self explicitly: positions would shift. */
     TSNode obj = an_field(m->lang, callee, AN_FIELD_object);
     /* `self` may be an instance of a subclass with its own method. */
-    if (method && an_text_eq(m->src, obj, "self") && (c->ctx.cls < 0 || sig__overridden_below(m, c->ctx.cls, f->name)))
+    if (method && an_text_eq(m->src, obj, "self") &&
+        (c->ctx.cls < 0 || sig__overridden_below(m, derived, c->ctx.cls, f->name)))
       return false;
     uint32_t len;
     const char *t = an_text(m->src, obj, &len);
@@ -308,7 +322,8 @@ static bool sig__instance_target(AnModel *m, const AnFunc *f) {
 /* Calls of an instance, `model(x)`, that run a method with an
  * input_signature: a name bound only to `Cls(...)`, `Cls(...)` itself, or
  * `self` when no subclass of this module has a method of its own. */
-static void sig__instance_calls(AnModel *m, void (*check)(AnModel *m, const SigFn *s, const AnCall *c)) {
+static void sig__instance_calls(AnModel *m, const bool *derived,
+                                void (*check)(AnModel *m, const SigFn *s, const AnCall *c)) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     TSNode callee = an_unparen(m->lang, c->fn);
@@ -317,7 +332,7 @@ static void sig__instance_calls(AnModel *m, void (*check)(AnModel *m, const SigF
     int cls, t = an_instance_invoked_method(m, callee, c->ctx.func, &cls);
     SigFn s;
     if (t < 0 || !sig__instance_target(m, AN_FUNC(m, t)) || !sig__prepare(m, t, &s)) continue;
-    if (an_text_eq(m->src, callee, "self") && sig__overridden_below(m, cls, AN_FUNC(m, t)->name)) continue;
+    if (an_text_eq(m->src, callee, "self") && sig__overridden_below(m, derived, cls, AN_FUNC(m, t)->name)) continue;
     if (an_sym(m->lang, an_field(m->lang, c->node, AN_FIELD_arguments)) != AN_SYM_argument_list ||
         sig__call_splats(m, c))
       continue;
@@ -330,6 +345,7 @@ static void sig__instance_calls(AnModel *m, void (*check)(AnModel *m, const SigF
  * input_signature of a function (HY302, HY303). */
 static void sig__each_call(AnModel *m, void (*check)(AnModel *m, const SigFn *s, const AnCall *c)) {
   bool instance_targets = false;
+  const bool *derived = sig__derived(m);
   for (uint32_t i = 0; i < m->funcs.count; i++) {
     SigFn s;
     if (!sig__prepare(m, (int)i, &s)) continue;
@@ -338,12 +354,12 @@ static void sig__each_call(AnModel *m, void (*check)(AnModel *m, const SigFn *s,
     AnCallIds to = an_calls_to(m, (int)i);
     for (uint32_t k = 0; k < to.count; k++) {
       AnCall *c = AN_CALL_AT(m, to, k);
-      if (!sig__through_wrapper(m, f, c) || sig__call_splats(m, c)) continue;
+      if (!sig__through_wrapper(m, derived, f, c) || sig__call_splats(m, c)) continue;
       check(m, &s, c);
     }
   }
   /* sig__through_wrapper leaves every `obj(...)` of a method to this. */
-  if (instance_targets) sig__instance_calls(m, check);
+  if (instance_targets) sig__instance_calls(m, derived, check);
 }
 
 void an_check_HY302(AnModel *m) { sig__each_call(m, sig__frozen_call); }

@@ -381,13 +381,6 @@ typedef struct SigUser {
   int func; /* where the tf.function call is, for the finding */
 } SigUser;
 
-static TSNode tfargs__site(const SigUser *u, TSNode node) { return ts_node_is_null(u->ref) ? node : u->ref; }
-
-static void tfargs__relate(AnModel *m, AnFinding *f, const SigUser *u, TSNode node) {
-  if (f && !ts_node_is_null(u->ref))
-    an_finding_related(m, f, node, "in '%s', the input_signature of '%s'", an_snippet(m, u->ref), u->target);
-}
-
 /* Entries are checked twice: by HY304 to report them (`user` set), and
  * by HY301 to stay quiet on a signature TensorFlow rejects before counting
  * it (`user` NULL: nothing is emitted). Returns the problems found. */
@@ -400,31 +393,28 @@ static uint32_t tfargs__entry(AnModel *m, TSNode raw, int func, const SigUser *u
   if (!ts_node_eq(e, an_unparen(m->lang, raw))) func = AN_SCOPE_MODULE;
   AnSym s = an_sym(m->lang, e);
   if (tfargs__is_variable_spec(m, e, func)) {
-    if (user)
-      tfargs__relate(m,
-                     an_emit_node(m, AN_RULE_INPUT_SIGNATURE_MALFORMED, tfargs__site(user, raw), user->func,
-                                  "The input_signature of '%s' contains a tf.VariableSpec, which tf.function rejects "
-                                  "(TypeError: input_signature doesn't support VariableSpec); describe the value "
-                                  "with a tf.TensorSpec",
-                                  user->target),
-                     user, raw);
+    if (!user) return 1;
+    AnFinding *f = an_emit_node(m, AN_RULE_INPUT_SIGNATURE_MALFORMED, an_signature_site(user->ref, raw), user->func,
+                                "The input_signature of '%s' contains a tf.VariableSpec, which tf.function rejects "
+                                "(TypeError: input_signature doesn't support VariableSpec); describe the value with "
+                                "a tf.TensorSpec",
+                                user->target);
+    an_signature_related(m, f, user->ref, user->target, raw);
     return 1;
   }
   const char *what = tfargs__non_spec(m, e, func);
   if (what) {
     bool none = strcmp(what, "None") == 0;
-    if (user)
-      tfargs__relate(m,
-                     an_emit_node(m, AN_RULE_INPUT_SIGNATURE_MALFORMED, tfargs__site(user, raw), user->func,
-                                  "'%s' in the input_signature of '%s' is %s%snot a TensorSpec%s (TypeError when "
-                                  "tf.function is applied: entries must be tf.TensorSpecs or nested lists, tuples or "
-                                  "dicts of them)",
-                                  an_snippet(m, e), user->target, none ? "" : what, none ? "" : ", ",
-                                  strcmp(what, "a shape") == 0 || strcmp(what, "a dtype") == 0
-                                      ? ": write tf.TensorSpec(shape=..., dtype=...)"
-                                  : none ? " (None does not mean 'any value')"
-                                         : ""),
-                     user, raw);
+    if (!user) return 1;
+    AnFinding *f = an_emit_node(
+        m, AN_RULE_INPUT_SIGNATURE_MALFORMED, an_signature_site(user->ref, raw), user->func,
+        "'%s' in the input_signature of '%s' is %s%snot a TensorSpec%s (TypeError when tf.function is applied: "
+        "entries must be tf.TensorSpecs or nested lists, tuples or dicts of them)",
+        an_snippet(m, e), user->target, none ? "" : what, none ? "" : ", ",
+        strcmp(what, "a shape") == 0 || strcmp(what, "a dtype") == 0 ? ": write tf.TensorSpec(shape=..., dtype=...)"
+        : none                                                       ? " (None does not mean 'any value')"
+                                                                     : "");
+    an_signature_related(m, f, user->ref, user->target, raw);
     return 1;
   }
   if (depth >= 8) return 0;
@@ -471,7 +461,7 @@ static void tfargs__not_sequence(AnModel *m, TSNode raw, TSNode at, TSNode v, in
       "either a tuple or a list)",
       user->target, spec ? "a single spec" : "a plain value",
       paren ? " (parentheses without a comma do not make a tuple)" : "");
-  tfargs__relate(m, f, user, at);
+  an_signature_related(m, f, user->ref, user->target, at);
   if (!f || !spec || tfargs__is_variable_spec(m, v, func)) return;
   /* One spec for one parameter is what the code means; HY301 still checks
    * the count afterwards. The list goes round the name in the call, not
@@ -496,15 +486,15 @@ static void tfargs__signature(AnModel *m, const AnCall *c) {
   }
   AnSym s = an_sym(m->lang, v);
   if (s == AN_SYM_list || s == AN_SYM_tuple) {
-    if (tfargs__shape_like(m, v))
-      tfargs__relate(m,
-                     an_emit_node(m, AN_RULE_INPUT_SIGNATURE_MALFORMED, raw, user.func,
+    if (tfargs__shape_like(m, v)) {
+      AnFinding *f = an_emit_node(m, AN_RULE_INPUT_SIGNATURE_MALFORMED, raw, user.func,
                                   "The input_signature of '%s' is a shape, not a list of specs; write "
                                   "[tf.TensorSpec(shape=%s, dtype=...)] (TypeError when tf.function is applied)",
-                                  user.target, an_snippet(m, v)),
-                     &user, at);
-    else
+                                  user.target, an_snippet(m, v));
+      an_signature_related(m, f, user.ref, user.target, at);
+    } else {
       tfargs__entries(m, v, func, &user, 0);
+    }
     return;
   }
   if (tfargs__is_spec_call(m, v, func) || tfargs__is_variable_spec(m, v, func) || tfargs__is_plain_literal(m, v) ||
