@@ -55,22 +55,24 @@ int an_func_at(const AnModel *m, TSNode node) {
   return -1;
 }
 
+/* Calls are recorded in document order, an outer call before the calls
+ * that start with it (`a.b(c).d()`, a 10,000-link `x.map(f)[0]...` chain):
+ * by start byte, then by end byte decreasing. Searching on both keeps a
+ * long chain logarithmic instead of scanning every call that shares its
+ * start. */
 AnCall *an_call_record(const AnModel *m, TSNode call) {
-  uint32_t pos = ts_node_start_byte(call), lo = 0, hi = m->calls.count;
+  uint32_t pos = ts_node_start_byte(call), end = ts_node_end_byte(call), lo = 0, hi = m->calls.count;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
-    if (ts_node_start_byte(AN_VEC_AT(m->calls, AnCall, mid).node) < pos)
+    TSNode n = AN_VEC_AT(m->calls, AnCall, mid).node;
+    uint32_t s = ts_node_start_byte(n);
+    if (s < pos || (s == pos && ts_node_end_byte(n) > end))
       lo = mid + 1;
     else
       hi = mid;
   }
-  /* Calls that start together (`f(x)(y)`, `a.b(c).d()`) are neighbours. */
-  for (; lo < m->calls.count; lo++) {
-    AnCall *c = &AN_VEC_AT(m->calls, AnCall, lo);
-    if (ts_node_start_byte(c->node) != pos) break;
-    if (ts_node_eq(c->node, call)) return c;
-  }
-  return NULL;
+  AnCall *c = lo < m->calls.count ? &AN_VEC_AT(m->calls, AnCall, lo) : NULL;
+  return c && ts_node_eq(c->node, call) ? c : NULL;
 }
 
 TSNode an_call_function(const AnModel *m, TSNode call) {
