@@ -744,13 +744,27 @@ static AnKind kinds__workspace_call(AnModel *m, const char *d) {
   return an_index_keras_class(m->index, m->path, d) ? AN_KIND_KERAS : AN_KIND_UNKNOWN;
 }
 
+/* True when a call passes `**kwargs`, which may hold any keyword. */
+static bool kinds__dict_splat(AnModel *m, TSNode call) {
+  TSNode args = an_field(m->lang, call, AN_FIELD_arguments);
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++)
+    if (an_sym(m->lang, ts_node_named_child(args, i)) == AN_SYM_dictionary_splat) return true;
+  return false;
+}
+
 /* Keras layers whose call may not give one tensor: RNN cells return
  * `(output, states)`; `RNN`, `Bidirectional` and `TimeDistributed` return
  * what the layer they wrap returns (`return_state` may sit on that inner
- * layer); `Lambda` returns what its function returns; `Input` is a
- * placeholder, not a layer to call. */
+ * layer); `Lambda` returns what its function returns and `Identity` the
+ * structure it is given; `TFSMLayer` returns what the SavedModel endpoint
+ * returns (a dict for serving signatures); Keras 3's `JaxLayer`/`FlaxLayer`
+ * what the wrapped function returns and `Pipeline` what its last layer
+ * returns; `Input` is a placeholder, not a layer to call. */
 static bool kinds__multi_output_layer(const char *d) {
-  static const char *const wrappers[] = {"RNN", "Bidirectional", "TimeDistributed", "Lambda", "Input", NULL};
+  static const char *const wrappers[] = {"RNN",      "Bidirectional", "TimeDistributed", "Lambda",   "Identity",
+                                         "TFSMLayer", "JaxLayer",      "FlaxLayer",       "Pipeline", "Input",
+                                         NULL};
   const char *last = strrchr(d, '.');
   last = last ? last + 1 : d;
   size_t n = strlen(last);
@@ -758,19 +772,42 @@ static bool kinds__multi_output_layer(const char *d) {
   return kinds__in(last, wrappers);
 }
 
+static bool kinds__single_output_object(AnModel *m, TSNode obj, int func);
+
+/* A Sequential model returns what its last layer returns (tf.keras 2 only
+ * checks for one output when it knows the input shape; deferred models and
+ * Keras 3 pass a tuple through), so its last listed layer must qualify. */
+static bool kinds__single_output_sequential(AnModel *m, TSNode ctor, int func) {
+  const AnLang *l = m->lang;
+  TSNode list = an_call_kwarg(l, m->src, ctor, "layers");
+  if (ts_node_is_null(list) && an_call_argc(l, ctor)) list = an_call_arg(l, ctor, 0);
+  if (ts_node_is_null(list)) return !kinds__dict_splat(m, ctor);
+  list = an_unparen(l, list);
+  AnSym s = an_sym(l, list);
+  if (s != AN_SYM_list && s != AN_SYM_tuple) return false;
+  uint32_t n = ts_node_named_child_count(list);
+  return n == 0 || kinds__single_output_object(m, ts_node_named_child(list, n - 1), func);
+}
+
 /* True when `ctor` builds a Keras object whose call returns one tensor:
- * a built-in layer (without `return_state`, which makes RNN layers return
- * a list), a Sequential model, an application, a loss or a metric. A
- * functional `Model(inputs, outputs)` returns the structure of `outputs`
- * and a user subclass whatever its `call` returns, so neither qualifies. */
+ * a built-in layer class (without `return_state`, which makes RNN layers
+ * return a list, nor `**kwargs`, which may hold it), a Sequential model
+ * ending in such a layer, an application, a loss or a metric. A
+ * functional `Model(inputs, outputs)` returns the structure of `outputs`,
+ * a user subclass whatever its `call` returns and `layers.deserialize` a
+ * layer of any class, so none qualifies. */
 static bool kinds__single_output_ctor(AnModel *m, TSNode ctor, int func) {
   if (an_sym(m->lang, ctor) != AN_SYM_call) return false;
   const char *d = an_dotted(m, an_field(m->lang, ctor, AN_FIELD_function), func);
   if (!d) return false;
-  if (kinds__pre(d, "keras.layers"))
-    return !kinds__multi_output_layer(d) && ts_node_is_null(an_call_kwarg(m->lang, m->src, ctor, "return_state"));
-  return kinds__pre(d, "keras.Sequential") || kinds__pre(d, "keras.models.Sequential") ||
-         kinds__pre(d, "keras.applications") || kinds__pre(d, "keras.losses") || kinds__pre(d, "keras.metrics");
+  if (kinds__pre(d, "keras.Sequential") || kinds__pre(d, "keras.models.Sequential"))
+    return kinds__single_output_sequential(m, ctor, func);
+  if (kinds__pre(d, "keras.layers")) {
+    const char *last = strrchr(d, '.') + 1;
+    return last[0] >= 'A' && last[0] <= 'Z' && !kinds__multi_output_layer(d) && !kinds__dict_splat(m, ctor) &&
+           ts_node_is_null(an_call_kwarg(m->lang, m->src, ctor, "return_state"));
+  }
+  return kinds__pre(d, "keras.applications") || kinds__pre(d, "keras.losses") || kinds__pre(d, "keras.metrics");
 }
 
 /* Whether the Keras object `obj` (a constructor call, a name or
@@ -820,15 +857,6 @@ static bool kinds__single_output_object(AnModel *m, TSNode obj, int func) {
 }
 
 /* --- datasets from loaders and tf.data-only calls ------------------------- */
-
-/* True when a call passes `**kwargs`, which may hold any keyword. */
-static bool kinds__dict_splat(AnModel *m, TSNode call) {
-  TSNode args = an_field(m->lang, call, AN_FIELD_arguments);
-  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
-  for (uint32_t i = 0; i < n; i++)
-    if (an_sym(m->lang, ts_node_named_child(args, i)) == AN_SYM_dictionary_splat) return true;
-  return false;
-}
 
 /* A split naming one dataset: a string ("train", "train[:80%]",
  * "train+test", an f-string) or `tfds.Split.TRAIN`. A variable may hold a
@@ -1072,7 +1100,9 @@ static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
   if (kinds__expr(m, fn, func, depth + 1) == AN_KIND_KERAS || kinds__keras_self(m, an_unparen(l, fn), func)) {
     int cm = an_instance_call_method(m, fn, func);
     if (cm >= 0) return kinds__returns_structure(m, cm, depth) ? AN_KIND_UNKNOWN : AN_KIND_TENSOR;
-    if (!ts_node_is_null(an_call_kwarg(l, m->src, call, "return_attention_scores"))) return AN_KIND_UNKNOWN;
+    /* `**kwargs` may carry `return_attention_scores` too. */
+    if (!ts_node_is_null(an_call_kwarg(l, m->src, call, "return_attention_scores")) || kinds__dict_splat(m, call))
+      return AN_KIND_UNKNOWN;
     return kinds__single_output_object(m, fn, func) ? AN_KIND_TENSOR : AN_KIND_UNKNOWN;
   }
   /* An instance of a Keras Layer/Model subclass of this module. */
