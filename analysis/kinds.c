@@ -705,6 +705,32 @@ static bool kinds__returns_structure(AnModel *m, int f, int depth) {
   return r;
 }
 
+/* True when `e` calls a Keras object whose result we cannot read as one
+ * tensor (a `return_state` RNN, attention returning its scores, a
+ * functional model): that call may give a tuple, list or dict, and so may
+ * a `call` returning it. A name counts when one of its bindings in `f` is
+ * such a call. */
+static bool kinds__keras_call_maybe_structure(AnModel *m, TSNode e, int f, int depth) {
+  const AnLang *l = m->lang;
+  e = an_unparen(l, e);
+  if (an_sym(l, e) == AN_SYM_identifier) {
+    uint32_t len;
+    const char *t = an_text(m->src, e, &len);
+    for (int b = an_hash_get(&m->binding_map, f, t, len); b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
+      const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+      TSNode v = bd->value;
+      if (!bd->from_for && !bd->from_unpack && !ts_node_is_null(v) && an_sym(l, an_unparen(l, v)) == AN_SYM_call &&
+          kinds__keras_call_maybe_structure(m, v, f, depth + 1))
+        return true;
+    }
+    return false;
+  }
+  if (an_sym(l, e) != AN_SYM_call) return false;
+  TSNode fn = an_unparen(l, an_field(l, e, AN_FIELD_function));
+  if (kinds__expr(m, fn, f, depth + 1) != AN_KIND_KERAS && !kinds__keras_self(m, fn, f)) return false;
+  return kinds__expr(m, e, f, depth + 1) == AN_KIND_UNKNOWN;
+}
+
 static bool kinds__returns_structure_of(AnModel *m, int f, int depth) {
   const AnLang *l = m->lang;
   if (depth > KINDS_MAX_DEPTH) return true;
@@ -729,6 +755,7 @@ static bool kinds__returns_structure_of(AnModel *m, int f, int depth) {
     }
     AnKind k = kinds__expr(m, e, f, depth + 1);
     if (k == AN_KIND_PY_CONTAINER || k == AN_KIND_MIXED) return true;
+    if (k == AN_KIND_UNKNOWN && kinds__keras_call_maybe_structure(m, e, f, depth + 1)) return true;
   }
   return false;
 }
@@ -760,11 +787,12 @@ static bool kinds__dict_splat(AnModel *m, TSNode call) {
  * structure it is given; `TFSMLayer` returns what the SavedModel endpoint
  * returns (a dict for serving signatures); Keras 3's `JaxLayer`/`FlaxLayer`
  * what the wrapped function returns and `Pipeline` what its last layer
- * returns; `Input` is a placeholder, not a layer to call. */
+ * returns; the base `Layer` returns its inputs in tf.keras 2 (Keras 3 has
+ * no `call` there); `Input` is a placeholder, not a layer to call. */
 static bool kinds__multi_output_layer(const char *d) {
-  static const char *const wrappers[] = {"RNN",      "Bidirectional", "TimeDistributed", "Lambda",   "Identity",
-                                         "TFSMLayer", "JaxLayer",      "FlaxLayer",       "Pipeline", "Input",
-                                         NULL};
+  static const char *const wrappers[] = {"RNN",       "Bidirectional", "TimeDistributed", "Lambda",   "Identity",
+                                         "TFSMLayer", "JaxLayer",      "FlaxLayer",       "Pipeline", "Layer",
+                                         "Input",     NULL};
   const char *last = strrchr(d, '.');
   last = last ? last + 1 : d;
   size_t n = strlen(last);
