@@ -705,6 +705,32 @@ static bool kinds__returns_structure(AnModel *m, int f, int depth) {
   return r;
 }
 
+/* True when `e` calls a Keras object whose result we cannot read as one
+ * tensor (a `return_state` RNN, attention returning its scores, a
+ * functional model): that call may give a tuple, list or dict, and so may
+ * a `call` returning it. A name counts when one of its bindings in `f` is
+ * such a call. */
+static bool kinds__keras_call_maybe_structure(AnModel *m, TSNode e, int f, int depth) {
+  const AnLang *l = m->lang;
+  e = an_unparen(l, e);
+  if (an_sym(l, e) == AN_SYM_identifier) {
+    uint32_t len;
+    const char *t = an_text(m->src, e, &len);
+    for (int b = an_hash_get(&m->binding_map, f, t, len); b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
+      const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+      TSNode v = bd->value;
+      if (!bd->from_for && !bd->from_unpack && !ts_node_is_null(v) && an_sym(l, an_unparen(l, v)) == AN_SYM_call &&
+          kinds__keras_call_maybe_structure(m, v, f, depth + 1))
+        return true;
+    }
+    return false;
+  }
+  if (an_sym(l, e) != AN_SYM_call) return false;
+  TSNode fn = an_unparen(l, an_field(l, e, AN_FIELD_function));
+  if (kinds__expr(m, fn, f, depth + 1) != AN_KIND_KERAS && !kinds__keras_self(m, fn, f)) return false;
+  return kinds__expr(m, e, f, depth + 1) == AN_KIND_UNKNOWN;
+}
+
 static bool kinds__returns_structure_of(AnModel *m, int f, int depth) {
   const AnLang *l = m->lang;
   if (depth > KINDS_MAX_DEPTH) return true;
@@ -729,6 +755,7 @@ static bool kinds__returns_structure_of(AnModel *m, int f, int depth) {
     }
     AnKind k = kinds__expr(m, e, f, depth + 1);
     if (k == AN_KIND_PY_CONTAINER || k == AN_KIND_MIXED) return true;
+    if (k == AN_KIND_UNKNOWN && kinds__keras_call_maybe_structure(m, e, f, depth + 1)) return true;
   }
   return false;
 }
@@ -744,13 +771,28 @@ static AnKind kinds__workspace_call(AnModel *m, const char *d) {
   return an_index_keras_class(m->index, m->path, d) ? AN_KIND_KERAS : AN_KIND_UNKNOWN;
 }
 
+/* True when a call passes `**kwargs`, which may hold any keyword. */
+static bool kinds__dict_splat(AnModel *m, TSNode call) {
+  TSNode args = an_field(m->lang, call, AN_FIELD_arguments);
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++)
+    if (an_sym(m->lang, ts_node_named_child(args, i)) == AN_SYM_dictionary_splat) return true;
+  return false;
+}
+
 /* Keras layers whose call may not give one tensor: RNN cells return
  * `(output, states)`; `RNN`, `Bidirectional` and `TimeDistributed` return
  * what the layer they wrap returns (`return_state` may sit on that inner
- * layer); `Lambda` returns what its function returns; `Input` is a
- * placeholder, not a layer to call. */
+ * layer); `Lambda` returns what its function returns and `Identity` the
+ * structure it is given; `TFSMLayer` returns what the SavedModel endpoint
+ * returns (a dict for serving signatures); Keras 3's `JaxLayer`/`FlaxLayer`
+ * what the wrapped function returns and `Pipeline` what its last layer
+ * returns; the base `Layer` returns its inputs in tf.keras 2 (Keras 3 has
+ * no `call` there); `Input` is a placeholder, not a layer to call. */
 static bool kinds__multi_output_layer(const char *d) {
-  static const char *const wrappers[] = {"RNN", "Bidirectional", "TimeDistributed", "Lambda", "Input", NULL};
+  static const char *const wrappers[] = {"RNN",       "Bidirectional", "TimeDistributed", "Lambda",   "Identity",
+                                         "TFSMLayer", "JaxLayer",      "FlaxLayer",       "Pipeline", "Layer",
+                                         "Input",     NULL};
   const char *last = strrchr(d, '.');
   last = last ? last + 1 : d;
   size_t n = strlen(last);
@@ -758,42 +800,110 @@ static bool kinds__multi_output_layer(const char *d) {
   return kinds__in(last, wrappers);
 }
 
+static bool kinds__single_output_at(AnModel *m, TSNode obj, int func, int depth);
+static int kinds__param_for_pos(const AnFunc *f, uint32_t pos, bool bound_self);
+
+/* A Sequential model returns what its last layer returns (tf.keras 2 only
+ * checks for one output when it knows the input shape; deferred models and
+ * Keras 3 pass a tuple through), so its last listed layer must qualify. */
+static bool kinds__single_output_sequential(AnModel *m, TSNode ctor, int func, int depth) {
+  const AnLang *l = m->lang;
+  TSNode list = an_call_kwarg(l, m->src, ctor, "layers");
+  if (ts_node_is_null(list) && an_call_argc(l, ctor)) list = an_call_arg(l, ctor, 0);
+  if (ts_node_is_null(list)) return !kinds__dict_splat(m, ctor);
+  list = an_unparen(l, list);
+  AnSym s = an_sym(l, list);
+  if (s != AN_SYM_list && s != AN_SYM_tuple) return false;
+  uint32_t n = ts_node_named_child_count(list);
+  return n == 0 || kinds__single_output_at(m, ts_node_named_child(list, n - 1), func, depth + 1);
+}
+
 /* True when `ctor` builds a Keras object whose call returns one tensor:
- * a built-in layer (without `return_state`, which makes RNN layers return
- * a list), a Sequential model, an application, a loss or a metric. A
- * functional `Model(inputs, outputs)` returns the structure of `outputs`
- * and a user subclass whatever its `call` returns, so neither qualifies. */
-static bool kinds__single_output_ctor(AnModel *m, TSNode ctor, int func) {
-  if (an_sym(m->lang, ctor) != AN_SYM_call) return false;
+ * a built-in layer class (without `return_state`, which makes RNN layers
+ * return a list, nor `**kwargs`, which may hold it), a Sequential model
+ * ending in such a layer, an application, a loss or a metric. A
+ * functional `Model(inputs, outputs)` returns the structure of `outputs`,
+ * a user subclass whatever its `call` returns and `layers.deserialize` a
+ * layer of any class, so none qualifies. */
+static bool kinds__single_output_ctor(AnModel *m, TSNode ctor, int func, int depth) {
+  if (depth > KINDS_MAX_DEPTH / 2 || an_sym(m->lang, ctor) != AN_SYM_call) return false;
   const char *d = an_dotted(m, an_field(m->lang, ctor, AN_FIELD_function), func);
   if (!d) return false;
-  if (kinds__pre(d, "keras.layers"))
-    return !kinds__multi_output_layer(d) && ts_node_is_null(an_call_kwarg(m->lang, m->src, ctor, "return_state"));
-  return kinds__pre(d, "keras.Sequential") || kinds__pre(d, "keras.models.Sequential") ||
-         kinds__pre(d, "keras.applications") || kinds__pre(d, "keras.losses") || kinds__pre(d, "keras.metrics");
+  if (kinds__pre(d, "keras.Sequential") || kinds__pre(d, "keras.models.Sequential"))
+    return kinds__single_output_sequential(m, ctor, func, depth);
+  if (kinds__pre(d, "keras.layers")) {
+    const char *last = strrchr(d, '.') + 1;
+    return last[0] >= 'A' && last[0] <= 'Z' && !kinds__multi_output_layer(d) && !kinds__dict_splat(m, ctor) &&
+           ts_node_is_null(an_call_kwarg(m->lang, m->src, ctor, "return_state"));
+  }
+  return kinds__pre(d, "keras.applications") || kinds__pre(d, "keras.losses") || kinds__pre(d, "keras.metrics");
+}
+
+/* The argument a call of function `f` passes for its parameter `p` (by
+ * keyword or position), else the parameter's default; null when `*args`
+ * or `**kwargs` may carry it. */
+static TSNode kinds__param_argument(AnModel *m, const AnCall *c, int f, uint32_t p) {
+  const AnLang *l = m->lang;
+  const AnFunc *fn = AN_FUNC(m, f);
+  TSNode none = {{0}, NULL, NULL}, args = an_field(l, c->node, AN_FIELD_arguments);
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++) {
+    AnSym s = an_sym(l, ts_node_named_child(args, i));
+    if (s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) return none;
+  }
+  TSNode arg = an_call_kwarg(l, m->src, c->node, fn->params[p].name);
+  if (!ts_node_is_null(arg)) return arg;
+  bool bound = an_callee_binds_self(m, c->fn, fn);
+  for (uint32_t k = 0; k < an_call_argc(l, c->node); k++)
+    if (kinds__param_for_pos(fn, k, bound) == (int)p) return an_call_arg(l, c->node, k);
+  return fn->params[p].default_value;
+}
+
+/* Whether parameter `p` of function `f` holds a single-output Keras
+ * object: a call of `f` we see passes one, and every other passes one too
+ * or `None` (for the body to fill in, which the caller checks). */
+static bool kinds__single_output_param(AnModel *m, int f, uint32_t p, int depth) {
+  const AnFunc *fn = AN_FUNC(m, f);
+  if (depth > KINDS_MAX_DEPTH / 2 || fn->params[p].star || fn->params[p].dstar || fn->params[p].is_self) return false;
+  bool seen = false;
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (c->callee != f) continue;
+    TSNode arg = an_unparen(m->lang, kinds__param_argument(m, c, f, p));
+    if (ts_node_is_null(arg)) return false;
+    if (an_sym(m->lang, arg) == AN_SYM_none) continue;
+    if (!kinds__single_output_at(m, arg, c->ctx.func, depth + 1)) return false;
+    seen = true;
+  }
+  return seen;
 }
 
 /* Whether the Keras object `obj` (a constructor call, a name or
  * `self.attr`) may be taken to return one tensor: every assignment we see
- * builds a single-output object. A parameter or other name without an
- * assignment here keeps the common single-tensor reading; an assignment
- * from a functional model or a factory function does not. */
-static bool kinds__single_output_object(AnModel *m, TSNode obj, int func) {
+ * builds a single-output object. A parameter may receive any layer or
+ * model (an RNN with `return_state`, a functional model with several
+ * outputs), so it qualifies only when the calls of its function we see
+ * pass single-output objects; a name we see no assignment of, or an
+ * assignment from a functional model or a factory function, does not. */
+static bool kinds__single_output_at(AnModel *m, TSNode obj, int func, int depth) {
   const AnLang *l = m->lang;
   obj = an_unparen(l, obj);
   AnSym s = an_sym(l, obj);
-  if (s == AN_SYM_call) return kinds__single_output_ctor(m, obj, func);
+  if (s == AN_SYM_call) return kinds__single_output_ctor(m, obj, func, depth);
   int first = -1;
   bool attr = false;
   if (s == AN_SYM_identifier) {
     uint32_t len;
     const char *t = an_text(m->src, obj, &len);
     for (int f = func; f >= 0; f = AN_FUNC(m, f)->parent) {
-      first = an_hash_get(&m->binding_map, f, t, len);
-      if (first >= 0) break;
       AnFunc *fn = AN_FUNC(m, f);
+      first = an_hash_get(&m->binding_map, f, t, len);
       for (uint32_t i = 0; i < fn->param_count; i++)
-        if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) return true;
+        if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) {
+          if (!kinds__single_output_param(m, f, i, depth)) return false;
+          if (first < 0) return true;
+        }
+      if (first >= 0) break;
     }
     if (first < 0) first = an_hash_get(&m->binding_map, AN_SCOPE_MODULE, t, len);
   } else if (s == AN_SYM_attribute) {
@@ -802,7 +912,7 @@ static bool kinds__single_output_object(AnModel *m, TSNode obj, int func) {
     first = an_self_attr_binding(m, a, func);
     attr = true;
   }
-  if (first < 0) return true;
+  if (first < 0) return false;
   for (int k = first; k >= 0;) {
     TSNode v;
     int scope;
@@ -814,21 +924,12 @@ static bool kinds__single_output_object(AnModel *m, TSNode obj, int func) {
       if (b->from_for || b->from_unpack) return false;
       v = b->value, scope = b->scope >= 0 ? b->scope : -1, k = b->next;
     }
-    if (ts_node_is_null(v) || !kinds__single_output_ctor(m, v, scope)) return false;
+    if (ts_node_is_null(v) || !kinds__single_output_ctor(m, v, scope, depth)) return false;
   }
   return true;
 }
 
 /* --- datasets from loaders and tf.data-only calls ------------------------- */
-
-/* True when a call passes `**kwargs`, which may hold any keyword. */
-static bool kinds__dict_splat(AnModel *m, TSNode call) {
-  TSNode args = an_field(m->lang, call, AN_FIELD_arguments);
-  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
-  for (uint32_t i = 0; i < n; i++)
-    if (an_sym(m->lang, ts_node_named_child(args, i)) == AN_SYM_dictionary_splat) return true;
-  return false;
-}
 
 /* A split naming one dataset: a string ("train", "train[:80%]",
  * "train+test", an f-string) or `tfds.Split.TRAIN`. A variable may hold a
@@ -1071,8 +1172,10 @@ static AnKind kinds__call(AnModel *m, TSNode call, int func, int depth) {
   if (kinds__expr(m, fn, func, depth + 1) == AN_KIND_KERAS || kinds__keras_self(m, an_unparen(l, fn), func)) {
     int cm = an_instance_call_method(m, fn, func);
     if (cm >= 0) return kinds__returns_structure(m, cm, depth) ? AN_KIND_UNKNOWN : AN_KIND_TENSOR;
-    if (!ts_node_is_null(an_call_kwarg(l, m->src, call, "return_attention_scores"))) return AN_KIND_UNKNOWN;
-    return kinds__single_output_object(m, fn, func) ? AN_KIND_TENSOR : AN_KIND_UNKNOWN;
+    /* `**kwargs` may carry `return_attention_scores` too. */
+    if (!ts_node_is_null(an_call_kwarg(l, m->src, call, "return_attention_scores")) || kinds__dict_splat(m, call))
+      return AN_KIND_UNKNOWN;
+    return kinds__single_output_at(m, fn, func, 0) ? AN_KIND_TENSOR : AN_KIND_UNKNOWN;
   }
   /* An instance of a Keras Layer/Model subclass of this module. */
   int cls = an_constructed_class(m, call);
