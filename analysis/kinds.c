@@ -862,9 +862,7 @@ static TSNode kinds__param_argument(AnModel *m, const AnCall *c, int f, uint32_t
 /* Whether parameter `p` of function `f` holds a single-output Keras
  * object: a call of `f` we see passes one, and every other passes one too
  * or `None` (for the body to fill in, which the caller checks). */
-static bool kinds__single_output_param(AnModel *m, int f, uint32_t p, int depth) {
-  const AnFunc *fn = AN_FUNC(m, f);
-  if (depth > KINDS_MAX_DEPTH / 2 || fn->params[p].star || fn->params[p].dstar || fn->params[p].is_self) return false;
+static bool kinds__single_output_callers(AnModel *m, int f, uint32_t p, int depth) {
   bool seen = false;
   for (uint32_t i = 0; i < m->calls.count; i++) {
     const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
@@ -876,6 +874,24 @@ static bool kinds__single_output_param(AnModel *m, int f, uint32_t p, int depth)
     seen = true;
   }
   return seen;
+}
+
+/* Memoised per parameter: functions forwarding a layer to one another,
+ * each called from several places, would otherwise be walked once per
+ * path up the callers, exponential in the depth bound. A parameter met
+ * again while computing sits on a cycle of forwards, which never reaches
+ * a constructor: no. The depth bound only turns answers into no, so a yes
+ * holds at any depth and a no at the depth it was found or deeper. */
+static bool kinds__single_output_param(AnModel *m, int f, uint32_t p, int depth) {
+  AnParam *pa = &AN_FUNC(m, f)->params[p];
+  if (depth > KINDS_MAX_DEPTH / 2 || pa->star || pa->dstar || pa->is_self) return false;
+  if (pa->single_state == 1 || pa->single_state == 2) return pa->single_state == 2;
+  if (pa->single_state == 3 && depth >= pa->single_depth) return false;
+  pa->single_state = 1;
+  bool r = kinds__single_output_callers(m, f, p, depth);
+  pa->single_state = r ? 2 : 3;
+  pa->single_depth = (uint8_t)depth;
+  return r;
 }
 
 /* Whether the Keras object `obj` (a constructor call, a name or
@@ -1511,7 +1527,11 @@ static void kinds__call_site(AnModel *m, AnCall *c, int callee, bool bound_self)
 }
 
 void an_kinds_reset(AnModel *m) {
-  for (uint32_t i = 0; i < m->funcs.count; i++) AN_FUNC(m, i)->ret_state = AN_FUNC(m, i)->struct_state = 0;
+  for (uint32_t i = 0; i < m->funcs.count; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    f->ret_state = f->struct_state = 0;
+    for (uint32_t p = 0; p < f->param_count; p++) f->params[p].single_state = 0;
+  }
   for (uint32_t i = 0; i < m->bindings.count; i++) AN_VEC_AT(m->bindings, AnBinding, i).state = 0;
   for (uint32_t i = 0; i < m->attrs.count; i++) AN_VEC_AT(m->attrs, AnAttrBinding, i).state = 0;
 }

@@ -48,6 +48,11 @@ typedef struct AnParam {
   bool kind_from_calls;
   bool overridden;   /* a caller passes it (for defaulted parameters) */
   TSNode spec;       /* its input_signature entry (a literal nest of specs), or null */
+  /* single-output memo (kinds.c): 0 not yet, 1 computing, 2 yes, 3 no;
+   * a no holds for queries from single_depth on (a shallower one has more
+   * depth left and may find more). Reset with the other kind memos. */
+  uint8_t single_state;
+  uint8_t single_depth;
 } AnParam;
 
 typedef enum AnRootKind {
