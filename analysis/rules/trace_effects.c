@@ -646,21 +646,37 @@ static void effects__tf_loop_calls(AnModel *m) {
   }
 }
 
+/* Which local names of a function have an item read, found by one walk
+ * of the function: `walked` per function, `read` per name's first binding
+ * there. A walk per store (or per dict) made many stores quadratic. */
 typedef struct ItemReads {
   AnModel *m;
-  const char *name;
-  bool read;
+  int func;
+  uint8_t *walked, *read;
+  uint32_t store_start, store_end; /* the item the last assignment met stores to */
 } ItemReads;
 
+/* An assignment is met before its target (the walk is in pre-order), so
+ * its item is known as a store without climbing from the subscript with
+ * ts_node_parent, which descends from the root each time. */
 static bool effects__item_read_visit(TSNode n, void *ctx) {
   ItemReads *r = ctx;
-  if (r->read) return false;
-  if (an_sym(r->m->lang, n) != AN_SYM_subscript) return true;
-  TSNode v = an_unparen(r->m->lang, an_field(r->m->lang, n, AN_FIELD_value));
-  if (an_sym(r->m->lang, v) != AN_SYM_identifier || !an_text_eq(r->m->src, v, r->name)) return true;
-  TSNode p = ts_node_parent(n);
-  AnSym ps = an_sym(r->m->lang, p);
-  r->read = ps != AN_SYM_assignment || !ts_node_eq(an_field(r->m->lang, p, AN_FIELD_left), n);
+  const AnLang *l = r->m->lang;
+  AnSym s = an_sym(l, n);
+  if (s == AN_SYM_assignment) {
+    TSNode left = an_field(l, n, AN_FIELD_left);
+    if (!ts_node_is_null(left) && an_sym(l, left) == AN_SYM_subscript)
+      r->store_start = ts_node_start_byte(left), r->store_end = ts_node_end_byte(left);
+    return true;
+  }
+  if (s != AN_SYM_subscript) return true;
+  TSNode v = an_unparen(l, an_field(l, n, AN_FIELD_value));
+  if (an_sym(l, v) != AN_SYM_identifier) return true;
+  if (ts_node_start_byte(n) == r->store_start && ts_node_end_byte(n) == r->store_end) return true;
+  uint32_t len;
+  const char *t = an_text(r->m->src, v, &len);
+  int b = an_hash_get(&r->m->binding_map, r->func, t, len);
+  if (b >= 0) r->read[b] = 1;
   return true;
 }
 
@@ -668,16 +684,26 @@ static bool effects__item_read_visit(TSNode n, void *ctx) {
  * anywhere. AutoGraph makes an item the loop reads, or reads after it, a
  * loop variable of its own (`d["a"] += x` works), so only stores to items
  * nothing reads stay Python state. */
-static bool effects__items_read(AnModel *m, int func, TSNode name) {
-  ItemReads r = {m, an_snippet(m, name), false};
-  an_walk_named(AN_FUNC(m, func)->node, effects__item_read_visit, &r);
-  return r.read;
+static bool effects__items_read(ItemReads *r, int func, TSNode name) {
+  AnModel *m = r->m;
+  if (!r->walked[func]) {
+    r->func = func, r->store_start = r->store_end = UINT32_MAX;
+    an_walk_named(AN_FUNC(m, func)->node, effects__item_read_visit, r);
+    r->walked[func] = 1;
+  }
+  uint32_t len;
+  const char *t = an_text(m->src, name, &len);
+  int b = an_hash_get(&m->binding_map, func, t, len);
+  return b >= 0 && r->read[b];
 }
 
 /* `d[k] = v` on a dict a TensorFlow loop carries, when no item of it is
  * read (see above) or the key is a tensor, which a dict cannot hash
  * whatever AutoGraph does with the store. */
 static void effects__tf_loop_items(AnModel *m) {
+  ItemReads reads = {m, -1, an_arena_alloc(&m->arena, m->funcs.count + 1),
+                     an_arena_alloc(&m->arena, m->bindings.count + 1), 0, 0};
+  if (!reads.walked || !reads.read) return;
   for (uint32_t i = 0; i < m->sites.count; i++) {
     AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
     if (s->kind != AN_SITE_ASSIGN) continue;
@@ -690,7 +716,7 @@ static void effects__tf_loop_items(AnModel *m) {
     if (what != CARRIED_DICT) continue;
     TSNode key = an_field(m->lang, left, AN_FIELD_subscript);
     bool tensor_key = an_kind_is_tensor(an_kind_of(m, key, s->ctx.func));
-    if (tensor_key || (an_sym(m->lang, s->node) == AN_SYM_assignment && !effects__items_read(m, s->ctx.func, obj)))
+    if (tensor_key || (an_sym(m->lang, s->node) == AN_SYM_assignment && !effects__items_read(&reads, s->ctx.func, obj)))
       effects__tf_loop_keyed(m, s->node, obj, key, loop, what, &s->ctx);
   }
 }
