@@ -251,30 +251,60 @@ static const char *num__param_dtype(AnModel *m, int fi, uint32_t pi) {
   return an_param_declared_spec(m, fi, pi, &s) ? s.dtype : NULL;
 }
 
-static const char *num__dtype_of(AnModel *m, TSNode e, int func);
+/* What the eager calls prove of each parameter of each function, found
+ * once per parameter (num__call_site_dtype): the dtype of every int() and
+ * float() of a parameter scanned every eager call, quadratic with many of
+ * both. `first[f]` indexes function f's parameters in the arrays. */
+typedef struct NumSites {
+  uint32_t *first;
+  uint8_t *state; /* 0 not yet, 1 computing, 2 done */
+  const char **dtype;
+  const AnCall **site;
+} NumSites;
+
+static bool num__sites_init(AnModel *m, NumSites *ns) {
+  uint32_t total = 0;
+  ns->first = an_arena_alloc(&m->arena, sizeof *ns->first * (m->funcs.count + 1));
+  if (!ns->first) return false;
+  for (uint32_t f = 0; f < m->funcs.count; f++) ns->first[f] = total, total += AN_FUNC(m, f)->param_count;
+  ns->state = an_arena_alloc(&m->arena, total + 1);
+  ns->dtype = an_arena_alloc(&m->arena, sizeof *ns->dtype * (total + 1));
+  ns->site = an_arena_alloc(&m->arena, sizeof *ns->site * (total + 1));
+  return ns->state && ns->dtype && ns->site;
+}
+
+static const char *num__dtype_of(AnModel *m, NumSites *ns, TSNode e, int func);
 
 /* A wide dtype (int64, uint32, uint64, float64) that an eager call of
- * tf.function `fi` (no input_signature) proves for parameter `name`; NULL
- * otherwise. Each call traces with its argument's dtype, so one such call
- * is enough for that trace to narrow. *site is the call. */
-static const char *num__call_site_dtype(AnModel *m, int fi, const char *name, const AnCall **site) {
+ * tf.function `fi` (no input_signature) proves for its parameter `pi`;
+ * NULL otherwise. Each call traces with its argument's dtype, so one such
+ * call is enough for that trace to narrow. *site is the call. A parameter
+ * met again while its callers are read proves nothing. */
+static const char *num__call_site_dtype(AnModel *m, NumSites *ns, int fi, uint32_t pi, const AnCall **site) {
+  uint32_t k = ns->first[fi] + pi;
+  *site = ns->site[k];
+  if (ns->state[k]) return ns->dtype[k];
+  ns->state[k] = 1;
+  const char *name = AN_FUNC(m, fi)->params[pi].name;
   uint32_t n;
   const AnRetraceCall *calls = an_retrace_calls(m, &n);
-  for (uint32_t i = 0; i < n; i++) {
+  for (uint32_t i = 0; i < n && !ns->dtype[k]; i++) {
     const AnRetraceCall *rc = &calls[i];
     if (rc->callee.local != fi) continue;
     for (uint32_t a = 0; a < rc->arg_count; a++) {
       const AnRetraceArg *arg = &rc->args[a];
       if (!arg->param || strcmp(arg->param, name) != 0 || ts_node_is_null(arg->value)) continue;
-      const char *dt = num__dtype_of(m, arg->value, rc->call->ctx.func);
+      const char *dt = num__dtype_of(m, ns, arg->value, rc->call->ctx.func);
       if (dt && (strcmp(dt, "int64") == 0 || strcmp(dt, "uint32") == 0 || strcmp(dt, "uint64") == 0 ||
                  strcmp(dt, "float64") == 0)) {
-        *site = rc->call;
-        return dt;
+        ns->site[k] = rc->call, ns->dtype[k] = dt;
+        break;
       }
     }
   }
-  return NULL;
+  ns->state[k] = 2;
+  *site = ns->site[k];
+  return ns->dtype[k];
 }
 
 /* dtype of tensor expression `e` in `func` when proven: tf.cast and
@@ -282,7 +312,7 @@ static const char *num__call_site_dtype(AnModel *m, int fi, const char *name, co
  * such tensors (`t[0]`), parameters typed by input_signature or by an
  * eager call's argument, names bound once in the function, and what
  * an_tensor_spec_of knows. */
-static const char *num__dtype_of(AnModel *m, TSNode e, int func) {
+static const char *num__dtype_of(AnModel *m, NumSites *ns, TSNode e, int func) {
   const AnLang *l = m->lang;
   for (int step = 0; step < 12; step++) {
     e = an_unparen(l, e);
@@ -301,7 +331,7 @@ static const char *num__dtype_of(AnModel *m, TSNode e, int func) {
         if (b >= 0) return NULL;
         const char *dt = num__param_dtype(m, func, i);
         const AnCall *site;
-        return dt ? dt : num__call_site_dtype(m, func, fn->params[i].name, &site);
+        return dt ? dt : num__call_site_dtype(m, ns, func, i, &site);
       }
       if (b < 0) break; /* module or closure names: an_tensor_spec_of below */
       AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
@@ -352,7 +382,7 @@ static TSNode num__only_arg(AnModel *m, TSNode call) {
 }
 
 /* When `t` is a parameter whose dtype comes from a call, points at it. */
-static void num__related_call_site(AnModel *m, AnFinding *f, TSNode t, int func) {
+static void num__related_call_site(AnModel *m, NumSites *ns, AnFinding *f, TSNode t, int func) {
   t = an_unparen(m->lang, t);
   while (an_sym(m->lang, t) == AN_SYM_subscript) t = an_unparen(m->lang, an_field(m->lang, t, AN_FIELD_value));
   if (an_sym(m->lang, t) != AN_SYM_identifier) return;
@@ -363,13 +393,15 @@ static void num__related_call_site(AnModel *m, AnFinding *f, TSNode t, int func)
   for (uint32_t i = 0; i < fn->param_count; i++) {
     if (strlen(fn->params[i].name) != len || memcmp(fn->params[i].name, name, len) != 0) continue;
     const AnCall *site = NULL;
-    const char *dt = num__param_dtype(m, func, i) ? NULL : num__call_site_dtype(m, func, fn->params[i].name, &site);
+    const char *dt = num__param_dtype(m, func, i) ? NULL : num__call_site_dtype(m, ns, func, i, &site);
     if (dt) an_finding_related(m, f, site->node, "traced with a %s tensor for '%s' here", dt, fn->params[i].name);
     return;
   }
 }
 
 void an_check_HY602(AnModel *m) {
+  NumSites ns;
+  if (!num__sites_init(m, &ns)) return;
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     if (!c->dotted || (strcmp(c->dotted, "builtins.int") != 0 && strcmp(c->dotted, "builtins.float") != 0)) continue;
@@ -379,7 +411,7 @@ void an_check_HY602(AnModel *m) {
     TSNode t = num__only_arg(m, c->node);
     if (ts_node_is_null(t)) continue;
     bool to_int = c->dotted[9] == 'i';
-    const char *dt = num__dtype_of(m, t, func);
+    const char *dt = num__dtype_of(m, &ns, t, func);
     if (!dt) continue;
     bool wide = to_int ? (strcmp(dt, "int64") == 0 || strcmp(dt, "uint32") == 0 || strcmp(dt, "uint64") == 0)
                        : strcmp(dt, "float64") == 0;
@@ -393,6 +425,6 @@ void an_check_HY602(AnModel *m) {
                                 an_snippet(m, t), dt, loss, to_int ? "int" : "float", an_snippet(m, t), dt);
     if (!f) continue;
     an_finding_related_chain(m, f, func);
-    num__related_call_site(m, f, t, func);
+    num__related_call_site(m, &ns, f, t, func);
   }
 }
