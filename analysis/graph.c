@@ -432,15 +432,6 @@ int an_instance_invoked_method(AnModel *m, TSNode obj, int func, int *cls) {
 
 /* --- hybrid detection ---------------------------------------------------- */
 
-static int graph__bool_kwarg(AnModel *m, TSNode call, const char *name) {
-  TSNode v = an_call_kwarg(m->lang, m->src, call, name);
-  if (ts_node_is_null(v)) return -1;
-  AnSym s = an_sym(m->lang, v);
-  if (s == AN_SYM_true) return 1;
-  if (s == AN_SYM_false) return 0;
-  return 2; /* present, value not a literal */
-}
-
 static void graph__tf_args(AnModel *m, AnTfArgs *args, TSNode call) {
   args->call = call;
   args->autograph = -1;
@@ -458,12 +449,12 @@ static void graph__tf_args(AnModel *m, AnTfArgs *args, TSNode call) {
       args->input_signature = v;
     }
   }
-  args->autograph = graph__bool_kwarg(m, call, "autograph");
-  args->jit_compile = graph__bool_kwarg(m, call, "jit_compile");
-  if (args->jit_compile < 0) args->jit_compile = graph__bool_kwarg(m, call, "experimental_compile");
-  args->reduce_retracing = graph__bool_kwarg(m, call, "reduce_retracing");
+  args->autograph = an_call_bool_kwarg(m->lang, m->src, call, "autograph");
+  args->jit_compile = an_call_bool_kwarg(m->lang, m->src, call, "jit_compile");
+  if (args->jit_compile < 0) args->jit_compile = an_call_bool_kwarg(m->lang, m->src, call, "experimental_compile");
+  args->reduce_retracing = an_call_bool_kwarg(m->lang, m->src, call, "reduce_retracing");
   if (args->reduce_retracing < 0)
-    args->reduce_retracing = graph__bool_kwarg(m, call, "experimental_relax_shapes");
+    args->reduce_retracing = an_call_bool_kwarg(m->lang, m->src, call, "experimental_relax_shapes");
 }
 
 static void graph__decorators(AnModel *m, int index) {

@@ -974,15 +974,6 @@ static uint32_t kinds__split_list(AnModel *m, TSNode split, int func) {
   return k;
 }
 
-/* A boolean keyword of a call: 0 when absent or False, 1 when True, -1
- * when its value is not a literal. */
-static int kinds__flag(AnModel *m, TSNode call, const char *kw) {
-  TSNode v = an_call_kwarg(m->lang, m->src, call, kw);
-  if (ts_node_is_null(v)) return 0;
-  AnSym s = an_sym(m->lang, an_unparen(m->lang, v));
-  return s == AN_SYM_true ? 1 : s == AN_SYM_false ? 0 : -1;
-}
-
 /* What a TFDS loader (`tfds.load`, `builder.as_dataset`) gives for
  * `split`: one tf.data.Dataset for one split, a tuple `(ds, info)` with
  * `with_info=True`, one dataset per split for a list of splits. The whole
@@ -998,8 +989,9 @@ static AnKind kinds__tfds_result(AnModel *m, TSNode call, TSNode split, int pos,
     const char *t = an_text(m->src, batch, &len);
     if (an_sym(m->lang, batch) != AN_SYM_integer || (len == 1 && t[0] == '0')) return AN_KIND_UNKNOWN;
   }
-  int info = kinds__flag(m, call, "with_info");
-  if (info < 0) return AN_KIND_UNKNOWN;
+  int info = an_call_bool_kwarg(m->lang, m->src, call, "with_info");
+  if (info == 2) return AN_KIND_UNKNOWN;
+  info = info == 1;
   if (kinds__one_split(m, split, func)) return pos == (info ? 0 : -1) ? AN_KIND_DATASET : AN_KIND_UNKNOWN;
   uint32_t n = info ? 0 : kinds__split_list(m, split, func);
   return pos >= 0 && (uint32_t)pos < n ? AN_KIND_DATASET : AN_KIND_UNKNOWN;

@@ -166,6 +166,13 @@ uint32_t an_call_argc(const AnLang *l, TSNode call) {
   return k;
 }
 
+int an_call_bool_kwarg(const AnLang *l, const char *src, TSNode call, const char *name) {
+  TSNode v = an_call_kwarg(l, src, call, name);
+  if (ts_node_is_null(v)) return -1;
+  AnSym s = an_sym(l, an_unparen(l, v));
+  return s == AN_SYM_true ? 1 : s == AN_SYM_false ? 0 : 2;
+}
+
 TSNode an_call_kwarg(const AnLang *l, const char *src, TSNode call, const char *name) {
   TSNode args = an_field(l, call, AN_FIELD_arguments);
   TSNode none = {{0}, NULL, NULL};

@@ -107,6 +107,9 @@ bool an_plain_chain(const char *src, TSNode n, uint32_t *dots);
 TSNode an_call_arg(const AnLang *l, TSNode call, uint32_t index);
 /* The value of keyword argument `name` of a call; a null node when absent. */
 TSNode an_call_kwarg(const AnLang *l, const char *src, TSNode call, const char *name);
+/* Keyword argument `name` of a call read as a flag: -1 when absent, 0 for
+ * a literal False, 1 for a literal True, 2 for any other value. */
+int an_call_bool_kwarg(const AnLang *l, const char *src, TSNode call, const char *name);
 /* Number of positional arguments. */
 uint32_t an_call_argc(const AnLang *l, TSNode call);
 

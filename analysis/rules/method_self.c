@@ -70,14 +70,6 @@ static bool self__decorators(AnModel *m, int cls, TSNode *dc) {
   return true;
 }
 
-/* -1 absent, 0 False, 1 True, 2 not a literal. */
-static int self__bool_kw(AnModel *m, TSNode call, const char *name) {
-  TSNode v = an_call_kwarg(m->lang, m->src, call, name);
-  if (ts_node_is_null(v)) return -1;
-  AnSym s = an_sym(m->lang, v);
-  return s == AN_SYM_true ? 1 : s == AN_SYM_false ? 0 : 2;
-}
-
 /* A dataclass that sets __hash__ to None: eq not False, not frozen, no
  * unsafe_hash (positional arguments are not allowed by dataclass). */
 static bool self__dataclass_unhashable(AnModel *m, TSNode decorator) {
@@ -90,7 +82,7 @@ static bool self__dataclass_unhashable(AnModel *m, TSNode decorator) {
     AnSym s = an_sym(m->lang, a);
     if (s != AN_SYM_keyword_argument && s != AN_SYM_comment) return false; /* **kwargs */
   }
-  int eq = self__bool_kw(m, e, "eq"), frozen = self__bool_kw(m, e, "frozen"), unsafe = self__bool_kw(m, e, "unsafe_hash");
+  int eq = an_call_bool_kwarg(m->lang, m->src, e, "eq"), frozen = an_call_bool_kwarg(m->lang, m->src, e, "frozen"), unsafe = an_call_bool_kwarg(m->lang, m->src, e, "unsafe_hash");
   return (eq == -1 || eq == 1) && (frozen == -1 || frozen == 0) && (unsafe == -1 || unsafe == 0);
 }
 
@@ -232,7 +224,7 @@ static void self__fix(AnModel *m, AnFinding *f, const SelfWhy *w) {
       return;
     }
     /* order=True requires eq=True (dataclass raises ValueError). */
-    if (self__bool_kw(m, e, "eq") != -1 || (self__bool_kw(m, e, "order") != -1 && self__bool_kw(m, e, "order") != 0))
+    if (an_call_bool_kwarg(m->lang, m->src, e, "eq") != -1 || (an_call_bool_kwarg(m->lang, m->src, e, "order") != -1 && an_call_bool_kwarg(m->lang, m->src, e, "order") != 0))
       return;
     TSNode args = an_field(m->lang, e, AN_FIELD_arguments);
     uint32_t n = ts_node_named_child_count(args);
