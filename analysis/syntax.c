@@ -101,6 +101,29 @@ bool an_text_eq(const char *src, TSNode n, const char *s) {
   return strlen(s) == len && memcmp(t, s, len) == 0;
 }
 
+bool an_int_literal(const AnLang *l, const char *src, TSNode n, int *out) {
+  n = an_unparen(l, n);
+  bool neg = false;
+  if (an_sym(l, n) == AN_SYM_unary_operator) {
+    TSNode op = an_field(l, n, AN_FIELD_operator);
+    if (ts_node_is_null(op) || !an_text_eq(src, op, "-")) return false;
+    neg = true;
+    n = an_unparen(l, an_field(l, n, AN_FIELD_argument));
+  }
+  if (an_sym(l, n) != AN_SYM_integer) return false;
+  uint32_t len, digits = 0;
+  const char *t = an_text(src, n, &len);
+  int v = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    if (t[i] == '_' && i > 0) continue;
+    if (t[i] < '0' || t[i] > '9' || ++digits > 6) return false;
+    v = v * 10 + (t[i] - '0');
+  }
+  if (!digits) return false;
+  *out = neg ? -v : v;
+  return true;
+}
+
 static bool syntax__word_char(char ch) {
   return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
 }

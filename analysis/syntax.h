@@ -89,6 +89,12 @@ static inline const char *an_text(const char *src, TSNode n, uint32_t *len) {
 /* True when the node's text equals `s`. */
 bool an_text_eq(const char *src, TSNode n, const char *s);
 
+/* A decimal integer literal of at most six digits (`_` separators
+ * allowed), in parentheses or negated with a unary `-`: true and its value
+ * in *out. False for anything else, hexadecimal and longer literals
+ * included, which the rules never need to read. */
+bool an_int_literal(const AnLang *l, const char *src, TSNode n, int *out);
+
 /* Plain attribute chains read off the source. tree-sitter (0.20) spends
  * hundreds of instructions on each field or child lookup, and the analysis
  * asks for the links of `tf.nn.relu` over and over; when a node has no

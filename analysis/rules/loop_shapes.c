@@ -48,29 +48,6 @@ static bool lshape__is_name(const LoopVar *v, TSNode n) {
   return len == v->len && memcmp(t, v->name, len) == 0;
 }
 
-/* An integer literal, possibly negated; false for anything else. */
-static bool lshape__int(AnModel *m, TSNode n, int *out) {
-  n = an_unparen(m->lang, n);
-  bool neg = false;
-  if (an_sym(m->lang, n) == AN_SYM_unary_operator) {
-    TSNode op = an_field(m->lang, n, AN_FIELD_operator);
-    if (ts_node_is_null(op) || !an_text_eq(m->src, op, "-")) return false;
-    neg = true;
-    n = an_unparen(m->lang, an_field(m->lang, n, AN_FIELD_argument));
-  }
-  if (an_sym(m->lang, n) != AN_SYM_integer) return false;
-  uint32_t len;
-  const char *t = an_text(m->src, n, &len);
-  if (len == 0 || len > 6) return false;
-  int x = 0;
-  for (uint32_t i = 0; i < len; i++) {
-    if (t[i] < '0' || t[i] > '9') return false;
-    x = x * 10 + (t[i] - '0');
-  }
-  *out = neg ? -x : x;
-  return true;
-}
-
 /* The argument at `pos` or keyword `kw`. */
 static TSNode lshape__arg(AnModel *m, TSNode call, uint32_t pos, const char *kw) {
   TSNode a = an_call_kwarg(m->lang, m->src, call, kw);
@@ -83,7 +60,7 @@ static bool lshape__concat(LoopVar *v, TSNode call) {
   TSNode list = an_unparen(m->lang, lshape__arg(m, call, 0, "values"));
   AnSym ls = an_sym(m->lang, list);
   int axis;
-  if ((ls != AN_SYM_list && ls != AN_SYM_tuple) || !lshape__int(m, lshape__arg(m, call, 1, "axis"), &axis)) return false;
+  if ((ls != AN_SYM_list && ls != AN_SYM_tuple) || !an_int_literal(m->lang, m->src, lshape__arg(m, call, 1, "axis"), &axis)) return false;
   if (v->entry.rank < 1 || axis < -v->entry.rank || axis >= v->entry.rank) return false;
   if (axis < 0) axis += v->entry.rank;
   if (v->entry.dims[axis] < 0) return false; /* None before the loop accepts any size */
@@ -118,7 +95,7 @@ static bool lshape__concat(LoopVar *v, TSNode call) {
 static void lshape__insert(LoopVar *v, TSNode axis_node, int dim) {
   v->kind = CHANGE_RANK;
   int axis = 0;
-  if (v->entry.rank >= AN_SPEC_MAX_RANK || (!ts_node_is_null(axis_node) && !lshape__int(v->m, axis_node, &axis))) return;
+  if (v->entry.rank >= AN_SPEC_MAX_RANK || (!ts_node_is_null(axis_node) && !an_int_literal(v->m->lang, v->m->src, axis_node, &axis))) return;
   if (axis < 0) axis += v->entry.rank + 1;
   if (axis < 0 || axis > v->entry.rank) return;
   v->exit = v->entry;

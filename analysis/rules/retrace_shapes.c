@@ -16,7 +16,9 @@
  *     bucket_by_sequence_length, also when a local helper builds and
  *     returns that pipeline.
  * A loop counter is the target of `for i in range(...)`, the index of
- * `enumerate`, or a name the loop body increments with `+=`/`-=`. The
+ * `enumerate`, or a name the loop body increments with `+=`/`-=`. A Python
+ * random integer drawn inside the loop (`n = np.random.randint(16, 128)`)
+ * counts as one when it has enough values to keep the shapes new. The
  * smaller last batch of `.batch(n)` is one extra trace at most and is not
  * reported (the dataset size is rarely known).
  * Uses the eager tf.function calls HY101-HY103 share (retrace.h).
@@ -35,8 +37,13 @@ typedef struct Counters {
   const TSNode *loops;
   uint32_t nloops;
   const char *found; /* the counter mentioned */
+  bool random;       /* it is a random integer drawn in the loop */
   bool modulo;       /* a `%` bounds the value to a few shapes */
 } Counters;
+
+/* Fewer values than this make a few graphs, not a retrace per call (TF
+ * warns from five traces on). */
+#define SHAPES_RANDOM_VALUES 5
 
 static bool shapes__name_is(AnModel *m, TSNode n, const char *name, uint32_t len) {
   if (an_sym(m->lang, n) != AN_SYM_identifier) return false;
@@ -82,6 +89,43 @@ static bool shapes__incremented(AnModel *m, TSNode loop, int func, const char *n
   return false;
 }
 
+/* A Python random integer with literal bounds and at least
+ * SHAPES_RANDOM_VALUES values: NumPy's randint(low, high) / randint(high)
+ * (high excluded), the random module's randint(a, b) (b included) and
+ * randrange(start, stop). */
+static bool shapes__random_int(AnModel *m, TSNode call, int func) {
+  const char *d = shapes__callee(m, call, func);
+  if (!d || an_call_argc(m->lang, call) != ts_node_named_child_count(an_field(m->lang, call, AN_FIELD_arguments)))
+    return false;
+  bool numpy = strcmp(d, "numpy.random.randint") == 0, inclusive = strcmp(d, "random.randint") == 0;
+  if (!numpy && !inclusive && strcmp(d, "random.randrange") != 0) return false;
+  int lo = 0, hi;
+  uint32_t argc = an_call_argc(m->lang, call);
+  if (argc == 1 && !inclusive) {
+    if (!an_int_literal(m->lang, m->src, an_call_arg(m->lang, call, 0), &hi)) return false;
+  } else if (argc != 2 || !an_int_literal(m->lang, m->src, an_call_arg(m->lang, call, 0), &lo) ||
+             !an_int_literal(m->lang, m->src, an_call_arg(m->lang, call, 1), &hi)) {
+    return false;
+  }
+  return hi - lo + (inclusive ? 1 : 0) >= SHAPES_RANDOM_VALUES;
+}
+
+/* `name` is bound once, inside the body of a loop around the call, to such
+ * a random integer: each iteration draws a new one. */
+static bool shapes__random_name(AnModel *m, TSNode id, int func, const TSNode *loops, uint32_t nloops) {
+  int scope;
+  int b = an_single_binding(m, id, func, &scope);
+  if (b < 0 || scope != func) return false;
+  const AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
+  if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value) || !shapes__random_int(m, bd->value, func))
+    return false;
+  for (uint32_t i = 0; i < nloops; i++) {
+    TSNode body = an_field(m->lang, loops[i], AN_FIELD_body);
+    if (!ts_node_is_null(body) && bd->at >= ts_node_start_byte(body) && bd->at < ts_node_end_byte(body)) return true;
+  }
+  return false;
+}
+
 static bool shapes__counter_visit(TSNode n, void *ctx) {
   Counters *c = ctx;
   if (c->found) return false;
@@ -101,9 +145,19 @@ static bool shapes__counter_visit(TSNode n, void *ctx) {
     an_walk(an_field(m->lang, n, AN_FIELD_value), shapes__counter_visit, ctx);
     return false;
   }
+  if (s == AN_SYM_call && shapes__random_int(m, n, c->func)) {
+    c->found = an_snippet(m, n);
+    c->random = true;
+    return false;
+  }
   if (s != AN_SYM_identifier) return true;
   uint32_t len;
   const char *t = an_text(m->src, n, &len);
+  if (shapes__random_name(m, n, c->func, c->loops, c->nloops)) {
+    c->found = an_arena_strndup(&m->arena, t, len);
+    c->random = true;
+    return false;
+  }
   for (uint32_t i = 0; i < c->nloops; i++) {
     if (shapes__for_counter(m, c->loops[i], c->func, t, len) || shapes__incremented(m, c->loops[i], c->func, t, len)) {
       c->found = an_arena_strndup(&m->arena, t, len);
@@ -114,11 +168,12 @@ static bool shapes__counter_visit(TSNode n, void *ctx) {
 }
 
 /* The loop counter a Python number expression follows, or NULL (also when
- * a `%` folds it onto a few values). */
-static const char *shapes__counter_in(AnModel *m, TSNode e, const AnRetraceCall *rc) {
+ * a `%` folds it onto a few values); *random tells a random draw. */
+static const char *shapes__counter_in(AnModel *m, TSNode e, const AnRetraceCall *rc, bool *random) {
   if (ts_node_is_null(e)) return NULL;
-  Counters c = {m, rc->call->ctx.func, rc->loops, rc->loop_count, NULL, false};
+  Counters c = {m, rc->call->ctx.func, rc->loops, rc->loop_count, NULL, false, false};
   an_walk(e, shapes__counter_visit, &c);
+  *random = c.random;
   return c.found && !c.modulo ? c.found : NULL;
 }
 
@@ -130,11 +185,23 @@ static bool shapes__loop_dependent(AnModel *m, TSNode e, const AnRetraceCall *rc
   return false;
 }
 
+/* A Python number: NumPy's randint gives a NumPy integer, which TensorFlow
+ * reads as a number in a shape all the same. */
+static bool shapes__number(AnModel *m, TSNode e, const AnRetraceCall *rc) {
+  int func = rc->call->ctx.func;
+  if (an_kind_of(m, e, func) == AN_KIND_PY_SCALAR) return true;
+  e = an_unparen(m->lang, e);
+  AnSym s = an_sym(m->lang, e);
+  return (s == AN_SYM_call && shapes__random_int(m, e, func)) ||
+         (s == AN_SYM_identifier && shapes__random_name(m, e, func, rc->loops, rc->loop_count));
+}
+
 /* --- why a shape changes ------------------------------------------------- */
 
 typedef struct Why {
   TSNode at;           /* the expression whose shape changes */
   const char *counter; /* the loop counter it follows, or NULL */
+  bool random;         /* the counter is a random integer drawn in the loop */
   bool grows;          /* a name the loop concatenates onto */
   const char *what;    /* "a slice", "a tf.zeros(...) shape", "padded_batch" */
   TSNode origin;       /* the dataset transformation, for datasets */
@@ -164,9 +231,9 @@ static bool shapes__slice(AnModel *m, TSNode e, const AnRetraceCall *rc, Why *ou
     /* Exactly one bound moves with the loop; the other stays put. */
     for (int b = 0; b < 2; b++) {
       TSNode moving = part[b], other = part[1 - b];
-      if (ts_node_is_null(moving) || an_kind_of(m, moving, func) != AN_KIND_PY_SCALAR) continue;
+      if (ts_node_is_null(moving) || !shapes__number(m, moving, rc)) continue;
       if (!ts_node_is_null(other) && shapes__loop_dependent(m, other, rc)) continue;
-      const char *counter = shapes__counter_in(m, moving, rc);
+      const char *counter = shapes__counter_in(m, moving, rc, &out->random);
       if (!counter) continue;
       out->at = e;
       out->counter = counter;
@@ -201,17 +268,17 @@ static bool shapes__constructor(AnModel *m, TSNode e, const AnRetraceCall *rc, W
   }
   if (ts_node_is_null(shape)) return false;
   AnSym ss = an_sym(m->lang, an_unparen(m->lang, shape));
-  if (ss != AN_SYM_list && ss != AN_SYM_tuple && an_kind_of(m, shape, func) != AN_KIND_PY_SCALAR) return false;
+  if (ss != AN_SYM_list && ss != AN_SYM_tuple && !shapes__number(m, shape, rc)) return false;
   if (ss == AN_SYM_list || ss == AN_SYM_tuple) {
     /* Every dimension a Python number (not a tensor of unknown value). */
     TSNode s = an_unparen(m->lang, shape);
     uint32_t n = ts_node_named_child_count(s);
     for (uint32_t i = 0; i < n; i++) {
       TSNode dim = ts_node_named_child(s, i);
-      if (an_sym(m->lang, dim) != AN_SYM_comment && an_kind_of(m, dim, func) != AN_KIND_PY_SCALAR) return false;
+      if (an_sym(m->lang, dim) != AN_SYM_comment && !shapes__number(m, dim, rc)) return false;
     }
   }
-  const char *counter = shapes__counter_in(m, shape, rc);
+  const char *counter = shapes__counter_in(m, shape, rc, &out->random);
   if (!counter) return false;
   out->at = e;
   out->counter = counter;
@@ -503,10 +570,11 @@ static void shapes__report(AnModel *m, const AnRetraceCall *rc, TSNode value, co
                      an_snippet(m, value), w->what, target, advice);
   else if (w->counter)
     f = an_emit_node(m, AN_RULE_VARYING_SHAPE_WITHOUT_RELAXATION, value, c->ctx.func,
-                     "'%s' has a different shape on every iteration of this loop (%s follows '%s'), and %s has "
+                     "'%s' has a different shape on every iteration of this loop (%s follows '%s'%s), and %s has "
                      "neither an input_signature nor reduce_retracing=True: tensors are traced by shape, so every "
                      "new shape traces a new graph. %s",
-                     an_snippet(m, value), w->what, w->counter, target, advice);
+                     an_snippet(m, value), w->what, w->counter,
+                     w->random ? ", a random integer drawn on every iteration" : "", target, advice);
   else
     f = an_emit_node(m, AN_RULE_VARYING_SHAPE_WITHOUT_RELAXATION, value, c->ctx.func,
                      "The batches passed to %s change shape from one iteration to the next (%s), and it has neither "
@@ -536,7 +604,7 @@ void an_check_HY104(AnModel *m) {
     for (uint32_t k = 0; k < rc->arg_count; k++) {
       TSNode v = rc->args[k].value;
       TSNode none = {{0}, NULL, NULL};
-      Why w = {none, NULL, false, NULL, none};
+      Why w = {.at = none, .origin = none};
       if (!ts_node_is_null(v) && shapes__why(m, v, rc, &w, 0)) shapes__report(m, rc, v, rc->args[k].param, &w);
     }
   }

@@ -51,34 +51,6 @@ typedef struct ShScan {
 
 /* --- the signature -------------------------------------------------------- */
 
-static int sh__int(AnModel *m, TSNode e, bool *ok) {
-  e = an_unparen(m->lang, e);
-  bool neg = false;
-  if (an_sym(m->lang, e) == AN_SYM_unary_operator) {
-    uint32_t len;
-    const char *t = an_text(m->src, e, &len);
-    if (t[0] != '-') {
-      *ok = false;
-      return 0;
-    }
-    neg = true;
-    e = an_unparen(m->lang, an_field(m->lang, e, AN_FIELD_argument));
-  }
-  *ok = an_sym(m->lang, e) == AN_SYM_integer;
-  if (!*ok) return 0;
-  uint32_t len;
-  const char *t = an_text(m->src, e, &len);
-  int v = 0;
-  for (uint32_t i = 0; i < len; i++) {
-    if (t[i] < '0' || t[i] > '9' || v > 100000) {
-      *ok = false;
-      return 0;
-    }
-    v = v * 10 + (t[i] - '0');
-  }
-  return neg ? -v : v;
-}
-
 /* The open axes a `tf.TensorSpec(shape, dtype)` entry declares; false when
  * none is open or the shape is not literal. */
 static bool sh__spec(AnModel *m, TSNode entry, int scope, ShParam *p) {
@@ -232,9 +204,9 @@ static bool sh__dim(const ShScan *sc, TSNode e, ShDim *out) {
   if (s != AN_SYM_subscript) return false;
   TSNode idx = an_field(l, e, AN_FIELD_subscript);
   if (ts_node_is_null(idx) || !ts_node_eq(idx, ts_node_named_child(e, ts_node_named_child_count(e) - 1))) return false;
-  bool ok, as_list;
-  int index = sh__int(m, idx, &ok);
-  if (!ok) return false;
+  bool as_list;
+  int index;
+  if (!an_int_literal(l, m->src, idx, &index)) return false;
   int p = sh__shape_of(sc, an_field(l, e, AN_FIELD_value), &as_list);
   if (p < 0 || !sh__open_axis(&sc->params[p], index, as_list, &out->axis)) return false;
   out->param = p;

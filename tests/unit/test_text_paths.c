@@ -11,10 +11,14 @@
  * (None/True/False heads, floats, whitespace, comments, parentheses,
  * non-ASCII bytes, parse errors) do.
  *
+ * int_literal_reads_decimal: an_int_literal reads decimal literals of up
+ * to six digits, negated or in parentheses, and refuses every other form.
+ *
  * walk_records_every_construct: every call, lambda, comment, comparison,
  * splat, yield and walrus of the samples, wherever it hides inside the
  * expressions the walk may step over, has its record.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "analysis/model.h"
@@ -175,6 +179,29 @@ static uint32_t sites_of(const AnModel *m, AnSiteKind kind) {
   return n;
 }
 
+TEST(int_literal_reads_decimal) {
+  static const struct {
+    const char *expr;
+    bool ok;
+    int value;
+  } cases[] = {
+      {"42", true, 42},     {"(7)", true, 7},        {"-3", true, -3},       {"- (8)", true, -8},
+      {"1_000", true, 1000}, {"999999", true, 999999}, {"1234567", false, 0}, {"0x10", false, 0},
+      {"+5", false, 0},     {"3.0", false, 0},       {"~2", false, 0},       {"n", false, 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char text[64];
+    snprintf(text, sizeof text, "v = %s\n", cases[i].expr);
+    Parsed p = parse(text);
+    TSNode st = ts_node_named_child(ts_tree_root_node(p.tree), 0);
+    TSNode right = an_field(p.lang, ts_node_named_child(st, 0), AN_FIELD_right);
+    int v = -1;
+    ASSERT_EQ_INT(an_int_literal(p.lang, text, right, &v), cases[i].ok);
+    if (cases[i].ok) ASSERT_EQ_INT(v, cases[i].value);
+    parsed_free(&p);
+  }
+}
+
 TEST(walk_records_every_construct) {
   static const char *samples[] = {
       "import tensorflow as tf\n"
@@ -226,4 +253,4 @@ TEST(walk_records_every_construct) {
   }
 }
 
-TEST_MAIN(plain_chain_matches_tree, walk_records_every_construct)
+TEST_MAIN(plain_chain_matches_tree, int_literal_reads_decimal, walk_records_every_construct)
