@@ -268,6 +268,10 @@ static AnKind kinds__element(AnModel *m, TSNode iter, int pos, int func, int dep
       if (pos == 1) return kinds__element(m, an_call_arg(l, iter, 0), -1, func, depth + 1);
       return AN_KIND_UNKNOWN;
     }
+    /* reversed() yields the elements of its sequence: `for t in
+     * reversed(range(T))`, a diffusion sampler's timesteps, are ints. */
+    if (d && strcmp(d, "builtins.reversed") == 0 && an_call_argc(l, iter) == 1)
+      return kinds__element(m, an_call_arg(l, iter, 0), pos, func, depth + 1);
     if (d && strcmp(d, "builtins.zip") == 0) {
       if (pos < 0) return AN_KIND_UNKNOWN;
       return kinds__element(m, an_call_arg(l, iter, (uint32_t)pos), -1, func, depth + 1);

@@ -432,6 +432,15 @@ static void retrace__scalar_fix(AnModel *m, AnFinding *f, TSNode value, bool int
                               int_loop ? an_arena_printf(&m->arena, "%s.int64", tf) : ""));
 }
 
+/* The sequence `reversed(seq)` walks, else `it` itself: walking backwards
+ * visits the same values (a sampler's `reversed(range(T))`). */
+static TSNode retrace__unreversed(AnModel *m, TSNode it) {
+  it = an_unparen(m->lang, it);
+  if (an_sym(m->lang, it) != AN_SYM_call || an_call_argc(m->lang, it) != 1) return it;
+  const char *d = an_dotted(m, an_field(m->lang, it, AN_FIELD_function), an_func_at(m, it));
+  return d && strcmp(d, "builtins.reversed") == 0 ? an_unparen(m->lang, an_call_arg(m->lang, it, 0)) : it;
+}
+
 /* True when `name` is the target of `for name in range(...)`: only the
  * counter itself is known to be an int; another name that changes in the
  * loop (`epsilon *= 0.99`) may be a float. */
@@ -439,7 +448,7 @@ static bool retrace__is_range_target(AnModel *m, TSNode loop, const char *name) 
   if (an_sym(m->lang, loop) != AN_SYM_for_statement) return false;
   TSNode left = an_unparen(m->lang, an_field(m->lang, loop, AN_FIELD_left));
   if (an_sym(m->lang, left) != AN_SYM_identifier || !an_text_eq(m->src, left, name)) return false;
-  TSNode right = an_unparen(m->lang, an_field(m->lang, loop, AN_FIELD_right));
+  TSNode right = retrace__unreversed(m, an_field(m->lang, loop, AN_FIELD_right));
   if (an_sym(m->lang, right) != AN_SYM_call) return false;
   const char *d = an_dotted(m, an_field(m->lang, right, AN_FIELD_function), -1);
   return d && strcmp(d, "builtins.range") == 0;
@@ -456,7 +465,8 @@ static bool retrace__fixed_value_set(AnModel *m, TSNode loop, const char *name) 
   if (an_sym(m->lang, left) != AN_SYM_identifier || !an_text_eq(m->src, left, name)) return false;
   /* A module constant (`for lr in LEARNING_RATES:`) is judged by its
    * literal, as kinds.c types the target from it. */
-  TSNode right = an_constant_value(m, an_field(m->lang, loop, AN_FIELD_right), an_func_at(m, loop));
+  TSNode right = an_constant_value(m, retrace__unreversed(m, an_field(m->lang, loop, AN_FIELD_right)),
+                                   an_func_at(m, loop));
   AnSym rs = an_sym(m->lang, right);
   if (rs != AN_SYM_list && rs != AN_SYM_tuple) return false;
   const char *seen[3];

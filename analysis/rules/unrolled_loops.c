@@ -288,21 +288,29 @@ static bool unroll__param_max(AnModel *m, TSNode stop, int func, long *out, bool
   AnCallIds ids = an_calls_to(m, func);
   if (ids.count == 0 || !unroll__only_called(m, fn, ids.count)) return false;
   long best = 0, first = 0;
+  bool any = false;
   *varies = false;
+  /* A helper that is in the graph only through its callers runs as plain
+   * Python when called from eager code: MAML's `evaluate` adapting for 10
+   * steps eagerly does not unroll anything into the meta-step's graph. A
+   * root (tf.function, map callback) traces whoever calls it. */
+  bool helper = fn->via == AN_VIA_NONE && fn->graph_from >= 0;
   for (uint32_t k = 0; k < ids.count; k++) {
     const AnCall *c = AN_CALL_AT(m, ids, k);
+    if (helper && !an_graph_code(m, &c->ctx)) continue;
     TSNode arg = data__call_arg(m, c, fn, p);
     long v;
     bool known = ts_node_is_null(arg) ? !ts_node_is_null(fn->params[p].default_value) &&
                                             unroll__const(m, fn->params[p].default_value, fn->parent, 0, &v)
                                       : unroll__const(m, arg, c->ctx.func, 0, &v);
     if (!known) return false;
-    if (k == 0) first = best = v;
+    if (!any) first = best = v;
+    any = true;
     if (v != first) *varies = true;
     if (v > best) best = v;
   }
   *out = best;
-  return true;
+  return any;
 }
 
 /* The name a bound is spelled with: `num_steps`, `self.num_steps` and
