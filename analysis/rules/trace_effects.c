@@ -349,9 +349,51 @@ static const char *effects__owner_text(AnModel *m, TSNode n) {
   return out;
 }
 
+/* True when `callee` (`self.decoder`) is `o` (`self.decoder.attn`, `ol`
+ * bytes) or an object it belongs to. */
+static bool effects__owner_prefix(const char *o, size_t ol, const char *callee) {
+  size_t cl = strlen(callee);
+  return cl && cl <= ol && memcmp(o, callee, cl) == 0 && (o[cl] == '\0' || o[cl] == '.');
+}
+
+/* True when function `f` calls its own first parameter (`self(...)`,
+ * `self.call(...)`): a method that runs its object's Keras call. */
+static bool effects__runs_own_call(AnModel *m, int f) {
+  AnFunc *fn = AN_FUNC(m, f);
+  if (!fn->param_count) return false;
+  const char *self = fn->params[0].name;
+  AN_FOR_CALLS_OF(m, f, c) {
+    TSNode callee = an_unparen(m->lang, c->fn);
+    if (an_sym(m->lang, callee) == AN_SYM_identifier && an_text_eq(m->src, callee, self)) return true;
+    if (c->method && (strcmp(c->method, "call") == 0 || strcmp(c->method, "__call__") == 0) &&
+        an_sym(m->lang, c->object) == AN_SYM_identifier && an_text_eq(m->src, c->object, self))
+      return true;
+  }
+  return false;
+}
+
+/* True when this module defines a method named `name` (in a class body,
+ * or a function attached with `@Decoder.add_method`, first parameter
+ * `self`) and every such method runs its object's own call:
+ * `self.decoder.get_next_token(...)` then runs the decoder's call just as
+ * `self.decoder(...)` does. A name with a method that does not leaves the
+ * call unproven. */
+static bool effects__method_runs_call(AnModel *m, const char *name, uint32_t len) {
+  bool found = false;
+  for (uint32_t i = 0; i < m->funcs.count; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    if (strlen(f->name) != len || memcmp(f->name, name, len) != 0 || !f->param_count) continue;
+    if (f->cls < 0 && strcmp(f->params[0].name, "self") != 0) continue;
+    if (!effects__runs_own_call(m, (int)i)) return false;
+    found = true;
+  }
+  return found;
+}
+
 /* True when `func`, before byte `before`, calls an object that `owner`
- * (`self.decoder.attn`) is or belongs to (`self.decoder(...)`): the read
- * then sees what that call just stored in the same trace. */
+ * (`self.decoder.attn`) is or belongs to (`self.decoder(...)`), or a
+ * method of it that runs that object's call (`self.decoder.step(...)`):
+ * the read then sees what that call just stored in the same trace. */
 static bool effects__owner_called_before(AnModel *m, int func, TSNode owner, uint32_t before) {
   const char *o = effects__owner_text(m, owner);
   size_t ol = strlen(o);
@@ -366,9 +408,11 @@ static bool effects__owner_called_before(AnModel *m, int func, TSNode owner, uin
       const AnBinding *bind = b >= 0 ? &AN_VEC_AT(m->bindings, AnBinding, b) : NULL;
       if (bind && bind->from_for && bind->pos < 0 && !ts_node_is_null(bind->value)) fn = bind->value;
     }
-    const char *callee = effects__owner_text(m, fn);
-    size_t cl = strlen(callee);
-    if (cl && cl <= ol && memcmp(o, callee, cl) == 0 && (o[cl] == '\0' || o[cl] == '.')) return true;
+    if (effects__owner_prefix(o, ol, effects__owner_text(m, fn))) return true;
+    if (c->method && !ts_node_is_null(c->object) &&
+        effects__owner_prefix(o, ol, effects__owner_text(m, an_unparen(m->lang, c->object))) &&
+        effects__method_runs_call(m, c->method, (uint32_t)strlen(c->method)))
+      return true;
   }
   return false;
 }
