@@ -321,12 +321,30 @@ static bool effects__create_once_flag(AnModel *m, const AnSite *s, TSNode right)
   return effects__block_has(m, s->ctx.func, an_field(m->lang, guard, AN_FIELD_consequence), effects__creates_variables);
 }
 
+/* The attribute expressions of the module, collected once per run on first
+ * need, with what the same-trace check learns of each (effects__same_trace_read).
+ * The memos keep a class of many stores and reads of one name linear in
+ * everything but the pairs of them. */
+typedef struct AttrRead {
+  TSNode node;
+  const char *name; /* the attribute's name, in the source */
+  uint32_t len;
+  uint8_t called;   /* effects__owner_called_before: 0 not asked, 1 yes, 2 no */
+} AttrRead;
+
+typedef struct EffectsAttrs {
+  AnVec reads;       /* AttrRead, in document order */
+  bool collected;
+  AnHash runs_call;  /* (0, method name) -> 1 / 0: effects__method_runs_call */
+} EffectsAttrs;
+
 static bool effects__collect_attr(TSNode n, void *ctx) {
   AnModel *m = ((void **)ctx)[0];
   AnVec *out = ((void **)ctx)[1];
   if (an_sym(m->lang, n) == AN_SYM_attribute) {
-    TSNode *slot = an_vec_push(&m->arena, out, sizeof *slot);
-    if (slot) *slot = n;
+    TSNode name = an_field(m->lang, n, AN_FIELD_attribute);
+    AttrRead *slot = ts_node_is_null(name) ? NULL : an_vec_push(&m->arena, out, sizeof *slot);
+    if (slot) *slot = (AttrRead){.node = n, .name = an_text(m->src, name, &slot->len)};
   }
   return true;
 }
@@ -378,7 +396,7 @@ static bool effects__runs_own_call(AnModel *m, int f) {
  * `self.decoder.get_next_token(...)` then runs the decoder's call just as
  * `self.decoder(...)` does. A name with a method that does not leaves the
  * call unproven. */
-static bool effects__method_runs_call(AnModel *m, const char *name, uint32_t len) {
+static bool effects__method_runs_call_uncached(AnModel *m, const char *name, uint32_t len) {
   bool found = false;
   for (uint32_t i = 0; i < m->funcs.count; i++) {
     AnFunc *f = AN_FUNC(m, i);
@@ -390,11 +408,20 @@ static bool effects__method_runs_call(AnModel *m, const char *name, uint32_t len
   return found;
 }
 
+static bool effects__method_runs_call(AnModel *m, EffectsAttrs *ea, const char *name) {
+  uint32_t len = (uint32_t)strlen(name);
+  int known = an_hash_get(&ea->runs_call, 0, name, len);
+  if (known >= 0) return known == 1;
+  bool runs = effects__method_runs_call_uncached(m, name, len);
+  an_hash_put(&m->arena, &ea->runs_call, 0, name, len, runs ? 1 : 0);
+  return runs;
+}
+
 /* True when `func`, before byte `before`, calls an object that `owner`
  * (`self.decoder.attn`) is or belongs to (`self.decoder(...)`), or a
  * method of it that runs that object's call (`self.decoder.step(...)`):
  * the read then sees what that call just stored in the same trace. */
-static bool effects__owner_called_before(AnModel *m, int func, TSNode owner, uint32_t before) {
+static bool effects__owner_called_before(AnModel *m, EffectsAttrs *ea, int func, TSNode owner, uint32_t before) {
   const char *o = effects__owner_text(m, owner);
   size_t ol = strlen(o);
   AN_FOR_CALLS_OF(m, func, c) {
@@ -411,7 +438,7 @@ static bool effects__owner_called_before(AnModel *m, int func, TSNode owner, uin
     if (effects__owner_prefix(o, ol, effects__owner_text(m, fn))) return true;
     if (c->method && !ts_node_is_null(c->object) &&
         effects__owner_prefix(o, ol, effects__owner_text(m, an_unparen(m->lang, c->object))) &&
-        effects__method_runs_call(m, c->method, (uint32_t)strlen(c->method)))
+        effects__method_runs_call(m, ea, c->method))
       return true;
   }
   return false;
@@ -422,7 +449,8 @@ static bool effects__owner_called_before(AnModel *m, int func, TSNode owner, uin
  * the object that holds it. Such a call from eager code runs a Keras
  * layer's call eagerly too, but a tf.function's graph, whose value then
  * escapes (HY404). */
-static bool effects__same_trace_read(AnModel *m, TSNode read, const AnSite *store) {
+static bool effects__same_trace_read(AnModel *m, EffectsAttrs *ea, AttrRead *r, const AnSite *store) {
+  TSNode read = r->node;
   int g = an_func_at(m, read);
   if (g < 0) return false;
   TSNode owner = an_unparen(m->lang, an_field(m->lang, read, AN_FIELD_object));
@@ -433,7 +461,9 @@ static bool effects__same_trace_read(AnModel *m, TSNode read, const AnSite *stor
     return ts_node_start_byte(read) >= ts_node_end_byte(store->node);
   AnRootKind root = AN_FUNC(m, store->ctx.func)->root;
   if (!an_in_graph(m, g) && root != AN_ROOT_KERAS) return false;
-  return effects__owner_called_before(m, g, owner, ts_node_start_byte(read));
+  /* What follows depends on the read alone. */
+  if (!r->called) r->called = effects__owner_called_before(m, ea, g, owner, ts_node_start_byte(read)) ? 1 : 2;
+  return r->called == 1;
 }
 
 /* `self.scores = t` read, and only read, later in the same trace (the
@@ -441,7 +471,7 @@ static bool effects__same_trace_read(AnModel *m, TSNode read, const AnSite *stor
  * its own trace, as eagerly, so running the store once per trace changes
  * nothing. Reads anywhere else, or none at all (someone outside may look),
  * leave the store reported; so does `+=`, which reads the last trace's. */
-static bool effects__trace_local_attr(AnModel *m, const AnSite *s, TSNode left, TSNode right, AnVec *attrs) {
+static bool effects__trace_local_attr(AnModel *m, const AnSite *s, TSNode left, TSNode right, EffectsAttrs *ea) {
   TSNode base = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_object));
   AnFunc *f = AN_FUNC(m, s->ctx.func);
   if (ts_node_is_null(right) || an_sym(m->lang, s->node) != AN_SYM_assignment || f->cls < 0 || !f->param_count ||
@@ -449,30 +479,30 @@ static bool effects__trace_local_attr(AnModel *m, const AnSite *s, TSNode left, 
     return false;
   AnKind k = an_kind_of(m, right, s->ctx.func);
   if (k == AN_KIND_VARIABLE || k == AN_KIND_KERAS) return false; /* creation: HY401's */
-  if (!attrs->items) {
-    void *ctx[2] = {m, attrs};
+  if (!ea->collected) {
+    void *ctx[2] = {m, &ea->reads};
     an_walk(m->root, effects__collect_attr, ctx);
+    ea->collected = true;
   }
   TSNode name = an_field(m->lang, left, AN_FIELD_attribute);
   uint32_t nlen;
   const char *nt = an_text(m->src, name, &nlen);
   uint32_t reads = 0;
-  for (uint32_t i = 0; i < attrs->count; i++) {
-    TSNode a = AN_VEC_AT(*attrs, TSNode, i);
-    uint32_t len;
-    const char *t = an_text(m->src, an_field(m->lang, a, AN_FIELD_attribute), &len);
-    if (len != nlen || memcmp(t, nt, len) != 0 || ts_node_eq(a, left)) continue;
+  for (uint32_t i = 0; i < ea->reads.count; i++) {
+    AttrRead *r = &AN_VEC_AT(ea->reads, AttrRead, i);
+    TSNode a = r->node;
+    if (r->len != nlen || memcmp(r->name, nt, nlen) != 0 || ts_node_eq(a, left)) continue;
     TSNode parent = ts_node_parent(a);
     AnSym ps = an_sym(m->lang, parent);
     if (ps == AN_SYM_assignment && ts_node_eq(an_field(m->lang, parent, AN_FIELD_left), a)) continue;
-    if (!effects__same_trace_read(m, a, s)) return false;
+    if (!effects__same_trace_read(m, ea, r, s)) return false;
     reads++;
   }
   return reads > 0;
 }
 
 static void effects__assignments(AnModel *m) {
-  AnVec attrs = {0}; /* every attribute expression, collected on first need */
+  EffectsAttrs attrs = {0};
   for (uint32_t i = 0; i < m->sites.count; i++) {
     AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
     if (s->kind != AN_SITE_ASSIGN || !an_graph_code(m, &s->ctx) || s->ctx.init_scope) continue;
