@@ -322,30 +322,44 @@ static bool effects__create_once_flag(AnModel *m, const AnSite *s, TSNode right)
 }
 
 /* The attribute expressions of the module, collected once per run on first
- * need, with what the same-trace check learns of each (effects__same_trace_read).
- * The memos keep a class of many stores and reads of one name linear in
- * everything but the pairs of them. */
+ * need and chained by name. */
 typedef struct AttrRead {
   TSNode node;
   const char *name; /* the attribute's name, in the source */
   uint32_t len;
-  uint8_t called;   /* effects__owner_called_before: 0 not asked, 1 yes, 2 no */
+  int32_t prev;     /* the previous attribute of the same name, -1 */
 } AttrRead;
 
+/* What effects__trace_local_attr needs of the reads of one name (scope -1)
+ * or of the reads of it through a function's own `self` (scope: that
+ * function), counted once per name so that many stores and reads of one
+ * name stay linear: the reads, those that do not see the store's own run
+ * when the storing function is a tf.function's (fail_graph) or a Keras
+ * step's (fail_keras), and for a function the first read's start. */
+typedef struct AttrTally {
+  uint32_t reads, fail_graph, fail_keras, first;
+} AttrTally;
+
 typedef struct EffectsAttrs {
-  AnVec reads;       /* AttrRead, in document order */
+  AnVec reads;      /* AttrRead, in document order */
   bool collected;
-  AnHash runs_call;  /* (0, method name) -> 1 / 0: effects__method_runs_call */
+  AnHash last;      /* (0, name) -> its last AttrRead */
+  AnHash tally_at;  /* (-1 or function, name) -> index in tallies */
+  AnVec tallies;    /* AttrTally */
+  AnHash runs_call; /* (0, method name) -> 1 / 0: effects__method_runs_call */
 } EffectsAttrs;
 
 static bool effects__collect_attr(TSNode n, void *ctx) {
   AnModel *m = ((void **)ctx)[0];
-  AnVec *out = ((void **)ctx)[1];
-  if (an_sym(m->lang, n) == AN_SYM_attribute) {
-    TSNode name = an_field(m->lang, n, AN_FIELD_attribute);
-    AttrRead *slot = ts_node_is_null(name) ? NULL : an_vec_push(&m->arena, out, sizeof *slot);
-    if (slot) *slot = (AttrRead){.node = n, .name = an_text(m->src, name, &slot->len)};
-  }
+  EffectsAttrs *ea = ((void **)ctx)[1];
+  if (an_sym(m->lang, n) != AN_SYM_attribute) return true;
+  TSNode name = an_field(m->lang, n, AN_FIELD_attribute);
+  AttrRead *slot = ts_node_is_null(name) ? NULL : an_vec_push(&m->arena, &ea->reads, sizeof *slot);
+  if (!slot) return true;
+  uint32_t len;
+  const char *t = an_text(m->src, name, &len);
+  *slot = (AttrRead){.node = n, .name = t, .len = len, .prev = an_hash_get(&ea->last, 0, t, len)};
+  an_hash_put(&m->arena, &ea->last, 0, t, len, (int)(ea->reads.count - 1));
   return true;
 }
 
@@ -444,26 +458,57 @@ static bool effects__owner_called_before(AnModel *m, EffectsAttrs *ea, int func,
   return false;
 }
 
-/* A read of the stored attribute that sees the value its own run of the
- * store left: after the store in the storing function, or after a call of
- * the object that holds it. Such a call from eager code runs a Keras
- * layer's call eagerly too, but a tf.function's graph, whose value then
- * escapes (HY404). */
-static bool effects__same_trace_read(AnModel *m, EffectsAttrs *ea, AttrRead *r, const AnSite *store) {
-  TSNode read = r->node;
-  int g = an_func_at(m, read);
-  if (g < 0) return false;
-  TSNode owner = an_unparen(m->lang, an_field(m->lang, read, AN_FIELD_object));
-  TSNode self = an_unparen(m->lang, an_field(m->lang, an_field(m->lang, store->node, AN_FIELD_left), AN_FIELD_object));
-  uint32_t ol, sl;
-  const char *ot = an_text(m->src, owner, &ol), *st = an_text(m->src, self, &sl);
-  if (g == store->ctx.func && an_sym(m->lang, owner) == AN_SYM_identifier && ol == sl && memcmp(ot, st, ol) == 0)
-    return ts_node_start_byte(read) >= ts_node_end_byte(store->node);
-  AnRootKind root = AN_FUNC(m, store->ctx.func)->root;
-  if (!an_in_graph(m, g) && root != AN_ROOT_KERAS) return false;
-  /* What follows depends on the read alone. */
-  if (!r->called) r->called = effects__owner_called_before(m, ea, g, owner, ts_node_start_byte(read)) ? 1 : 2;
-  return r->called == 1;
+/* A read sees the value its own run of the store left when it follows the
+ * store in the storing function (through that function's `self`), or
+ * follows a call of the object that holds it (a Keras layer's call run
+ * from eager code runs eagerly too, but a tf.function's graph, whose value
+ * then escapes: HY404). The second part depends on the read alone; the
+ * tally of a name counts the reads that fail it, for either kind of
+ * storing function. */
+static AttrTally *effects__tally(AnModel *m, EffectsAttrs *ea, int scope, const char *name, uint32_t len, bool make) {
+  int at = an_hash_get(&ea->tally_at, scope, name, len);
+  if (at >= 0) return &AN_VEC_AT(ea->tallies, AttrTally, at);
+  if (!make) return NULL;
+  AttrTally *t = an_vec_push(&m->arena, &ea->tallies, sizeof *t);
+  if (!t) return NULL;
+  *t = (AttrTally){.first = UINT32_MAX};
+  an_hash_put(&m->arena, &ea->tally_at, scope, name, len, (int)(ea->tallies.count - 1));
+  return t;
+}
+
+static void effects__count_read(AnModel *m, EffectsAttrs *ea, const AttrRead *r, uint32_t total) {
+  TSNode parent = ts_node_parent(r->node);
+  if (an_sym(m->lang, parent) == AN_SYM_assignment && ts_node_eq(an_field(m->lang, parent, AN_FIELD_left), r->node))
+    return; /* a store, not a read */
+  int g = an_func_at(m, r->node);
+  TSNode owner = an_unparen(m->lang, an_field(m->lang, r->node, AN_FIELD_object));
+  bool called = g >= 0 && effects__owner_called_before(m, ea, g, owner, ts_node_start_byte(r->node));
+  bool fail_keras = !called, fail_graph = !called || !an_in_graph(m, g);
+  AttrTally *own = NULL;
+  if (g >= 0 && AN_FUNC(m, g)->param_count && an_sym(m->lang, owner) == AN_SYM_identifier &&
+      an_text_eq(m->src, owner, AN_FUNC(m, g)->params[0].name))
+    own = effects__tally(m, ea, g, r->name, r->len, true);
+  /* Fetched after `own`, whose creation may move the tallies. */
+  AttrTally *all = &AN_VEC_AT(ea->tallies, AttrTally, total);
+  for (AttrTally *t = all; t; t = t == all ? own : NULL) {
+    t->reads++;
+    t->fail_graph += fail_graph;
+    t->fail_keras += fail_keras;
+    if (ts_node_start_byte(r->node) < t->first) t->first = ts_node_start_byte(r->node);
+  }
+}
+
+static const AttrTally *effects__name_tally(AnModel *m, EffectsAttrs *ea, const char *name, uint32_t len) {
+  AttrTally *total = effects__tally(m, ea, -1, name, len, false);
+  if (total) return total;
+  total = effects__tally(m, ea, -1, name, len, true);
+  if (!total) return NULL;
+  uint32_t index = (uint32_t)(total - &AN_VEC_AT(ea->tallies, AttrTally, 0));
+  for (int i = an_hash_get(&ea->last, 0, name, len); i >= 0; i = AN_VEC_AT(ea->reads, AttrRead, i).prev) {
+    effects__count_read(m, ea, &AN_VEC_AT(ea->reads, AttrRead, i), index);
+    if (m->arena.failed) return NULL;
+  }
+  return &AN_VEC_AT(ea->tallies, AttrTally, index); /* the vector may have moved */
 }
 
 /* `self.scores = t` read, and only read, later in the same trace (the
@@ -480,25 +525,20 @@ static bool effects__trace_local_attr(AnModel *m, const AnSite *s, TSNode left, 
   AnKind k = an_kind_of(m, right, s->ctx.func);
   if (k == AN_KIND_VARIABLE || k == AN_KIND_KERAS) return false; /* creation: HY401's */
   if (!ea->collected) {
-    void *ctx[2] = {m, &ea->reads};
+    void *ctx[2] = {m, ea};
     an_walk(m->root, effects__collect_attr, ctx);
     ea->collected = true;
   }
-  TSNode name = an_field(m->lang, left, AN_FIELD_attribute);
   uint32_t nlen;
-  const char *nt = an_text(m->src, name, &nlen);
-  uint32_t reads = 0;
-  for (uint32_t i = 0; i < ea->reads.count; i++) {
-    AttrRead *r = &AN_VEC_AT(ea->reads, AttrRead, i);
-    TSNode a = r->node;
-    if (r->len != nlen || memcmp(r->name, nt, nlen) != 0 || ts_node_eq(a, left)) continue;
-    TSNode parent = ts_node_parent(a);
-    AnSym ps = an_sym(m->lang, parent);
-    if (ps == AN_SYM_assignment && ts_node_eq(an_field(m->lang, parent, AN_FIELD_left), a)) continue;
-    if (!effects__same_trace_read(m, ea, r, s)) return false;
-    reads++;
-  }
-  return reads > 0;
+  const char *nt = an_text(m->src, an_field(m->lang, left, AN_FIELD_attribute), &nlen);
+  const AttrTally *total = effects__name_tally(m, ea, nt, nlen);
+  if (!total || !total->reads) return false;
+  AttrTally none = {.first = UINT32_MAX};
+  const AttrTally *own = effects__tally(m, ea, s->ctx.func, nt, nlen, false);
+  if (!own) own = &none;
+  bool keras = f->root == AN_ROOT_KERAS;
+  uint32_t fails = keras ? total->fail_keras - own->fail_keras : total->fail_graph - own->fail_graph;
+  return fails == 0 && own->first >= ts_node_end_byte(s->node);
 }
 
 static void effects__assignments(AnModel *m) {
