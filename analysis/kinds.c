@@ -422,6 +422,13 @@ static bool kinds__scope_name(AnModel *m, int scope, const char *name, uint32_t 
   return true;
 }
 
+/* True when scope `scope` binds `name` before byte `use`. */
+static bool kinds__bound_before(AnModel *m, int scope, const char *name, uint32_t len, uint32_t use) {
+  for (int k = an_hash_get(&m->binding_map, scope, name, len); k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next)
+    if (AN_VEC_AT(m->bindings, AnBinding, k).at < use) return true;
+  return false;
+}
+
 /* What identifier `id` names from `func` outwards: a binding of a function
  * scope (true, its kind in *bound), or a parameter (true, *param set), the
  * nearer one winning; false when neither, for the module scope to answer. */
@@ -432,12 +439,22 @@ static bool kinds__local_name(AnModel *m, TSNode id, int func, int depth, AnKind
   *param = NULL;
   for (int f = func; f >= 0; f = AN_FUNC(m, f)->parent) {
     AnFunc *fn = AN_FUNC(m, f);
-    if (kinds__scope_name(m, f, t, len, use, depth, bound)) return true;
-    for (uint32_t i = 0; i < fn->param_count; i++)
-      if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) {
-        *param = &fn->params[i];
-        return true;
-      }
+    const AnParam *pa = NULL;
+    for (uint32_t i = 0; i < fn->param_count && !pa; i++)
+      if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, t, len) == 0) pa = &fn->params[i];
+    if (kinds__scope_name(m, f, t, len, use, depth, bound)) {
+      /* A parameter the function rebinds only after this use (`while x >
+       * 0: x = x - 1`): the use first sees the argument, and the bindings,
+       * which reach it only around the loop, read the use itself, a cycle
+       * that leaves them unknown. The argument's kind is then the answer.
+       * A closure's read runs later, after any binding. */
+      if (*bound == AN_KIND_UNKNOWN && pa && f == func && !kinds__bound_before(m, f, t, len, use)) *param = pa;
+      return true;
+    }
+    if (pa) {
+      *param = pa;
+      return true;
+    }
   }
   return false;
 }

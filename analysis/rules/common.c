@@ -969,6 +969,10 @@ bool an_runs_unconditionally(AnModel *m, TSNode node, TSNode stop, int func) {
       i++;
       continue;
     }
+    /* A try body runs as a plain block does, up to the first exception:
+     * `try: f(a) except ValueError:` is `with assert_raises(ValueError):`. */
+    if (s == AN_SYM_try_statement && i + 1 < depth && ts_node_eq(an_field(m->lang, path[i], AN_FIELD_body), path[i + 1]))
+      continue;
     if (common__operand_always_runs(m, path[i], i + 1 < depth ? path[i + 1] : node)) continue;
     if (!common__always_runs(s)) return false;
   }

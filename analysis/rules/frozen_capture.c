@@ -21,6 +21,7 @@
  * walk of the body of each graph function whose root is called eagerly. */
 #include <string.h>
 
+#include "analysis/features.h"
 #include "analysis/rules/rules.h"
 
 #define FC_MAX_DEPTH 4 /* eager call levels between an event and its scope */
@@ -638,23 +639,41 @@ static const AnVec *fc__writes_of(Fc *x, const FcVar *v, bool external, int code
 /* --- reads ---------------------------------------------------------------- */
 
 typedef struct FcRead {
-  TSNode node; /* identifier, or the `self.attr` attribute */
+  TSNode node; /* identifier, or the `self.attr` / `param.attr` attribute */
   TSNode name; /* the identifier or the attribute name */
   bool attr;
+  int param; /* `param.attr`: the parameter's index, else -1 */
 } FcRead;
 
 typedef struct FcScan {
   AnModel *m;
+  int func;     /* the function scanned */
   AnVec reads;  /* FcRead */
   AnVec locals; /* TSNode identifiers bound by with/except `as`, imports */
 } FcScan;
 
-static void fc__read(FcScan *s, TSNode node, TSNode name, bool attr) {
+static void fc__read(FcScan *s, TSNode node, TSNode name, bool attr, int param) {
   FcRead *r = an_vec_push(&s->m->arena, &s->reads, sizeof *r);
   if (!r) return;
   r->node = node;
   r->name = name;
   r->attr = attr;
+  r->param = param;
+}
+
+/* Index of the plain parameter (not self, *args or **kwargs) `obj` names
+ * in `func`, when the function never rebinds it; -1 otherwise. */
+static int fc__param_object(AnModel *m, TSNode obj, int func) {
+  uint32_t len;
+  const char *t = an_text(m->src, obj, &len);
+  AnFunc *f = AN_FUNC(m, func);
+  if (an_hash_get(&m->binding_map, func, t, len) >= 0) return -1;
+  for (uint32_t i = 0; i < f->param_count; i++) {
+    const AnParam *p = &f->params[i];
+    if (strlen(p->name) == len && memcmp(p->name, t, len) == 0)
+      return p->is_self || p->star || p->dstar ? -1 : (int)i;
+  }
+  return -1;
 }
 
 static void fc__local(FcScan *s, TSNode id) {
@@ -688,12 +707,17 @@ static void fc__scan_body(FcScan *s, TSNode body) {
     TSFieldId field = ts_tree_cursor_current_field_id(&cur);
     switch (an_sym(l, n)) {
     case AN_SYM_identifier:
-      if (field != l->field[AN_FIELD_attribute] && field != l->field[AN_FIELD_name]) fc__read(s, n, n, false);
+      if (field != l->field[AN_FIELD_attribute] && field != l->field[AN_FIELD_name]) fc__read(s, n, n, false, -1);
       break;
     case AN_SYM_attribute: {
       TSNode obj = an_field(l, n, AN_FIELD_object);
       if (an_sym(l, obj) == AN_SYM_identifier && an_text_eq(m->src, obj, "self")) {
-        fc__read(s, n, an_field(l, n, AN_FIELD_attribute), true);
+        fc__read(s, n, an_field(l, n, AN_FIELD_attribute), true, -1);
+        break;
+      }
+      int param = an_sym(l, obj) == AN_SYM_identifier ? fc__param_object(m, obj, s->func) : -1;
+      if (param >= 0) {
+        fc__read(s, n, an_field(l, n, AN_FIELD_attribute), true, param);
         break;
       }
       descend = true;
@@ -746,6 +770,25 @@ static bool fc__var_of(AnModel *m, FcScan *s, const FcRead *r, int func, FcVar *
   const char *t = an_text(m->src, r->name, &len);
   v->name = t;
   v->len = len;
+  if (r->param >= 0) {
+    /* Every call passes an instance of one module class that sets the
+     * attribute. */
+    AnFunc *f = AN_FUNC(m, func);
+    AnCallIds ids = an_calls_to(m, func);
+    int cls = -1;
+    for (uint32_t k = 0; k < ids.count; k++) {
+      const AnCall *c = AN_CALL_AT(m, ids, k);
+      bool splat = false;
+      TSNode arg = an_call_arg_for(m, f, c, (uint32_t)r->param, &splat);
+      int ck = ts_node_is_null(arg) ? -1 : an_keras_instance_class(m, arg, c->ctx.func);
+      if (ck < 0 || (cls >= 0 && ck != cls)) return false;
+      cls = ck;
+    }
+    if (cls < 0 || an_hash_get(&m->attr_map, cls, t, len) < 0) return false;
+    v->kind = FC_ATTR;
+    v->scope = cls;
+    return true;
+  }
   if (r->attr) {
     int a = an_self_attr_binding(m, r->name, func);
     if (a < 0) return false;
@@ -830,23 +873,50 @@ static void fc__report(Fc *x, const FcRead *r, const FcVar *v, int func, int roo
   an_finding_related_chain(m, f, func);
 }
 
-static void fc__check_reads(Fc *x, FcScan *s, int func, int root, const AnVec *reach) {
+/* The eager calls of `root`, keyed by what they pass for parameter `p`
+ * (a name): the receiver of the reads of `p.attr`. */
+static const AnVec *fc__param_reach(Fc *x, int root, int p, AnVec *out) {
+  AnModel *m = x->m;
+  AnFunc *f = AN_FUNC(m, root);
+  AnCallIds ids = an_calls_to(m, root);
+  for (uint32_t k = 0; k < ids.count; k++) {
+    AnCall *c = AN_CALL_AT(m, ids, k);
+    if (!fc__eager_scope(m, c->ctx.func)) continue;
+    bool splat = false;
+    TSNode arg = an_unparen(m->lang, an_call_arg_for(m, f, c, (uint32_t)p, &splat));
+    if (ts_node_is_null(arg) || an_sym(m->lang, arg) != AN_SYM_identifier) continue;
+    uint32_t klen;
+    const char *key = an_text(m->src, arg, &klen);
+    fc__push(x, out, c->ctx.func, c->node, key, klen, root);
+  }
+  return out;
+}
+
+static void fc__check_reads(Fc *x, FcScan *s, int func, int root, const AnVec *self_reach) {
   AnModel *m = x->m;
   for (uint32_t i = 0; i < s->reads.count && !m->arena.failed; i++) {
     FcRead *r = &AN_VEC_AT(s->reads, FcRead, i);
     FcVar v;
+    /* `param.attr` of the tf.function itself: the object its callers pass,
+     * changed by them between calls (the guide's `evaluate(model, x)`). */
+    if (r->param >= 0 && func != root) continue;
     if (!fc__var_of(m, s, r, func, &v)) continue;
-    if (v.kind == FC_ATTR && AN_FUNC(m, root)->cls != v.scope) continue;
+    if (v.kind == FC_ATTR && r->param < 0 && AN_FUNC(m, root)->cls != v.scope) continue;
+    const AnVec *reach = self_reach;
     /* Stores like `trainer.lr = ...` can only meet calls made on an
      * object other than self. */
     bool external = false;
-    for (uint32_t k = 0; v.kind == FC_ATTR && k < reach->count && !external; k++) {
+    for (uint32_t k = 0; v.kind == FC_ATTR && r->param < 0 && k < reach->count && !external; k++) {
       const FcEvent *e = &AN_VEC_AT(*reach, FcEvent, k);
       external = e->key && !(e->key_len == 4 && memcmp(e->key, "self", 4) == 0);
     }
+    /* Callers store into the object they pass: `model.bias += 5.0`. */
+    if (r->param >= 0) external = true;
     /* One verdict per variable and reading function (its root is fixed). */
     int code = fc__var_code(&v, external), seen = an_hash_get(&x->reported, func, v.name, v.len);
     if (seen == code || seen == -code - 2) continue;
+    AnVec param_reach = {0};
+    if (r->param >= 0) reach = fc__param_reach(x, root, r->param, &param_reach);
     const AnVec *writes = fc__writes_of(x, &v, external, code);
     FcProof proof;
     bool stale = writes && fc__prove(m, reach, writes, v.kind == FC_ATTR, &proof);
@@ -887,7 +957,7 @@ void an_check_HY204(AnModel *m) {
     if (root_state[root] != 1) continue;
     TSNode body = an_field(m->lang, f->node, AN_FIELD_body);
     if (ts_node_is_null(body)) continue;
-    FcScan scan = {m, {0}, {0}};
+    FcScan scan = {m, (int)i, {0}, {0}};
     fc__scan_body(&scan, body);
     fc__check_reads(&x, &scan, (int)i, root, &reach[root]);
   }

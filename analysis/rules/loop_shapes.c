@@ -11,7 +11,8 @@
  *   - `acc = tf.stack([acc, ...])` or `acc = tf.expand_dims(acc, k)` with a
  *     known rank (the rank grows);
  *   - `acc = tf.cast(acc, dtype)` to a dtype other than its dtype before
- *     the loop;
+ *     the loop, or any TensorFlow call whose dtype an_tensor_spec_of
+ *     knows and differs from it (`acc = tf.constant(1.0)`);
  * with `acc` bound once before the loop to a tensor whose shape and dtype
  * an_tensor_spec_of knows, assigned once in the loop body, not under a
  * Python `if` or in a nested loop. Shape changes declared with
@@ -173,7 +174,16 @@ static bool lshape__change(LoopVar *v) {
     v->dtype = to;
     return true;
   }
-  return false;
+  /* Any other tensor of known dtype (control_flow.md: `x = tf.constant(1)`
+   * before, `x = tf.constant(1.0)` in the loop): only its dtype is sure to
+   * be checked, a shape may still fit the one before the loop. */
+  AnTensorSpec s;
+  if (!v->entry.dtype || !an_tensor_spec_of(m, call, v->func, &s) || !s.dtype || !lshape__known_dtype(s.dtype) ||
+      !lshape__known_dtype(v->entry.dtype) || strcmp(s.dtype, v->entry.dtype) == 0)
+    return false;
+  v->kind = CHANGE_DTYPE;
+  v->dtype = s.dtype;
+  return true;
 }
 
 /* The assignment runs on every iteration: no Python `if`, `try` or inner
@@ -322,7 +332,7 @@ static void lshape__site(AnModel *m, int fi, const AnSite *s) {
   static const char *const changing[] = {"tensorflow.concat", "tensorflow.stack", "tensorflow.expand_dims",
                                          "tensorflow.cast", NULL};
   const char *d = an_dotted(m, an_field(m->lang, call, AN_FIELD_function), fi);
-  bool known = false;
+  bool known = d && strncmp(d, "tensorflow.", 11) == 0; /* a fresh tensor: its dtype may differ */
   for (int i = 0; d && changing[i] && !known; i++) known = strcmp(d, changing[i]) == 0;
   if (!known) return;
   TSNode loops[AN_RETRACE_MAX_LOOPS];

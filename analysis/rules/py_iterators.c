@@ -14,6 +14,7 @@
  * (fresh on every trace and every eager call alike). */
 #include <string.h>
 
+#include "analysis/features.h"
 #include "analysis/rules/rules.h"
 
 /* An expression that iterates as plain Python (a container or a range). */
@@ -110,6 +111,49 @@ static bool pyiter__has_param(const AnFunc *f, const char *name, uint32_t len) {
 }
 
 /* `it` names a Python iterator created outside the trace of `func`. */
+static bool pyiter__name(AnModel *m, TSNode id, int func, PyiterOrigin *o);
+
+/* True when `value` lies in a loop of its function (or of the module):
+ * an iterator made there may be a new object for each call. */
+static bool pyiter__in_loop(AnModel *m, TSNode value) {
+  TSNode up[AN_MAX_ANCESTORS];
+  int n = an_ancestors(m, value, an_func_at(m, value), up, AN_MAX_ANCESTORS);
+  if (n < 0) return true;
+  for (int i = 0; i < n; i++) {
+    AnSym s = an_sym(m->lang, up[i]);
+    if (s == AN_SYM_for_statement || s == AN_SYM_while_statement) return true;
+  }
+  return false;
+}
+
+/* Parameter `name` of `func` receives, at every call of this module, a
+ * name an eager caller binds to a Python iterator (the guide's
+ * `buggy_consume_next(iterator)` after `iterator = iter([1, 2, 3])`). The
+ * same iterator object matches the cached trace, so the graph runs again
+ * without the Python body and next() never moves past the traced element.
+ * An iterator made in the call's own argument is a fresh object per call
+ * and is not reported. */
+static bool pyiter__param(AnModel *m, int func, const char *name, uint32_t len, PyiterOrigin *o) {
+  AnFunc *fn = AN_FUNC(m, func);
+  uint32_t p = 0;
+  while (p < fn->param_count && (strlen(fn->params[p].name) != len || memcmp(fn->params[p].name, name, len) != 0)) p++;
+  if (p == fn->param_count || fn->params[p].is_self || fn->params[p].star || fn->params[p].dstar) return false;
+  AnCallIds ids = an_calls_to(m, func);
+  if (ids.count == 0) return false;
+  for (uint32_t k = 0; k < ids.count; k++) {
+    const AnCall *c = AN_CALL_AT(m, ids, k);
+    bool splat = false;
+    TSNode arg = an_unparen(m->lang, an_call_arg_for(m, fn, c, p, &splat));
+    /* Eager callers only: a caller in graph code hands down whatever its
+     * own trace has, which its own next() or loop is checked for. */
+    if (ts_node_is_null(arg) || an_in_graph(m, c->ctx.func) || an_sym(m->lang, arg) != AN_SYM_identifier) return false;
+    PyiterOrigin co = {NULL, {{0}, NULL, NULL}};
+    if (!pyiter__name(m, arg, c->ctx.func, &co) || pyiter__in_loop(m, co.value)) return false;
+    if (k == 0) *o = co;
+  }
+  return true;
+}
+
 static bool pyiter__name(AnModel *m, TSNode id, int func, PyiterOrigin *o) {
   uint32_t len;
   const char *t = an_text(m->src, id, &len);
@@ -118,6 +162,11 @@ static bool pyiter__name(AnModel *m, TSNode id, int func, PyiterOrigin *o) {
       AnFunc *fn = AN_FUNC(m, f);
       bool bound = an_hash_get(&m->binding_map, f, t, len) >= 0;
       if (!bound && !pyiter__has_param(fn, t, len)) continue;
+      /* An eager function's own iterator persists across the calls it
+       * makes (reached from pyiter__param with an eager `func`). */
+      if (f == func && bound && !an_in_graph(m, f)) return pyiter__scope_bindings(m, f, t, len, o);
+      /* A parameter of traced code: what its callers pass. */
+      if (f == func && !bound && an_in_graph(m, f)) return pyiter__param(m, f, t, len, o);
       /* Local to the traced code (or a parameter): fresh per trace, or of
        * unknown origin. Only a closure over eager code persists. */
       if (f == func || an_in_graph(m, f) || !bound) return false;

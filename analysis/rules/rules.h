@@ -145,8 +145,9 @@ bool an_test_method(AnModel *m, int func);
 /* True when `node` runs every time the body of `stop` runs: `stop` is a
  * loop or the function node of `func` that encloses it, or null for a
  * top-level statement of the module (func -1). Between them only blocks,
- * expression statements, assignments, with statements, returns and
- * expressions that always evaluate their operands (no if, try, loop,
+ * expression statements, assignments, with statements, try bodies (as far
+ * as the first exception, like any block), returns and expressions that
+ * always evaluate their operands (no if, except/else/finally clause, loop,
  * conditional expression, and/or, comprehension or lambda). */
 bool an_runs_unconditionally(AnModel *m, TSNode node, TSNode stop, int func);
 /* What a constructor call creates lazily or at once that holds variables

@@ -693,7 +693,10 @@ static UnrollData data__param(AnModel *m, int func, TSNode id, long *len, TSNode
   if (p == fn->param_count) return DATA_NONE;
   AnParam *pa = &fn->params[p];
   if (pa->is_self || pa->star || pa->dstar) return DATA_NONE;
-  if (pa->kind != AN_KIND_PY_CONTAINER && pa->kind != AN_KIND_NUMPY && pa->kind != AN_KIND_UNKNOWN) return DATA_NONE;
+  /* Mixed: some callers may pass a dataset or tensor, skipped below. */
+  if (pa->kind != AN_KIND_PY_CONTAINER && pa->kind != AN_KIND_NUMPY && pa->kind != AN_KIND_UNKNOWN &&
+      pa->kind != AN_KIND_MIXED)
+    return DATA_NONE;
   AnCallIds ids = an_calls_to(m, func);
   if (ids.count == 0) return DATA_NONE;
   UnrollData kind = DATA_NONE;
@@ -702,6 +705,13 @@ static UnrollData data__param(AnModel *m, int func, TSNode id, long *len, TSNode
   for (uint32_t k = 0; k < ids.count; k++) {
     const AnCall *c = AN_CALL_AT(m, ids, k);
     TSNode arg = data__call_arg(m, c, fn, p);
+    /* A caller passing a dataset or a tensor gets a TensorFlow loop; the
+     * callers passing Python data still unroll theirs (the guide's
+     * train(small_data), train(big_data), train(Dataset.from_generator(...))). */
+    if (!ts_node_is_null(arg)) {
+      AnKind ak = an_kind_of(m, arg, c->ctx.func);
+      if (ak == AN_KIND_DATASET || an_kind_is_tensor(ak)) continue;
+    }
     long l = -1;
     TSNode o;
     UnrollData dk = ts_node_is_null(arg) ? DATA_NONE : data__origin(m, arg, c->ctx.func, 1, &l, &o);
