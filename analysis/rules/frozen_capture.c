@@ -650,6 +650,7 @@ typedef struct FcScan {
   int func;     /* the function scanned */
   AnVec reads;  /* FcRead */
   AnVec locals; /* TSNode identifiers bound by with/except `as`, imports */
+  int *param_cls; /* per parameter: fc__param_class's answer, -2 not asked */
 } FcScan;
 
 static void fc__read(FcScan *s, TSNode node, TSNode name, bool attr, int param) {
@@ -674,6 +675,35 @@ static int fc__param_object(AnModel *m, TSNode obj, int func) {
       return p->is_self || p->star || p->dstar ? -1 : (int)i;
   }
   return -1;
+}
+
+/* The one module class every call of the scanned function passes an
+ * instance of for parameter `p`, or -1; asked once per parameter, however
+ * many of its attributes the body reads. */
+static int fc__param_class_uncached(AnModel *m, int func, uint32_t p) {
+  AnFunc *f = AN_FUNC(m, func);
+  AnCallIds ids = an_calls_to(m, func);
+  int cls = -1;
+  for (uint32_t k = 0; k < ids.count; k++) {
+    const AnCall *c = AN_CALL_AT(m, ids, k);
+    bool splat = false;
+    TSNode arg = an_call_arg_for(m, f, c, p, &splat);
+    int ck = ts_node_is_null(arg) ? -1 : an_keras_instance_class(m, arg, c->ctx.func);
+    if (ck < 0 || (cls >= 0 && ck != cls)) return -1;
+    cls = ck;
+  }
+  return cls;
+}
+
+static int fc__param_class(AnModel *m, FcScan *s, int p) {
+  uint32_t n = AN_FUNC(m, s->func)->param_count;
+  if (!s->param_cls) {
+    s->param_cls = an_arena_alloc(&m->arena, sizeof *s->param_cls * (n ? n : 1));
+    if (!s->param_cls) return -1;
+    for (uint32_t i = 0; i < n; i++) s->param_cls[i] = -2;
+  }
+  if (s->param_cls[p] == -2) s->param_cls[p] = fc__param_class_uncached(m, s->func, (uint32_t)p);
+  return s->param_cls[p];
 }
 
 static void fc__local(FcScan *s, TSNode id) {
@@ -773,17 +803,7 @@ static bool fc__var_of(AnModel *m, FcScan *s, const FcRead *r, int func, FcVar *
   if (r->param >= 0) {
     /* Every call passes an instance of one module class that sets the
      * attribute. */
-    AnFunc *f = AN_FUNC(m, func);
-    AnCallIds ids = an_calls_to(m, func);
-    int cls = -1;
-    for (uint32_t k = 0; k < ids.count; k++) {
-      const AnCall *c = AN_CALL_AT(m, ids, k);
-      bool splat = false;
-      TSNode arg = an_call_arg_for(m, f, c, (uint32_t)r->param, &splat);
-      int ck = ts_node_is_null(arg) ? -1 : an_keras_instance_class(m, arg, c->ctx.func);
-      if (ck < 0 || (cls >= 0 && ck != cls)) return false;
-      cls = ck;
-    }
+    int cls = fc__param_class(m, s, r->param);
     if (cls < 0 || an_hash_get(&m->attr_map, cls, t, len) < 0) return false;
     v->kind = FC_ATTR;
     v->scope = cls;
@@ -957,7 +977,7 @@ void an_check_HY204(AnModel *m) {
     if (root_state[root] != 1) continue;
     TSNode body = an_field(m->lang, f->node, AN_FIELD_body);
     if (ts_node_is_null(body)) continue;
-    FcScan scan = {m, (int)i, {0}, {0}};
+    FcScan scan = {m, (int)i, {0}, {0}, NULL};
     fc__scan_body(&scan, body);
     fc__check_reads(&x, &scan, (int)i, root, &reach[root]);
   }

@@ -110,8 +110,20 @@ static bool pyiter__has_param(const AnFunc *f, const char *name, uint32_t len) {
   return false;
 }
 
+/* pyiter__param's answers, one per parameter of traced code: its callers
+ * are looked at once, however many next() calls read it. */
+typedef struct PyiterAnswer {
+  bool yes;
+  PyiterOrigin origin;
+} PyiterAnswer;
+
+typedef struct PyiterMemo {
+  AnHash at;     /* (function, parameter name) -> index in answers */
+  AnVec answers; /* PyiterAnswer */
+} PyiterMemo;
+
 /* `it` names a Python iterator created outside the trace of `func`. */
-static bool pyiter__name(AnModel *m, TSNode id, int func, PyiterOrigin *o);
+static bool pyiter__name(AnModel *m, PyiterMemo *memo, TSNode id, int func, PyiterOrigin *o);
 
 /* True when `value` lies in a loop of its function (or of the module):
  * an iterator made there may be a new object for each call. */
@@ -133,7 +145,8 @@ static bool pyiter__in_loop(AnModel *m, TSNode value) {
  * without the Python body and next() never moves past the traced element.
  * An iterator made in the call's own argument is a fresh object per call
  * and is not reported. */
-static bool pyiter__param(AnModel *m, int func, const char *name, uint32_t len, PyiterOrigin *o) {
+static bool pyiter__param_uncached(AnModel *m, PyiterMemo *memo, int func, const char *name, uint32_t len,
+                                   PyiterOrigin *o) {
   AnFunc *fn = AN_FUNC(m, func);
   uint32_t p = 0;
   while (p < fn->param_count && (strlen(fn->params[p].name) != len || memcmp(fn->params[p].name, name, len) != 0)) p++;
@@ -148,13 +161,29 @@ static bool pyiter__param(AnModel *m, int func, const char *name, uint32_t len, 
      * own trace has, which its own next() or loop is checked for. */
     if (ts_node_is_null(arg) || an_in_graph(m, c->ctx.func) || an_sym(m->lang, arg) != AN_SYM_identifier) return false;
     PyiterOrigin co = {NULL, {{0}, NULL, NULL}};
-    if (!pyiter__name(m, arg, c->ctx.func, &co) || pyiter__in_loop(m, co.value)) return false;
+    if (!pyiter__name(m, memo, arg, c->ctx.func, &co) || pyiter__in_loop(m, co.value)) return false;
     if (k == 0) *o = co;
   }
   return true;
 }
 
-static bool pyiter__name(AnModel *m, TSNode id, int func, PyiterOrigin *o) {
+static bool pyiter__param(AnModel *m, PyiterMemo *memo, int func, const char *name, uint32_t len, PyiterOrigin *o) {
+  int at = an_hash_get(&memo->at, func, name, len);
+  if (at < 0) {
+    PyiterAnswer answer = {false, {NULL, {{0}, NULL, NULL}}};
+    answer.yes = pyiter__param_uncached(m, memo, func, name, len, &answer.origin);
+    PyiterAnswer *slot = an_vec_push(&m->arena, &memo->answers, sizeof *slot);
+    if (!slot) return false;
+    *slot = answer;
+    at = (int)(memo->answers.count - 1);
+    an_hash_put(&m->arena, &memo->at, func, name, len, at);
+  }
+  const PyiterAnswer *a = &AN_VEC_AT(memo->answers, PyiterAnswer, at);
+  if (a->yes) *o = a->origin;
+  return a->yes;
+}
+
+static bool pyiter__name(AnModel *m, PyiterMemo *memo, TSNode id, int func, PyiterOrigin *o) {
   uint32_t len;
   const char *t = an_text(m->src, id, &len);
   if (an_hash_get(&m->global_map, func, t, len) < 0) {
@@ -166,7 +195,7 @@ static bool pyiter__name(AnModel *m, TSNode id, int func, PyiterOrigin *o) {
        * makes (reached from pyiter__param with an eager `func`). */
       if (f == func && bound && !an_in_graph(m, f)) return pyiter__scope_bindings(m, f, t, len, o);
       /* A parameter of traced code: what its callers pass. */
-      if (f == func && !bound && an_in_graph(m, f)) return pyiter__param(m, f, t, len, o);
+      if (f == func && !bound && an_in_graph(m, f)) return pyiter__param(m, memo, f, t, len, o);
       /* Local to the traced code (or a parameter): fresh per trace, or of
        * unknown origin. Only a closure over eager code persists. */
       if (f == func || an_in_graph(m, f) || !bound) return false;
@@ -194,10 +223,10 @@ static bool pyiter__self_attr(AnModel *m, TSNode attr, int func, PyiterOrigin *o
   return true;
 }
 
-static bool pyiter__persistent(AnModel *m, TSNode e, int func, PyiterOrigin *o) {
+static bool pyiter__persistent(AnModel *m, PyiterMemo *memo, TSNode e, int func, PyiterOrigin *o) {
   e = an_unparen(m->lang, e);
   AnSym s = an_sym(m->lang, e);
-  if (s == AN_SYM_identifier) return pyiter__name(m, e, func, o);
+  if (s == AN_SYM_identifier) return pyiter__name(m, memo, e, func, o);
   if (s != AN_SYM_attribute) return false;
   TSNode obj = an_field(m->lang, e, AN_FIELD_object), attr = an_field(m->lang, e, AN_FIELD_attribute);
   if (an_sym(m->lang, obj) != AN_SYM_identifier || !an_text_eq(m->src, obj, "self") || ts_node_is_null(attr))
@@ -228,6 +257,7 @@ static void pyiter__report(AnModel *m, TSNode at, TSNode it, int func, const Pyi
 }
 
 void an_check_HY216(AnModel *m) {
+  PyiterMemo memo = {0};
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
     int func = c->ctx.func;
@@ -236,7 +266,7 @@ void an_check_HY216(AnModel *m) {
     if (argc < 1 || argc > 2) continue;
     TSNode it = an_call_arg(m->lang, c->node, 0);
     PyiterOrigin o = {NULL, {{0}, NULL, NULL}};
-    if (pyiter__persistent(m, it, func, &o)) pyiter__report(m, c->node, it, func, &o, false);
+    if (pyiter__persistent(m, &memo, it, func, &o)) pyiter__report(m, c->node, it, func, &o, false);
   }
   for (uint32_t i = 0; i < m->sites.count; i++) {
     AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
@@ -246,6 +276,6 @@ void an_check_HY216(AnModel *m) {
       continue;
     TSNode it = an_field(m->lang, s->node, AN_FIELD_right);
     PyiterOrigin o = {NULL, {{0}, NULL, NULL}};
-    if (!ts_node_is_null(it) && pyiter__persistent(m, it, func, &o)) pyiter__report(m, it, it, func, &o, true);
+    if (!ts_node_is_null(it) && pyiter__persistent(m, &memo, it, func, &o)) pyiter__report(m, it, it, func, &o, true);
   }
 }
