@@ -313,6 +313,74 @@ static bool unroll__param_max(AnModel *m, TSNode stop, int func, long *out, bool
   return any;
 }
 
+/* True for a call with `*args` or `**kwargs`, whose binding of parameters
+ * is not visible (data__call_arg gives null for them, as for a default). */
+static bool unroll__splat_call(AnModel *m, TSNode call) {
+  TSNode args = an_field(m->lang, call, AN_FIELD_arguments);
+  if (an_sym(m->lang, args) != AN_SYM_argument_list) return true;
+  uint32_t n = ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++) {
+    AnSym s = an_sym(m->lang, ts_node_named_child(args, i));
+    if (s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) return true;
+  }
+  return false;
+}
+
+/* The largest value `self.attr` holds when the class binds it once, in
+ * `__init__`, to a parameter, and every construction of the class is in
+ * view and passes a known int or leaves the known default: WGAN-GP's
+ * `for i in range(self.d_steps)` with `WGAN(..., discriminator_extra_steps=3)`
+ * unrolls 3 critic updates on purpose. A subclass, a factory or another
+ * module naming the class may construct it with other values. */
+static bool unroll__init_attr_max(AnModel *m, TSNode stop, int func, long *out, bool *varies) {
+  const AnLang *l = m->lang;
+  TSNode value;
+  int init;
+  stop = an_unparen(l, stop);
+  if (an_sym(l, stop) != AN_SYM_attribute || !unroll__self_attr_value(m, stop, func, &value, &init) || init < 0)
+    return false;
+  AnFunc *fn = AN_FUNC(m, init);
+  value = an_unparen(l, value);
+  if (fn->cls < 0 || strcmp(fn->name, "__init__") != 0 || an_sym(l, value) != AN_SYM_identifier) return false;
+  uint32_t len;
+  const char *t = an_text(m->src, value, &len);
+  if (an_hash_get(&m->binding_map, init, t, len) >= 0) return false;
+  uint32_t p = 0;
+  while (p < fn->param_count && (strlen(fn->params[p].name) != len || memcmp(fn->params[p].name, t, len) != 0)) p++;
+  if (p == fn->param_count || fn->params[p].is_self || fn->params[p].star || fn->params[p].dstar) return false;
+  const AnClass *cls = AN_CLASS(m, fn->cls);
+  if (cls->parent_func >= 0 || (m->index && an_index_used_elsewhere(m->index, m->module, fn->qualname)))
+    return false;
+  uint32_t ctors = 0;
+  long best = 0, first = 0;
+  *varies = false;
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    /* `cls(**config)` in a classmethod (Keras' from_config) constructs it
+     * with values we do not see. */
+    TSNode callee = an_unparen(l, c->fn);
+    if (c->ctx.cls == fn->cls && an_sym(l, callee) == AN_SYM_identifier && an_text_eq(m->src, callee, "cls"))
+      return false;
+    if (an_constructed_class(m, c->node) != fn->cls) continue;
+    TSNode arg = data__call_arg(m, c, fn, p);
+    long v;
+    bool known = ts_node_is_null(arg) ? !ts_node_is_null(fn->params[p].default_value) &&
+                                            unroll__const(m, fn->params[p].default_value, fn->parent, 0, &v)
+                                      : unroll__const(m, arg, c->ctx.func, 0, &v);
+    if (!known || unroll__splat_call(m, c->node)) return false;
+    if (!ctors) first = best = v;
+    if (v != first) *varies = true;
+    if (v > best) best = v;
+    ctors++;
+  }
+  /* The class name appears only in its definition and these calls. */
+  UnrollRefs r = {m, cls->name, (uint32_t)strlen(cls->name), 0};
+  an_walk(m->root, unroll__ref_visit, &r);
+  if (!ctors || r.count != ctors + 1) return false;
+  *out = best;
+  return true;
+}
+
 /* The name a bound is spelled with: `num_steps`, `self.num_steps` and
  * `FLAGS.num_steps` all give "num_steps"; NULL for other expressions. */
 static const char *unroll__bound_name(AnModel *m, TSNode e, uint32_t *len) {
@@ -451,7 +519,8 @@ void an_check_HY109(AnModel *m) {
     TSNode stop = an_call_arg(l, range, an_call_argc(l, range) == 1 ? 0 : 1);
     bool varies = false;
     if (unroll__range_count(m, range, func, &n) ||
-        (an_call_argc(l, range) == 1 && unroll__param_max(m, stop, func, &n, &varies))) {
+        (an_call_argc(l, range) == 1 && (unroll__param_max(m, stop, func, &n, &varies) ||
+                                         unroll__init_attr_max(m, stop, func, &n, &varies)))) {
       if (n < HY_UNROLL_SMALL) continue; /* intentional unrolling */
       large = n >= HY_UNROLL_LARGE;
     } else {
@@ -663,7 +732,10 @@ static TSNode data__call_arg(AnModel *m, const AnCall *c, const AnFunc *fn, uint
   TSNode none = {{0}, NULL, NULL};
   TSNode args = an_field(l, c->node, AN_FIELD_arguments);
   if (an_sym(l, args) != AN_SYM_argument_list) return none;
-  bool self_bound = fn->param_count && fn->params[0].is_self && an_sym(l, c->fn) == AN_SYM_attribute;
+  /* `obj.m(x)` and the constructor call `Cls(x)` of `__init__` supply `self`. */
+  bool self_bound = fn->param_count && fn->params[0].is_self &&
+                    (an_sym(l, c->fn) == AN_SYM_attribute ||
+                     (strcmp(fn->name, "__init__") == 0 && an_constructed_class(m, c->node) == fn->cls));
   uint32_t want = p - (self_bound ? 1 : 0), pos = 0;
   uint32_t n = ts_node_named_child_count(args);
   for (uint32_t i = 0; i < n; i++) {
