@@ -313,6 +313,59 @@ static bool unroll__param_max(AnModel *m, TSNode stop, int func, long *out, bool
   return any;
 }
 
+/* Per class of the module, what its constructions look like, gathered in
+ * one pass over the calls and one walk of the module when HY109 first
+ * asks (a question per loop would walk the module per loop): the calls
+ * constructing it by name (`first`/`ids`, a counting sort), how often its
+ * name appears, and whether a method of it constructs "its own" class
+ * (`cls(**config)` in Keras' from_config) with values we do not see. */
+typedef struct UnrollCtors {
+  bool built, failed;
+  uint32_t *refs, *first, *ids;
+  bool *self_built;
+} UnrollCtors;
+
+typedef struct UnrollClassRefs {
+  AnModel *m;
+  uint32_t *refs;
+} UnrollClassRefs;
+
+static bool unroll__class_ref_visit(TSNode n, void *ctx) {
+  UnrollClassRefs *r = ctx;
+  if (an_sym(r->m->lang, n) != AN_SYM_identifier) return true;
+  uint32_t len;
+  const char *t = an_text(r->m->src, n, &len);
+  int k = an_hash_get(&r->m->class_map, AN_SCOPE_MODULE, t, len);
+  if (k >= 0) r->refs[k]++;
+  return false;
+}
+
+static bool unroll__ctors_build(AnModel *m, UnrollCtors *u) {
+  const AnLang *l = m->lang;
+  uint32_t nc = m->classes.count, ncalls = m->calls.count;
+  u->built = true;
+  u->refs = an_arena_alloc(&m->arena, sizeof *u->refs * (nc + 1));
+  u->first = an_arena_alloc(&m->arena, sizeof *u->first * (nc + 2));
+  u->self_built = an_arena_alloc(&m->arena, sizeof *u->self_built * (nc + 1));
+  int *cls_of = an_arena_alloc(&m->arena, sizeof *cls_of * (ncalls + 1));
+  u->ids = an_arena_alloc(&m->arena, sizeof *u->ids * (ncalls + 1));
+  if (!u->refs || !u->first || !u->self_built || !cls_of || !u->ids) return !(u->failed = true);
+  for (uint32_t i = 0; i < ncalls; i++) {
+    const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    TSNode callee = an_unparen(l, c->fn);
+    if (c->ctx.cls >= 0 && an_sym(l, callee) == AN_SYM_identifier && an_text_eq(m->src, callee, "cls"))
+      u->self_built[c->ctx.cls] = true;
+    cls_of[i] = an_constructed_class(m, c->node);
+    if (cls_of[i] >= 0) u->first[cls_of[i] + 2]++;
+  }
+  for (uint32_t k = 2; k < nc + 2; k++) u->first[k] += u->first[k - 1];
+  for (uint32_t i = 0; i < ncalls; i++)
+    if (cls_of[i] >= 0) u->ids[u->first[cls_of[i] + 1]++] = i;
+  UnrollClassRefs r = {m, u->refs};
+  an_walk(m->root, unroll__class_ref_visit, &r);
+  return true;
+}
+
 /* True for a call with `*args` or `**kwargs`, whose binding of parameters
  * is not visible (data__call_arg gives null for them, as for a default). */
 static bool unroll__splat_call(AnModel *m, TSNode call) {
@@ -332,7 +385,7 @@ static bool unroll__splat_call(AnModel *m, TSNode call) {
  * `for i in range(self.d_steps)` with `WGAN(..., discriminator_extra_steps=3)`
  * unrolls 3 critic updates on purpose. A subclass, a factory or another
  * module naming the class may construct it with other values. */
-static bool unroll__init_attr_max(AnModel *m, TSNode stop, int func, long *out, bool *varies) {
+static bool unroll__init_attr_max(AnModel *m, UnrollCtors *u, TSNode stop, int func, long *out, bool *varies) {
   const AnLang *l = m->lang;
   TSNode value;
   int init;
@@ -348,35 +401,28 @@ static bool unroll__init_attr_max(AnModel *m, TSNode stop, int func, long *out, 
   uint32_t p = 0;
   while (p < fn->param_count && (strlen(fn->params[p].name) != len || memcmp(fn->params[p].name, t, len) != 0)) p++;
   if (p == fn->param_count || fn->params[p].is_self || fn->params[p].star || fn->params[p].dstar) return false;
-  const AnClass *cls = AN_CLASS(m, fn->cls);
-  if (cls->parent_func >= 0 || (m->index && an_index_used_elsewhere(m->index, m->module, fn->qualname)))
+  if (AN_CLASS(m, fn->cls)->parent_func >= 0 ||
+      (m->index && an_index_used_elsewhere(m->index, m->module, fn->qualname)))
     return false;
-  uint32_t ctors = 0;
+  if (!u->built) unroll__ctors_build(m, u);
+  if (u->failed || u->self_built[fn->cls]) return false;
+  uint32_t from = u->first[fn->cls], to = u->first[fn->cls + 1];
+  /* The class name appears only in its definition and these calls. */
+  if (from == to || u->refs[fn->cls] != to - from + 1) return false;
   long best = 0, first = 0;
   *varies = false;
-  for (uint32_t i = 0; i < m->calls.count; i++) {
-    const AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    /* `cls(**config)` in a classmethod (Keras' from_config) constructs it
-     * with values we do not see. */
-    TSNode callee = an_unparen(l, c->fn);
-    if (c->ctx.cls == fn->cls && an_sym(l, callee) == AN_SYM_identifier && an_text_eq(m->src, callee, "cls"))
-      return false;
-    if (an_constructed_class(m, c->node) != fn->cls) continue;
+  for (uint32_t k = from; k < to; k++) {
+    const AnCall *c = &AN_VEC_AT(m->calls, AnCall, u->ids[k]);
     TSNode arg = data__call_arg(m, c, fn, p);
     long v;
     bool known = ts_node_is_null(arg) ? !ts_node_is_null(fn->params[p].default_value) &&
                                             unroll__const(m, fn->params[p].default_value, fn->parent, 0, &v)
                                       : unroll__const(m, arg, c->ctx.func, 0, &v);
     if (!known || unroll__splat_call(m, c->node)) return false;
-    if (!ctors) first = best = v;
+    if (k == from) first = best = v;
     if (v != first) *varies = true;
     if (v > best) best = v;
-    ctors++;
   }
-  /* The class name appears only in its definition and these calls. */
-  UnrollRefs r = {m, cls->name, (uint32_t)strlen(cls->name), 0};
-  an_walk(m->root, unroll__ref_visit, &r);
-  if (!ctors || r.count != ctors + 1) return false;
   *out = best;
   return true;
 }
@@ -506,6 +552,7 @@ static void unroll__report_range(AnModel *m, const AnSite *s, TSNode range, TSNo
 
 void an_check_HY109(AnModel *m) {
   const AnLang *l = m->lang;
+  UnrollCtors ctors = {0};
   for (uint32_t i = 0; i < m->sites.count; i++) {
     AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
     int func = s->ctx.func;
@@ -520,7 +567,7 @@ void an_check_HY109(AnModel *m) {
     bool varies = false;
     if (unroll__range_count(m, range, func, &n) ||
         (an_call_argc(l, range) == 1 && (unroll__param_max(m, stop, func, &n, &varies) ||
-                                         unroll__init_attr_max(m, stop, func, &n, &varies)))) {
+                                         unroll__init_attr_max(m, &ctors, stop, func, &n, &varies)))) {
       if (n < HY_UNROLL_SMALL) continue; /* intentional unrolling */
       large = n >= HY_UNROLL_LARGE;
     } else {
