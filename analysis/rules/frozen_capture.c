@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "analysis/features.h"
+#include "analysis/rules/retrace.h"
 #include "analysis/rules/rules.h"
 
 #define FC_MAX_DEPTH 4 /* eager call levels between an event and its scope */
@@ -893,6 +894,20 @@ static void fc__report(Fc *x, const FcRead *r, const FcVar *v, int func, int roo
   an_finding_related_chain(m, f, func);
 }
 
+/* `id` names one object through a run of its scope: a parameter of the
+ * eager caller, or bound once, outside any loop. A rebinding (`m =
+ * SimpleModel()` again, a new instance per loop iteration) passes a new
+ * object, a new trace key: TensorFlow traces again and reads the current
+ * attributes. */
+static bool fc__one_object(AnModel *m, TSNode id, int func) {
+  uint32_t len;
+  const char *t = an_text(m->src, id, &len);
+  if (func >= 0 && fc__is_param(AN_FUNC(m, func), t, len)) return an_hash_get(&m->binding_map, func, t, len) < 0;
+  int scope;
+  TSNode value = an_single_value(m, id, func, &scope), loop[1];
+  return !ts_node_is_null(value) && an_retrace_loops(m, value, scope, loop, 1) == 0;
+}
+
 /* The eager calls of `root`, keyed by what they pass for parameter `p`
  * (a name): the receiver of the reads of `p.attr`. */
 static const AnVec *fc__param_reach(Fc *x, int root, int p, AnVec *out) {
@@ -904,7 +919,8 @@ static const AnVec *fc__param_reach(Fc *x, int root, int p, AnVec *out) {
     if (!fc__eager_scope(m, c->ctx.func)) continue;
     bool splat = false;
     TSNode arg = an_unparen(m->lang, an_call_arg_for(m, f, c, (uint32_t)p, &splat));
-    if (ts_node_is_null(arg) || an_sym(m->lang, arg) != AN_SYM_identifier) continue;
+    if (ts_node_is_null(arg) || an_sym(m->lang, arg) != AN_SYM_identifier || !fc__one_object(m, arg, c->ctx.func))
+      continue;
     uint32_t klen;
     const char *key = an_text(m->src, arg, &klen);
     fc__push(x, out, c->ctx.func, c->node, key, klen, root);
