@@ -429,6 +429,20 @@ static bool kinds__bound_before(AnModel *m, int scope, const char *name, uint32_
   return false;
 }
 
+/* A loop around `id` (within `scope`) binds `name`: its next iteration
+ * brings that binding back to the use. */
+static bool kinds__rebound_in_loop(AnModel *m, TSNode id, int scope, const char *name, uint32_t len) {
+  TSNode stop = scope >= 0 ? AN_FUNC(m, scope)->node : m->root;
+  for (TSNode p = ts_node_parent(id); !ts_node_is_null(p) && !ts_node_eq(p, stop); p = ts_node_parent(p)) {
+    AnSym s = an_sym(m->lang, p);
+    if (s != AN_SYM_for_statement && s != AN_SYM_while_statement) continue;
+    uint32_t lo = ts_node_start_byte(p), hi = ts_node_end_byte(p);
+    for (int k = an_hash_get(&m->binding_map, scope, name, len); k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next)
+      if (AN_VEC_AT(m->bindings, AnBinding, k).at >= lo && AN_VEC_AT(m->bindings, AnBinding, k).at <= hi) return true;
+  }
+  return false;
+}
+
 /* What identifier `id` names from `func` outwards: a binding of a function
  * scope (true, its kind in *bound), or a parameter (true, *param set), the
  * nearer one winning; false when neither, for the module scope to answer. */
@@ -447,8 +461,14 @@ static bool kinds__local_name(AnModel *m, TSNode id, int func, int depth, AnKind
        * 0: x = x - 1`): the use first sees the argument, and the bindings,
        * which reach it only around the loop, read the use itself, a cycle
        * that leaves them unknown. The argument's kind is then the answer.
-       * A closure's read runs later, after any binding. */
-      if (*bound == AN_KIND_UNKNOWN && pa && f == func && !kinds__bound_before(m, f, t, len, use)) *param = pa;
+       * A closure's read runs later, after any binding. A Python value is
+       * the argument only on the first iteration when the loop rebinds it:
+       * AutoGraph makes it a tensor loop variable in a TensorFlow loop
+       * (`for e in tf.range(3): ... range(steps) ... steps = steps - 1`
+       * is a tf.range). A tensor stays a tensor either way. */
+      if (*bound == AN_KIND_UNKNOWN && pa && f == func && !kinds__bound_before(m, f, t, len, use) &&
+          (an_kind_is_tensor(pa->kind) || !kinds__rebound_in_loop(m, id, f, t, len)))
+        *param = pa;
       return true;
     }
     if (pa) {

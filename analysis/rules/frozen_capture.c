@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "analysis/features.h"
+#include "analysis/rules/retrace.h"
 #include "analysis/rules/rules.h"
 
 #define FC_MAX_DEPTH 4 /* eager call levels between an event and its scope */
@@ -651,6 +652,8 @@ typedef struct FcScan {
   AnVec reads;  /* FcRead */
   AnVec locals; /* TSNode identifiers bound by with/except `as`, imports */
   int *param_cls; /* per parameter: fc__param_class's answer, -2 not asked */
+  AnVec *param_reach;      /* per parameter: fc__param_reach's events */
+  bool *param_reach_done;  /* per parameter: param_reach filled */
 } FcScan;
 
 static void fc__read(FcScan *s, TSNode node, TSNode name, bool attr, int param) {
@@ -893,9 +896,23 @@ static void fc__report(Fc *x, const FcRead *r, const FcVar *v, int func, int roo
   an_finding_related_chain(m, f, func);
 }
 
+/* `id` names one object through a run of its scope: a parameter of the
+ * eager caller, or bound once, outside any loop. A rebinding (`m =
+ * SimpleModel()` again, a new instance per loop iteration) passes a new
+ * object, a new trace key: TensorFlow traces again and reads the current
+ * attributes. */
+static bool fc__one_object(AnModel *m, TSNode id, int func) {
+  uint32_t len;
+  const char *t = an_text(m->src, id, &len);
+  if (func >= 0 && fc__is_param(AN_FUNC(m, func), t, len)) return an_hash_get(&m->binding_map, func, t, len) < 0;
+  int scope;
+  TSNode value = an_single_value(m, id, func, &scope), loop[1];
+  return !ts_node_is_null(value) && an_retrace_loops(m, value, scope, loop, 1) == 0;
+}
+
 /* The eager calls of `root`, keyed by what they pass for parameter `p`
  * (a name): the receiver of the reads of `p.attr`. */
-static const AnVec *fc__param_reach(Fc *x, int root, int p, AnVec *out) {
+static const AnVec *fc__param_reach_uncached(Fc *x, int root, int p, AnVec *out) {
   AnModel *m = x->m;
   AnFunc *f = AN_FUNC(m, root);
   AnCallIds ids = an_calls_to(m, root);
@@ -904,12 +921,35 @@ static const AnVec *fc__param_reach(Fc *x, int root, int p, AnVec *out) {
     if (!fc__eager_scope(m, c->ctx.func)) continue;
     bool splat = false;
     TSNode arg = an_unparen(m->lang, an_call_arg_for(m, f, c, (uint32_t)p, &splat));
-    if (ts_node_is_null(arg) || an_sym(m->lang, arg) != AN_SYM_identifier) continue;
+    if (ts_node_is_null(arg) || an_sym(m->lang, arg) != AN_SYM_identifier || !fc__one_object(m, arg, c->ctx.func))
+      continue;
     uint32_t klen;
     const char *key = an_text(m->src, arg, &klen);
     fc__push(x, out, c->ctx.func, c->node, key, klen, root);
   }
   return out;
+}
+
+/* fc__param_reach_uncached once per parameter of the scanned function (the
+ * root: only its own parameters are followed), however many attributes of
+ * the parameter it reads: a new list per attribute made n attributes read
+ * and changed between n calls quadratic. */
+static const AnVec *fc__param_reach(Fc *x, FcScan *s, int root, int p) {
+  AnModel *m = x->m;
+  if (!s->param_reach) {
+    uint32_t n = AN_FUNC(m, s->func)->param_count;
+    s->param_reach = an_arena_alloc(&m->arena, sizeof *s->param_reach * (n ? n : 1));
+    s->param_reach_done = an_arena_alloc(&m->arena, sizeof *s->param_reach_done * (n ? n : 1));
+    if (!s->param_reach || !s->param_reach_done) {
+      s->param_reach = NULL;
+      return NULL;
+    }
+    memset(s->param_reach, 0, sizeof *s->param_reach * (n ? n : 1));
+    memset(s->param_reach_done, 0, sizeof *s->param_reach_done * (n ? n : 1));
+  }
+  if (!s->param_reach_done[p]) fc__param_reach_uncached(x, root, p, &s->param_reach[p]);
+  s->param_reach_done[p] = true;
+  return &s->param_reach[p];
 }
 
 static void fc__check_reads(Fc *x, FcScan *s, int func, int root, const AnVec *self_reach) {
@@ -935,8 +975,8 @@ static void fc__check_reads(Fc *x, FcScan *s, int func, int root, const AnVec *s
     /* One verdict per variable and reading function (its root is fixed). */
     int code = fc__var_code(&v, external), seen = an_hash_get(&x->reported, func, v.name, v.len);
     if (seen == code || seen == -code - 2) continue;
-    AnVec param_reach = {0};
-    if (r->param >= 0) reach = fc__param_reach(x, root, r->param, &param_reach);
+    if (r->param >= 0) reach = fc__param_reach(x, s, root, r->param);
+    if (!reach) return;
     const AnVec *writes = fc__writes_of(x, &v, external, code);
     FcProof proof;
     bool stale = writes && fc__prove(m, reach, writes, v.kind == FC_ATTR, &proof);
@@ -977,7 +1017,7 @@ void an_check_HY204(AnModel *m) {
     if (root_state[root] != 1) continue;
     TSNode body = an_field(m->lang, f->node, AN_FIELD_body);
     if (ts_node_is_null(body)) continue;
-    FcScan scan = {m, (int)i, {0}, {0}, NULL};
+    FcScan scan = {m, (int)i, {0}, {0}, NULL, NULL, NULL};
     fc__scan_body(&scan, body);
     fc__check_reads(&x, &scan, (int)i, root, &reach[root]);
   }

@@ -213,6 +213,20 @@ static bool lshape__unconditional(LoopVar *v) {
   return inside;
 }
 
+/* AutoGraph makes a name modified in the loop a loop variable only when
+ * it is live there: read before the body rebinds it (the loop's condition
+ * or iterable, the assignment's own value) or after the loop. A scratch
+ * name reused in the body (`x = tf.constant(1.0)`, read only after that)
+ * is local to each iteration and may take any dtype. Reads earlier in the
+ * body are not looked for: missing them only misses a report. */
+static bool lshape__live(LoopVar *v) {
+  AnModel *m = v->m;
+  bool is_for = an_sym(m->lang, v->loop) == AN_SYM_for_statement;
+  TSNode head = an_field(m->lang, v->loop, is_for ? AN_FIELD_right : AN_FIELD_condition);
+  return an_mentions(m, v->value, v->name, v->len) || an_mentions(m, head, v->name, v->len) ||
+         an_read_after(m, v->func, v->loop, v->name, v->len);
+}
+
 /* The variable is carried by the loop: bound once before it (to a tensor
  * of known spec) and once inside its body. */
 static bool lshape__carried(LoopVar *v) {
@@ -347,7 +361,9 @@ static void lshape__site(AnModel *m, int fi, const AnSite *s) {
   v.name = an_text(m->src, left, &v.len);
   v.name = an_arena_strndup(&m->arena, v.name, v.len);
   v.loop = loops[0];
-  if (!v.name || !lshape__carried(&v) || !lshape__change(&v) || !lshape__unconditional(&v)) return;
+  if (!v.name || !lshape__carried(&v) || !lshape__change(&v) || !lshape__unconditional(&v) ||
+      !lshape__live(&v))
+    return;
   /* Dataset loops run as a scan that relaxes the state's shape and
    * retraces; only a dtype change fails there. */
   v.dataset = dataset;

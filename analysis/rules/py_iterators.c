@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "analysis/features.h"
+#include "analysis/rules/retrace.h"
 #include "analysis/rules/rules.h"
 
 /* An expression that iterates as plain Python (a container or a range). */
@@ -138,6 +139,40 @@ static bool pyiter__in_loop(AnModel *m, TSNode value) {
   return false;
 }
 
+/* `func` runs twice: called twice, or once in a loop. */
+static bool pyiter__runs_twice(AnModel *m, int func) {
+  AnCallIds ids = func >= 0 ? an_calls_to(m, func) : (AnCallIds){0};
+  TSNode loop[1];
+  return ids.count >= 2 ||
+         (ids.count == 1 && an_retrace_loops(m, AN_CALL_AT(m, ids, 0)->node, AN_CALL_AT(m, ids, 0)->ctx.func, loop, 1));
+}
+
+/* One iterator object reaches parameter `p` of `fn` twice: a name bound
+ * once in its scope and passed by two calls there, or by one call in a
+ * loop, or by a caller that runs twice when the name belongs to an
+ * enclosing scope. A Python object is a trace key by identity, so a new
+ * iterator per call (`it = iter(...)` again, a caller that makes its own
+ * and runs again) traces again, and each trace's next() takes its first
+ * element as expected. */
+static bool pyiter__passed_twice(AnModel *m, const AnFunc *fn, uint32_t p, AnCallIds ids) {
+  AnHash seen = {0};
+  for (uint32_t k = 0; k < ids.count && !m->arena.failed; k++) {
+    const AnCall *c = AN_CALL_AT(m, ids, k);
+    bool splat = false;
+    TSNode arg = an_unparen(m->lang, an_call_arg_for(m, fn, c, p, &splat)), loop[1];
+    int scope;
+    if (an_single_binding(m, arg, c->ctx.func, &scope) < 0) continue;
+    if (an_retrace_loops(m, c->node, c->ctx.func, loop, 1)) return true;
+    /* An iterator of an enclosing scope outlives its caller's runs. */
+    if (scope != c->ctx.func && pyiter__runs_twice(m, c->ctx.func)) return true;
+    uint32_t len;
+    const char *t = an_text(m->src, arg, &len);
+    if (an_hash_get(&seen, c->ctx.func, t, len) >= 0) return true;
+    an_hash_put(&m->arena, &seen, c->ctx.func, t, len, 1);
+  }
+  return false;
+}
+
 /* Parameter `name` of `func` receives, at every call of this module, a
  * name an eager caller binds to a Python iterator (the guide's
  * `buggy_consume_next(iterator)` after `iterator = iter([1, 2, 3])`). The
@@ -164,7 +199,7 @@ static bool pyiter__param_uncached(AnModel *m, PyiterMemo *memo, int func, const
     if (!pyiter__name(m, memo, arg, c->ctx.func, &co) || pyiter__in_loop(m, co.value)) return false;
     if (k == 0) *o = co;
   }
-  return true;
+  return pyiter__passed_twice(m, fn, p, ids);
 }
 
 static bool pyiter__param(AnModel *m, PyiterMemo *memo, int func, const char *name, uint32_t len, PyiterOrigin *o) {

@@ -64,6 +64,10 @@ uint32_t an_line_end(AnModel *m, uint32_t at);
 /* The module's line break ("\r\n" when its first line ends so, else "\n"),
  * for the lines fixes insert. */
 const char *an_newline(const AnModel *m);
+/* True when the first occurrence of `name` after statement `stmt` (in
+ * document order, within function `func`) reads it rather than rebinding
+ * it: the value `stmt` leaves is used (tensor_cond.c). */
+bool an_read_after(AnModel *m, int func, TSNode stmt, const char *name, uint32_t len);
 /* True when the subtree of `node` contains an identifier spelled `name`. */
 bool an_mentions(AnModel *m, TSNode node, const char *name, uint32_t len);
 /* True when `node` sits inside the condition of an enclosing if/elif/while,

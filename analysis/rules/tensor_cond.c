@@ -198,9 +198,7 @@ static bool cond__after_visit(TSNode n, void *ctx) {
   }
 }
 
-/* True when the first occurrence of `name` after the `if` (in document
- * order, within the function) reads it, so the tf.cond must produce it. */
-static bool cond__read_after(AnModel *m, int func, TSNode stmt, const char *name, uint32_t len) {
+bool an_read_after(AnModel *m, int func, TSNode stmt, const char *name, uint32_t len) {
   CondScan s = {m, name, len, ts_node_start_byte(stmt), ts_node_end_byte(stmt), 0};
   an_walk_named(an_field(m->lang, AN_FUNC(m, func)->node, AN_FIELD_body), cond__after_visit, &s);
   return s.state == 1;
@@ -262,7 +260,7 @@ static void cond__one_sided(CondIf *c, TSNode assign, bool in_main) {
     if (ts_node_is_null(prior)) return; /* defined before: both branches have it */
   }
   if (an_sym(m->lang, an_unparen(m->lang, an_field(m->lang, assign, AN_FIELD_right))) == AN_SYM_none) return;
-  if (!cond__read_after(m, c->func, c->stmt, name, len)) return;
+  if (!an_read_after(m, c->func, c->stmt, name, len)) return;
   AnFinding *f;
   if (ts_node_is_null(prior)) {
     f = an_emit_node(m, AN_RULE_TENSOR_COND_BRANCH_MISMATCH, target, c->func,
@@ -318,7 +316,7 @@ static void cond__two_sided(CondIf *c, TSNode in_main, TSNode in_else) {
   if (a_none != b_none) {
     bool other_known = a_none ? (db || an_kind_is_tensor(an_kind_of(m, b, c->func)))
                               : (da || an_kind_is_tensor(an_kind_of(m, a, c->func)));
-    if (!other_known || !cond__read_after(m, c->func, c->stmt, name, len)) return;
+    if (!other_known || !an_read_after(m, c->func, c->stmt, name, len)) return;
     const char *branch = a_none ? "main" : "else";
     TSNode at = an_field(m->lang, a_none ? in_main : in_else, AN_FIELD_left);
     f = an_emit_node(m, AN_RULE_TENSOR_COND_BRANCH_MISMATCH, at, c->func,
@@ -327,7 +325,7 @@ static void cond__two_sided(CondIf *c, TSNode in_main, TSNode in_else) {
                      "at the end of the %s branch); give it a tensor on both paths",
                      (int)len, name, branch, c->cond_text, c->label, (int)len, name, branch);
   } else if (da && db && strcmp(da, db) != 0) {
-    if (!cond__read_after(m, c->func, c->stmt, name, len)) return;
+    if (!an_read_after(m, c->func, c->stmt, name, len)) return;
     f = an_emit_node(m, AN_RULE_TENSOR_COND_BRANCH_MISMATCH, target, c->func,
                      "'%.*s' is %s in the main branch of the tensor `if %s` in '%s' but %s in the else branch: the "
                      "tf.cond AutoGraph makes of the `if` needs one dtype (TypeError: '%.*s' has dtype %s in the "
