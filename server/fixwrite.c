@@ -7,8 +7,10 @@
  * either end (so an insertion shows as added lines only). Groups closer than
  * twice the context share a hunk.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include "server/doc.h"
 #include "server/fixwrite.h"
 #include "server/project.h"
+#include "server/strmap.h"
 
 #define FIXWRITE__CONTEXT 3u
 
@@ -298,6 +301,34 @@ static char *fixwrite__name(int fd, const char *dir, const char *base) {
   return NULL;
 }
 
+/* The process id in a name fixwrite__name gives (`.m.py.hybridls-PID-N`),
+ * or -1 for any other name. */
+static long fixwrite__temp_pid(const char *name) {
+  const char *mark = name[0] == '.' ? strstr(name, ".hybridls-") : NULL;
+  if (!mark || mark == name) return -1;
+  const char *p = mark + strlen(".hybridls-");
+  char *end;
+  errno = 0;
+  long pid = strtol(p, &end, 10);
+  if (errno || end == p || *end != '-' || pid <= 0) return -1;
+  p = end + 1;
+  strtoul(p, &end, 10);
+  return end != p && *end == '\0' ? pid : -1;
+}
+
+void fixwrite_sweep(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  int fd = dirfd(d);
+  for (struct dirent *e; (e = readdir(d));) {
+    long pid = fixwrite__temp_pid(e->d_name);
+    struct stat st;
+    if (pid < 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+    if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) unlinkat(fd, e->d_name, 0);
+  }
+  closedir(d);
+}
+
 int fixwrite_file(const char *path, const char *old_text, uint32_t old_len, int64_t mtime_sec, long mtime_nsec,
                   const char *new_text, uint32_t new_len, char *why, size_t why_size) {
   static const char changed[] = "it changed while hybridls was running; not fixed";
@@ -443,8 +474,10 @@ static bool fixwrite__inside_roots(const FsWalk *walk, const char *real) {
   return false;
 }
 
-/* Writes one slot; returns false when the file was refused or failed. */
-static bool fixwrite__write_slot(const FsWalk *walk, const char *path, const char *real, const FixSlot *slot) {
+/* Writes one slot; returns false when the file was refused or failed.
+ * `swept` holds the directories fixwrite_sweep has cleaned in this run. */
+static bool fixwrite__write_slot(const FsWalk *walk, const char *path, const char *real, const FixSlot *slot,
+                                 StrMap *swept) {
   char why[512];
   struct stat st;
   const char *target = path;
@@ -462,6 +495,13 @@ static bool fixwrite__write_slot(const FsWalk *walk, const char *path, const cha
     return false;
   }
   if (slot->new_len == slot->old_len && memcmp(slot->new_text, slot->old_text, slot->old_len) == 0) return true;
+  const char *slash = strrchr(target, '/');
+  char *dir = slash ? hl_strndup(target, slash == target ? 1 : (size_t)(slash - target)) : hl_strdup(".");
+  if (!strmap_get(swept, dir)) {
+    fixwrite_sweep(dir);
+    strmap_put(swept, dir, (void *)1);
+  }
+  hl_free(dir);
   if (fixwrite_file(target, slot->old_text, slot->old_len, slot->mtime_sec, slot->mtime_nsec, slot->new_text,
                     slot->new_len, why, sizeof why) != 0) {
     fprintf(stderr, "hybridls: %s: %s\n", path, why);
@@ -492,6 +532,8 @@ int fixwrite_run(const FsWalk *walk, const AnConfig *config, const AnConfig *con
   bool any = false;
   char **seen = hl_calloc(n ? n : 1, sizeof *seen);
   size_t seen_count = 0;
+  StrMap swept;
+  strmap_init(&swept);
   for (size_t i = 0; i < n; i++) {
     FixSlot *slot = &ctx.slots[i];
     if (!slot->has_fixes) continue;
@@ -510,7 +552,7 @@ int fixwrite_run(const FsWalk *walk, const AnConfig *config, const AnConfig *con
     any = true;
     if (mode == FIXWRITE_DIFF) {
       if (outbuf_write(&slot->diff, stdout) != 0) failed = true;
-    } else if (!fixwrite__write_slot(walk, walk->files[i], real, slot)) {
+    } else if (!fixwrite__write_slot(walk, walk->files[i], real, slot, &swept)) {
       failed = true;
     }
     free(real); /* realpath allocates with malloc */
@@ -521,6 +563,7 @@ int fixwrite_run(const FsWalk *walk, const AnConfig *config, const AnConfig *con
   }
   for (size_t k = 0; k < seen_count; k++) hl_free(seen[k]);
   hl_free(seen);
+  strmap_deinit(&swept);
   for (size_t i = 0; i < n; i++) {
     hl_free(ctx.slots[i].old_text);
     hl_free(ctx.slots[i].new_text);

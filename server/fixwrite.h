@@ -49,6 +49,14 @@ size_t fixwrite_diff(OutBuf *out, const char *path, const char *text, uint32_t l
 int fixwrite_file(const char *path, const char *old_text, uint32_t old_len, int64_t mtime_sec, long mtime_nsec,
                   const char *new_text, uint32_t new_len, char *why, size_t why_size);
 
+/* Removes from `dir` the named temporary files of fixwrite_file (see there)
+ * left by runs whose process no longer exists: a run killed between naming
+ * its temporary file and renaming it over the original leaves one, the
+ * only window the unnamed O_TMPFILE file cannot close. `--fix` sweeps each
+ * directory before its first write. Errors are ignored: what cannot be
+ * removed stays as it was. */
+void fixwrite_sweep(const char *dir);
+
 typedef enum FixwriteMode {
   FIXWRITE_DIFF = 0,  /* print the diff of every file to stdout */
   FIXWRITE_WRITE = 1, /* write every fixed file */
