@@ -500,7 +500,10 @@ static void graph__wrapper_calls(AnModel *m) {
 static const char *const graph__keras_bases[] = {
     "keras.Model",        "keras.models.Model", "keras.Sequential", "keras.models.Sequential",
     "keras.layers.Layer", "keras.Layer",        "keras.engine.training.Model",
-    "keras.engine.base_layer.Layer", NULL,
+    "keras.engine.base_layer.Layer",
+    /* TF Recommenders' Model is a keras.Model whose train_step/test_step
+     * call compute_loss; fit traces them like any Keras model's. */
+    "tensorflow_recommenders.Model", "tensorflow_recommenders.models.Model", NULL,
 };
 
 static bool graph__class_is_keras(AnModel *m, int cls) {
