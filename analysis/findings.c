@@ -17,13 +17,15 @@ bool an_rule_enabled(const AnModel *m, AnRuleId rule) {
 }
 
 /* Keras methods are graph code only when the model is compiled without
- * run_eagerly=True, which the analysis cannot always see: findings there
- * are reported one level lower. */
+ * run_eagerly=True, which the analysis cannot always see, and a training
+ * library's steps only under its default options or config: findings
+ * there are reported one level lower. */
 static AnSeverity findings__severity(const AnModel *m, AnRuleId rule, int func) {
   AnSeverity sev = m->cfg->severity[rule];
   if (func >= 0 && an_in_graph(m, func)) {
     int root = an_graph_root(m, func);
-    if (root >= 0 && AN_VEC_AT(m->funcs, AnFunc, root).root == AN_ROOT_KERAS && sev < AN_SEV_HINT)
+    AnRootKind kind = root >= 0 ? AN_VEC_AT(m->funcs, AnFunc, root).root : AN_ROOT_NONE;
+    if ((kind == AN_ROOT_KERAS || kind == AN_ROOT_LOOP) && sev < AN_SEV_HINT)
       sev = (AnSeverity)(sev + 1);
   }
   return sev;
@@ -102,6 +104,8 @@ void an_finding_related_chain(AnModel *m, AnFinding *f, int func) {
   const char *why = r->root == AN_ROOT_HYBRID ? "tf.function that runs this code as a graph"
                     : r->root == AN_ROOT_DATA ? "tf.data transformation that traces this function"
                     : r->root == AN_ROOT_KERAS ? "Keras runs this method as a graph inside fit()"
+                    : r->root == AN_ROOT_LOOP  ? an_arena_printf(&m->arena, "%s runs this step inside its tf.function",
+                                                                 r->loop_owner)
                                                : "reached from graph code in another module";
   TSNode at = !ts_node_is_null(r->hybrid_site) ? r->hybrid_site
               : !ts_node_is_null(r->name_node) ? r->name_node

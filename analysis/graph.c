@@ -670,6 +670,123 @@ static void graph__mark(AnModel *m, GraphQueue *q, int f, AnRootKind root, int f
   q->items[q->tail++] = f;
 }
 
+/* --- training-library loops ---------------------------------------------- */
+
+/* Step methods a training library runs inside the tf.function it wraps
+ * around its own loop. Orbit's StandardTrainer and StandardEvaluator wrap
+ * the loop over train_step / eval_step in tf.function unless their options
+ * say use_tf_function=False (the default is True; use_tf_while_loop=True
+ * without it is a ValueError); their begin, end and eval_reduce hooks run
+ * eagerly. Model Garden's Task has no options: its trainer (an Orbit
+ * StandardTrainer) runs train_step and validation_step in its tf.function
+ * unless the experiment config turns train_tf_function off, which the
+ * module cannot show; like Keras steps, findings are one level lower. */
+typedef struct GraphLoopBase {
+  const char *base;    /* canonical dotted base class */
+  const char *step;    /* the method it traces */
+  const char *options; /* last name of its options class, or NULL */
+  const char *owner;   /* for messages */
+} GraphLoopBase;
+
+static const GraphLoopBase graph__loop_bases[] = {
+    {"orbit.StandardTrainer", "train_step", "StandardTrainerOptions", "Orbit's StandardTrainer"},
+    {"orbit.standard_runner.StandardTrainer", "train_step", "StandardTrainerOptions", "Orbit's StandardTrainer"},
+    {"orbit.StandardEvaluator", "eval_step", "StandardEvaluatorOptions", "Orbit's StandardEvaluator"},
+    {"orbit.standard_runner.StandardEvaluator", "eval_step", "StandardEvaluatorOptions",
+     "Orbit's StandardEvaluator"},
+    {"official.core.base_task.Task", "train_step", NULL, "the Model Garden trainer"},
+    {"official.core.base_task.Task", "validation_step", NULL, "the Model Garden trainer"},
+    {NULL, NULL, NULL, NULL},
+};
+
+static bool graph__last_name_is(const char *dotted, const char *name) {
+  if (!dotted) return false;
+  const char *dot = strrchr(dotted, '.');
+  return strcmp(dot ? dot + 1 : dotted, name) == 0;
+}
+
+typedef struct GraphLoopFind {
+  const GraphLoopBase *base; /* in: the entry to match; the search stops at its class */
+} GraphLoopFind;
+
+static AnClassStep graph__loop_visit(AnModel *m, int cls, void *ctx) {
+  const GraphLoopFind *find = ctx;
+  AnClass *k = AN_CLASS(m, cls);
+  uint32_t n = ts_node_is_null(k->superclasses) ? 0 : ts_node_named_child_count(k->superclasses);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode b = ts_node_named_child(k->superclasses, i);
+    if (an_sym(m->lang, b) != AN_SYM_keyword_argument && graph__is(an_dotted(m, b, k->parent_func), find->base->base))
+      return AN_CLASS_FOUND;
+  }
+  return AN_CLASS_GO;
+}
+
+/* `StandardTrainerOptions(use_tf_function=...)` anywhere in the module with
+ * anything but a literal True: which runner it configures is not always
+ * visible, so every runner of that kind is taken as eager (precision
+ * first, as run_eagerly=True for Keras). */
+static bool graph__loop_options_eager(AnModel *m, const char *options) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    if (!graph__last_name_is(c->dotted, options)) continue;
+    TSNode v = an_call_kwarg(m->lang, m->src, c->node, "use_tf_function");
+    if (ts_node_is_null(v)) v = an_call_arg(m->lang, c->node, 0);
+    if (!ts_node_is_null(v) && an_sym(m->lang, an_unparen(m->lang, v)) != AN_SYM_true) return true;
+  }
+  return false;
+}
+
+static bool graph__loop_options_class(const char *dotted) {
+  for (int e = 0; graph__loop_bases[e].base; e++)
+    if (graph__loop_bases[e].options && graph__last_name_is(dotted, graph__loop_bases[e].options)) return true;
+  return false;
+}
+
+/* Options the class receives some other way than a literal options call
+ * (a variable, a config attribute): in its own `super().__init__(data,
+ * options)` / `Base.__init__(self, data, options)` or where it is built. */
+static bool graph__loop_options_opaque(AnModel *m, int cls, const char *options) {
+  for (uint32_t i = 0; i < m->calls.count; i++) {
+    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
+    bool init = c->method && strcmp(c->method, "__init__") == 0 && c->ctx.func >= 0 &&
+                AN_FUNC(m, c->ctx.func)->cls == cls;
+    if (!init && an_constructed_class(m, c->node) != cls) continue;
+    TSNode v = an_call_kwarg(m->lang, m->src, c->node, "options");
+    if (ts_node_is_null(v) && init) {
+      bool via_super = an_sym(m->lang, c->object) == AN_SYM_call;
+      v = an_call_arg(m->lang, c->node, via_super ? 1 : 2);
+    }
+    if (ts_node_is_null(v)) continue;
+    v = an_unparen(m->lang, v);
+    const AnCall *oc = an_sym(m->lang, v) == AN_SYM_call ? an_call_record(m, v) : NULL;
+    /* A runner that is both trainer and evaluator initialises each base
+     * with its own options: the other kind's say nothing of this one. */
+    if (oc && graph__loop_options_class(oc->dotted)) continue;
+    return true;
+  }
+  return false;
+}
+
+static void graph__loop_roots(AnModel *m, GraphQueue *q) {
+  for (int e = 0; graph__loop_bases[e].base; e++) {
+    const GraphLoopBase *lb = &graph__loop_bases[e];
+    GraphLoopFind find = {lb};
+    AnClassSearch search = {.max_depth = AN_MAX_CLASS_DEPTH, .visit = graph__loop_visit, .ctx = &find};
+    int eager = -1;
+    for (uint32_t i = 0; i < m->funcs.count; i++) {
+      AnFunc *f = AN_FUNC(m, i);
+      if (f->cls < 0 || f->root != AN_ROOT_NONE || strcmp(f->name, lb->step) != 0) continue;
+      if (an_class_search(m, f->cls, &search) < 0) continue;
+      if (lb->options) {
+        if (eager < 0) eager = graph__loop_options_eager(m, lb->options);
+        if (eager || graph__loop_options_opaque(m, f->cls, lb->options)) continue;
+      }
+      f->loop_owner = lb->owner;
+      graph__mark(m, q, (int)i, AN_ROOT_LOOP, -1);
+    }
+  }
+}
+
 /* tf.data transformations whose callback argument is traced as a graph, with
  * the position of that argument. */
 int an_data_callback_arg(const char *method) {
@@ -907,6 +1024,7 @@ int an_graph_build(AnModel *m) {
     if (f->via == AN_VIA_DECORATOR || f->via == AN_VIA_CALL) graph__mark(m, &q, (int)i, AN_ROOT_HYBRID, -1);
     if (f->via == AN_VIA_KERAS) graph__mark(m, &q, (int)i, AN_ROOT_KERAS, -1);
   }
+  graph__loop_roots(m, &q);
   graph__data_roots(m, &q);
   if (m->index) {
     graph__external_data_roots(m, &q);
@@ -966,6 +1084,7 @@ void an_graph_reset(AnModel *m) {
     f->root = AN_ROOT_NONE;
     f->graph_from = -1;
     f->external_chain = NULL;
+    f->loop_owner = NULL;
     f->autograph = false;
     f->ret_state = 0;
     f->struct_state = 0;

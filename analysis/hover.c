@@ -255,6 +255,10 @@ static void hover__why_graph(Hover *h, int fi, const AnFunctionInfo *info) {
   } else if (f->root == AN_ROOT_KERAS && f->graph_from < 0) {
     HS(h, " (assumed): Keras traces it inside `fit()`, `evaluate()` and `predict()` unless the model is compiled "
           "with `run_eagerly=True`.");
+  } else if (f->root == AN_ROOT_LOOP && f->graph_from < 0) {
+    HP(h, " (assumed): %s runs it inside the `tf.function` it wraps around its loop, unless its options or "
+          "config turn `use_tf_function` off.",
+       f->loop_owner);
   } else if (f->root == AN_ROOT_DATA && f->graph_from < 0) {
     HS(h, ": a `tf.data` transformation traces it, always as a graph.");
   } else {

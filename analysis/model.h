@@ -60,6 +60,7 @@ typedef enum AnRootKind {
   AN_ROOT_HYBRID, /* tf.function */
   AN_ROOT_DATA,   /* tf.data transformation callback */
   AN_ROOT_KERAS,  /* Keras call/train_step (lower confidence) */
+  AN_ROOT_LOOP,   /* a training library's step (Orbit, Model Garden; lower confidence) */
   AN_ROOT_EXTERNAL, /* reached from another module of the workspace */
 } AnRootKind;
 
@@ -99,6 +100,7 @@ typedef struct AnFunc {
   const char *external_chain; /* for AN_ROOT_EXTERNAL: "mod.f -> mod.g"; for
                                  AN_ROOT_DATA, the mapping function of another
                                  module first when it lives there */
+  const char *loop_owner; /* for AN_ROOT_LOOP: the library that traces it */
   bool autograph;
   /* A construct in the function's own body AutoGraph refuses (the `else`
    * of a for/else or while/else; the lambda itself when another lambda on

@@ -536,7 +536,8 @@ static bool effects__trace_local_attr(AnModel *m, const AnSite *s, TSNode left, 
   AttrTally none = {.first = UINT32_MAX};
   const AttrTally *own = effects__tally(m, ea, s->ctx.func, nt, nlen, false);
   if (!own) own = &none;
-  bool keras = f->root == AN_ROOT_KERAS;
+  /* A library's step, like a Keras step, runs in a trace of its own. */
+  bool keras = f->root == AN_ROOT_KERAS || f->root == AN_ROOT_LOOP;
   uint32_t fails = keras ? total->fail_keras - own->fail_keras : total->fail_graph - own->fail_graph;
   return fails == 0 && own->first >= ts_node_end_byte(s->node);
 }

@@ -237,6 +237,34 @@ TEST(hover_function_chain) {
   fx_close(&fx);
 }
 
+/* A training library's step: Orbit traces it unless its options say
+ * otherwise, which the hover says it assumes. */
+TEST(hover_function_orbit_step) {
+  static const char src[] =
+      "import orbit\n"
+      "import tensorflow as tf\n"
+      "\n"
+      "\n"
+      "class Trainer(orbit.StandardTrainer):\n"
+      "    def train_step(self, iterator):\n"
+      "        self.model(next(iterator))\n";
+  Fx fx;
+  fx_open(&fx, src, NULL);
+  expect_hover(&fx, "def train_step", 5, AN_HOVER_MARKDOWN, "train_step",
+               "**`Trainer.train_step` runs as a graph** (assumed): Orbit's StandardTrainer runs it inside the "
+               "`tf.function` it wraps around its loop, unless its options or config turn `use_tf_function` off.\n"
+               "\n"
+               "- AutoGraph: on; Python `if`/`for`/`while` on tensors become graph control flow.\n"
+               "- Parameters (no call site in this module): `iterator` unknown kind.\n"
+               "- Only while tracing: nothing in its body (no print, Python I/O, Python state changes or Python "
+               "randomness).\n"
+               "- Every call: the TensorFlow ops it records, including `tf.print`, variable updates and reads.\n"
+               "- Refactoring not offered: `only-called-from-graph`: It already runs inside graph code "
+               "(Trainer.train_step) and no eager code calls it. `undeterminable`: No call site or annotation shows "
+               "what 'iterator' receives. Whether it computes with tensors depends on values of unknown kind.");
+  fx_close(&fx);
+}
+
 TEST(hover_function_signature) {
   Fx fx;
   fx_open(&fx, SRC_MAIN, NULL);
@@ -595,4 +623,4 @@ TEST(hover_cross_file_chain) {
   an_index_free(index);
 }
 
-TEST_MAIN(hover_function_graph_markdown, hover_function_graph_plaintext, hover_function_decorator, hover_function_chain, hover_function_signature, hover_function_constant_signature, hover_function_autograph_off, hover_function_eager_hybridize, hover_function_method, hover_call_retraces, hover_call_signature, hover_call_from_graph, hover_if_python, hover_if_tensor, hover_for_range_unrolled, hover_for_tf_range, hover_for_dataset, hover_for_tensor, hover_static_shape, hover_dynamic_shape, hover_global_captured, hover_variable_read, hover_attribute_captured, hover_tf_print, hover_print_without_finding, hover_init_scope, hover_traced_helper_call, hover_statement_python, hover_statement_tensor_branch, hover_eager_dataset_loop, hover_suppression_bare, hover_finding_is_rule_doc, hover_finding_plaintext_has_no_markdown, hover_suppression_code, hover_noqa_lists_every_rule, hover_nothing_to_say, hover_cross_file_chain)
+TEST_MAIN(hover_function_graph_markdown, hover_function_graph_plaintext, hover_function_decorator, hover_function_chain, hover_function_orbit_step, hover_function_signature, hover_function_constant_signature, hover_function_autograph_off, hover_function_eager_hybridize, hover_function_method, hover_call_retraces, hover_call_signature, hover_call_from_graph, hover_if_python, hover_if_tensor, hover_for_range_unrolled, hover_for_tf_range, hover_for_dataset, hover_for_tensor, hover_static_shape, hover_dynamic_shape, hover_global_captured, hover_variable_read, hover_attribute_captured, hover_tf_print, hover_print_without_finding, hover_init_scope, hover_traced_helper_call, hover_statement_python, hover_statement_tensor_branch, hover_eager_dataset_loop, hover_suppression_bare, hover_finding_is_rule_doc, hover_finding_plaintext_has_no_markdown, hover_suppression_code, hover_noqa_lists_every_rule, hover_nothing_to_say, hover_cross_file_chain)
