@@ -742,32 +742,43 @@ static bool graph__loop_options_class(const char *dotted) {
   return false;
 }
 
-/* Options the class receives some other way than a literal options call
- * (a variable, a config attribute): in its own `super().__init__(data,
- * options)` / `Base.__init__(self, data, options)` or where it is built. */
-static bool graph__loop_options_opaque(AnModel *m, int cls, const char *options) {
+/* True when call `c` gives class `cls` options some other way than a
+ * literal options call (a variable, a config attribute): its own
+ * `super().__init__(data, options)` / `Base.__init__(self, data, options)`
+ * (`init`), or a construction of it. */
+static bool graph__loop_options_opaque_at(AnModel *m, const AnCall *c, bool init) {
+  TSNode v = an_call_kwarg(m->lang, m->src, c->node, "options");
+  if (ts_node_is_null(v) && init) {
+    bool via_super = an_sym(m->lang, c->object) == AN_SYM_call;
+    v = an_call_arg(m->lang, c->node, via_super ? 1 : 2);
+  }
+  if (ts_node_is_null(v)) return false;
+  v = an_unparen(m->lang, v);
+  const AnCall *oc = an_sym(m->lang, v) == AN_SYM_call ? an_call_record(m, v) : NULL;
+  /* A runner that is both trainer and evaluator initialises each base
+   * with its own options: the other kind's say nothing of this one. */
+  return !(oc && graph__loop_options_class(oc->dotted));
+}
+
+/* Per class, whether some call gives it options that way; one pass over
+ * the calls, so that many runner classes stay linear. NULL when out of
+ * memory. */
+static bool *graph__loop_opaque_classes(AnModel *m) {
+  bool *opaque = an_arena_alloc(&m->arena, m->classes.count + 1);
+  if (!opaque) return NULL;
+  memset(opaque, 0, m->classes.count + 1);
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    bool init = c->method && strcmp(c->method, "__init__") == 0 && c->ctx.func >= 0 &&
-                AN_FUNC(m, c->ctx.func)->cls == cls;
-    if (!init && an_constructed_class(m, c->node) != cls) continue;
-    TSNode v = an_call_kwarg(m->lang, m->src, c->node, "options");
-    if (ts_node_is_null(v) && init) {
-      bool via_super = an_sym(m->lang, c->object) == AN_SYM_call;
-      v = an_call_arg(m->lang, c->node, via_super ? 1 : 2);
-    }
-    if (ts_node_is_null(v)) continue;
-    v = an_unparen(m->lang, v);
-    const AnCall *oc = an_sym(m->lang, v) == AN_SYM_call ? an_call_record(m, v) : NULL;
-    /* A runner that is both trainer and evaluator initialises each base
-     * with its own options: the other kind's say nothing of this one. */
-    if (oc && graph__loop_options_class(oc->dotted)) continue;
-    return true;
+    int own = c->method && strcmp(c->method, "__init__") == 0 && c->ctx.func >= 0 ? AN_FUNC(m, c->ctx.func)->cls : -1;
+    if (own >= 0 && !opaque[own] && graph__loop_options_opaque_at(m, c, true)) opaque[own] = true;
+    int built = an_constructed_class(m, c->node);
+    if (built >= 0 && built != own && !opaque[built] && graph__loop_options_opaque_at(m, c, false)) opaque[built] = true;
   }
-  return false;
+  return opaque;
 }
 
 static void graph__loop_roots(AnModel *m, GraphQueue *q) {
+  bool *opaque = NULL;
   for (int e = 0; graph__loop_bases[e].base; e++) {
     const GraphLoopBase *lb = &graph__loop_bases[e];
     GraphLoopFind find = {lb};
@@ -779,7 +790,8 @@ static void graph__loop_roots(AnModel *m, GraphQueue *q) {
       if (an_class_search(m, f->cls, &search) < 0) continue;
       if (lb->options) {
         if (eager < 0) eager = graph__loop_options_eager(m, lb->options);
-        if (eager || graph__loop_options_opaque(m, f->cls, lb->options)) continue;
+        if (!opaque && !(opaque = graph__loop_opaque_classes(m))) return;
+        if (eager || opaque[f->cls]) continue;
       }
       f->loop_owner = lb->owner;
       graph__mark(m, q, (int)i, AN_ROOT_LOOP, -1);
