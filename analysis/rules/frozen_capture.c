@@ -17,8 +17,10 @@
  * since every instance traces its own graph.
  *
  * Cost: one lazy pass over the sites and calls (global statements,
- * mutations, attribute writes), reverse walks over an_calls_to, and one
- * walk of the body of each graph function whose root is called eagerly. */
+ * mutations, attribute writes), reverse walks over an_calls_to, one walk
+ * of the body of each graph function whose root is called eagerly, and
+ * per root a sort of its calls by scope and position, so that matching a
+ * write against the calls is a few binary searches, not a scan. */
 #include <string.h>
 
 #include "analysis/features.h"
@@ -559,45 +561,315 @@ static bool fc__shared_loop(AnModel *m, const TSNode *anc, int n, const FcEvent 
   return false;
 }
 
-static bool fc__same_key(const FcEvent *a, const FcEvent *b, bool keyed) {
-  if (!keyed) return true;
-  return a->key && b->key && a->key_len == b->key_len && memcmp(a->key, b->key, a->key_len) == 0;
+/* --- the calls in source order ------------------------------------------ */
+
+/* The reach events of one eager scope (and one receiver, when keyed),
+ * sorted by start byte, with a sparse table of the earliest in reach order
+ * over every power-of-two run of them. fc__prove asks, per write, for the
+ * earliest call in reach order that lies before it, after it or in a loop
+ * with it: a few binary searches and table lookups here, where a scan of
+ * every call per write made n writes between n calls quadratic. */
+typedef struct FcGroup {
+  uint32_t count;
+  const FcEvent **ev; /* sorted by start byte */
+  uint32_t *start;    /* their start bytes */
+  uint32_t *rank;     /* their index in the reach list */
+  uint32_t **min;     /* min[j][p]: the position of the lowest rank in [p, p + 2^j) */
+} FcGroup;
+
+typedef struct FcOrder {
+  bool built;
+  AnHash map;   /* (scope, receiver or "") -> index into groups */
+  AnVec groups; /* FcGroup */
+} FcOrder;
+
+/* The eager calls that run a root, in the order fc__propagate found them
+ * (which decides which call a finding names), and what is derived from
+ * them on first use. */
+typedef struct FcReach {
+  AnVec ev;         /* FcEvent */
+  int external;     /* some call's receiver is not `self`; -1 not asked yet */
+  FcOrder order[2]; /* grouped by scope; by scope and receiver */
+} FcReach;
+
+typedef struct FcPos {
+  uint32_t start, rank;
+} FcPos;
+
+typedef struct FcSpan {
+  uint32_t lo, hi; /* [lo, hi): positions in a group, or bytes */
+} FcSpan;
+
+/* Spans per query: two cuts per enclosing if, and the splits of a query
+ * whose earliest call fails its test (ancestors of the write). */
+#define FC_MAX_SPANS (4 * AN_MAX_ANCESTORS + 8)
+
+static int fc__pos_cmp(const void *a, const void *b) {
+  const FcPos *x = a, *y = b;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static int fc__span_cmp(const void *a, const void *b) {
+  const FcSpan *x = a, *y = b;
+  return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static uint32_t fc__log2(uint32_t n) {
+  uint32_t k = 0;
+  while (n >>= 1) k++;
+  return k;
+}
+
+/* The group an event belongs to. Keyed (instance) events meet only calls
+ * on the same receiver text, and an event without one meets none. */
+static bool fc__group_key(const FcEvent *e, bool keyed, const char **key, uint32_t *len) {
+  *key = keyed ? e->key : "";
+  *len = keyed ? e->key_len : 0;
+  return *key != NULL;
+}
+
+static bool fc__group_fill(AnModel *m, FcGroup *g, FcPos *pos) {
+  qsort(pos, g->count, sizeof *pos, fc__pos_cmp);
+  uint32_t levels = fc__log2(g->count) + 1;
+  g->start = an_arena_alloc(&m->arena, sizeof *g->start * g->count);
+  g->rank = an_arena_alloc(&m->arena, sizeof *g->rank * g->count);
+  g->min = an_arena_alloc(&m->arena, sizeof *g->min * levels);
+  if (!g->start || !g->rank || !g->min) return false;
+  for (uint32_t p = 0; p < g->count; p++) {
+    g->start[p] = pos[p].start;
+    g->rank[p] = pos[p].rank;
+  }
+  for (uint32_t j = 0; j < levels; j++) {
+    uint32_t run = 1u << j, n = g->count - run + 1;
+    if (!(g->min[j] = an_arena_alloc(&m->arena, sizeof **g->min * n))) return false;
+    for (uint32_t p = 0; p < n; p++) {
+      uint32_t a = j ? g->min[j - 1][p] : p, b = j ? g->min[j - 1][p + run / 2] : p;
+      g->min[j][p] = g->rank[b] < g->rank[a] ? b : a;
+    }
+  }
+  return true;
+}
+
+/* Groups the reach events by scope (and receiver), one pass to count and
+ * one to fill, then sorts each group. NULL when out of memory. */
+static const FcOrder *fc__order(AnModel *m, FcReach *r, bool keyed) {
+  FcOrder *o = &r->order[keyed];
+  if (o->built) return m->arena.failed ? NULL : o;
+  o->built = true;
+  uint32_t n = r->ev.count;
+  uint32_t *group_of = an_arena_alloc(&m->arena, sizeof *group_of * (n ? n : 1));
+  if (!group_of) return NULL;
+  for (uint32_t i = 0; i < n; i++) {
+    const FcEvent *e = &AN_VEC_AT(r->ev, FcEvent, i);
+    const char *key;
+    uint32_t len;
+    group_of[i] = UINT32_MAX;
+    if (!fc__group_key(e, keyed, &key, &len)) continue;
+    int gi = an_hash_get(&o->map, e->scope, key, len);
+    if (gi < 0) {
+      if (!an_vec_push(&m->arena, &o->groups, sizeof(FcGroup))) return NULL;
+      gi = (int)o->groups.count - 1;
+      an_hash_put(&m->arena, &o->map, e->scope, key, len, gi);
+    }
+    group_of[i] = (uint32_t)gi;
+    AN_VEC_AT(o->groups, FcGroup, gi).count++;
+  }
+  FcPos **pos = an_arena_alloc(&m->arena, sizeof *pos * (o->groups.count ? o->groups.count : 1));
+  if (!pos) return NULL;
+  for (uint32_t gi = 0; gi < o->groups.count; gi++) {
+    FcGroup *g = &AN_VEC_AT(o->groups, FcGroup, gi);
+    pos[gi] = an_arena_alloc(&m->arena, sizeof **pos * g->count);
+    g->ev = an_arena_alloc(&m->arena, sizeof *g->ev * g->count);
+    if (!pos[gi] || !g->ev) return NULL;
+    g->count = 0;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    if (group_of[i] == UINT32_MAX) continue;
+    FcGroup *g = &AN_VEC_AT(o->groups, FcGroup, group_of[i]);
+    const FcEvent *e = &AN_VEC_AT(r->ev, FcEvent, i);
+    pos[group_of[i]][g->count++] = (FcPos){ts_node_start_byte(e->node), i};
+  }
+  for (uint32_t gi = 0; gi < o->groups.count; gi++) {
+    FcGroup *g = &AN_VEC_AT(o->groups, FcGroup, gi);
+    if (!fc__group_fill(m, g, pos[gi])) return NULL;
+    for (uint32_t p = 0; p < g->count; p++) g->ev[p] = &AN_VEC_AT(r->ev, FcEvent, g->rank[p]);
+  }
+  return m->arena.failed ? NULL : o;
+}
+
+/* The first position whose start byte is at least `byte` (`after`: more
+ * than `byte`). */
+static uint32_t fc__bound(const FcGroup *g, uint32_t byte, bool after) {
+  uint32_t lo = 0, hi = g->count;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (g->start[mid] < byte || (after && g->start[mid] == byte))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* The position of the lowest rank in the non-empty [lo, hi). */
+static uint32_t fc__earliest(const FcGroup *g, uint32_t lo, uint32_t hi) {
+  uint32_t j = fc__log2(hi - lo), a = g->min[j][lo], b = g->min[j][hi - (1u << j)];
+  return g->rank[b] < g->rank[a] ? b : a;
+}
+
+typedef enum FcWant { FC_WANT_LOOP, FC_WANT_BEFORE, FC_WANT_AFTER } FcWant;
+
+/* What fc__prove asks of a call about one write. */
+typedef struct FcTest {
+  AnModel *m;
+  const TSNode *anc; /* the write's ancestors */
+  int n;
+  const FcEvent *w;
+  FcWant want;
+} FcTest;
+
+static bool fc__passes(const FcTest *t, const FcEvent *r) {
+  if (t->want == FC_WANT_LOOP) return fc__shared_loop(t->m, t->anc, t->n, t->w, r->node);
+  if (ts_node_eq(r->node, t->w->node) || fc__exclusive(t->m, t->anc, t->n, r->node, t->w->node)) return false;
+  uint32_t ws = ts_node_start_byte(t->w->node), we = ts_node_end_byte(t->w->node);
+  uint32_t rs = ts_node_start_byte(r->node), re = ts_node_end_byte(r->node);
+  bool before = re <= ws || (ws <= rs && re <= we);
+  return t->want == FC_WANT_BEFORE ? before : !before && rs >= we;
+}
+
+/* The lowest rank that passes in the spans, by a scan: for the rare query
+ * that runs out of spans to split. */
+static int fc__first_scan(const FcGroup *g, const FcSpan *spans, int count, const FcTest *t) {
+  int best = -1;
+  for (int i = 0; i < count; i++)
+    for (uint32_t p = spans[i].lo; p < spans[i].hi; p++)
+      if ((best < 0 || g->rank[p] < g->rank[best]) && fc__passes(t, g->ev[p])) best = (int)p;
+  return best;
+}
+
+/* The position of the lowest rank that passes `t` in the spans, or -1.
+ * The spans hold every candidate; a call in them that fails (an ancestor
+ * of the write, the write itself) splits its span. */
+static int fc__first(const FcGroup *g, FcSpan *spans, int count, const FcTest *t) {
+  for (;;) {
+    int best = -1;
+    uint32_t at = 0;
+    for (int i = 0; i < count; i++) {
+      if (spans[i].lo >= spans[i].hi) continue;
+      uint32_t p = fc__earliest(g, spans[i].lo, spans[i].hi);
+      if (best < 0 || g->rank[p] < g->rank[at]) {
+        best = i;
+        at = p;
+      }
+    }
+    if (best < 0) return -1;
+    if (fc__passes(t, g->ev[at])) return (int)at;
+    if (count == FC_MAX_SPANS) return fc__first_scan(g, spans, count, t);
+    spans[count++] = (FcSpan){at + 1, spans[best].hi};
+    spans[best].hi = at;
+  }
+}
+
+/* The calls in a loop with the write: the bodies fc__shared_loop accepts
+ * nest, so the outermost one holds them all. */
+static int fc__first_in_loop(const FcGroup *g, FcTest *t) {
+  AnModel *m = t->m;
+  bool any = false;
+  uint32_t lo = 0, hi = 0;
+  TSNode bodies[AN_MAX_ANCESTORS + 1];
+  int nb = 0;
+  if (!ts_node_is_null(t->w->loop)) bodies[nb++] = an_field(m->lang, t->w->loop, AN_FIELD_body);
+  for (int i = t->n - 1; i >= 0; i--) {
+    AnSym s = an_sym(m->lang, t->anc[i]);
+    if (s == AN_SYM_function_definition || s == AN_SYM_lambda || s == AN_SYM_class_definition) break;
+    if (!fc__is_loop(s)) continue;
+    TSNode body = an_field(m->lang, t->anc[i], AN_FIELD_body);
+    if (!ts_node_is_null(body) && an_node_within(t->w->node, body)) bodies[nb++] = body;
+  }
+  for (int i = 0; i < nb; i++) {
+    if (ts_node_is_null(bodies[i])) continue;
+    uint32_t bs = ts_node_start_byte(bodies[i]), be = ts_node_end_byte(bodies[i]);
+    lo = any && lo < bs ? lo : bs;
+    hi = any && hi > be ? hi : be;
+    any = true;
+  }
+  if (!any) return -1;
+  FcSpan spans[FC_MAX_SPANS] = {{fc__bound(g, lo, false), fc__bound(g, hi, true)}};
+  t->want = FC_WANT_LOOP;
+  return fc__first(g, spans, 1, t);
+}
+
+/* Byte ranges whose calls lie in another branch of an if around the write
+ * (fc__exclusive): the if minus its condition and the branch holding the
+ * write, open at both ends. */
+static int fc__exclusive_cuts(const FcTest *t, FcSpan *cuts) {
+  AnModel *m = t->m;
+  int count = 0;
+  for (int i = 0; i < t->n; i++) {
+    if (an_sym(m->lang, t->anc[i]) != AN_SYM_if_statement) continue;
+    TSNode cond = an_field(m->lang, t->anc[i], AN_FIELD_condition);
+    if (ts_node_is_null(cond) || an_node_within(t->w->node, cond)) continue;
+    TSNode branch = i + 1 < t->n ? t->anc[i + 1] : t->w->node;
+    uint32_t de = ts_node_end_byte(cond), bs = ts_node_start_byte(branch), be = ts_node_end_byte(branch);
+    uint32_t ie = ts_node_end_byte(t->anc[i]);
+    if (de > bs || be > ie) continue;
+    cuts[count++] = (FcSpan){de, bs};
+    cuts[count++] = (FcSpan){be, ie};
+  }
+  return count;
+}
+
+/* The calls before (or after) the write: [lo, hi) minus the positions
+ * whose start lies inside a cut. */
+static int fc__first_beside(const FcGroup *g, FcTest *t, const FcSpan *cuts, int ncut, uint32_t lo, uint32_t hi,
+                            FcWant want) {
+  FcSpan spans[FC_MAX_SPANS];
+  int count = 0;
+  for (int i = 0; i < ncut && lo < hi; i++) {
+    uint32_t clo = fc__bound(g, cuts[i].lo, true), chi = fc__bound(g, cuts[i].hi, false);
+    if (clo >= chi || chi <= lo) continue;
+    if (clo > lo) spans[count++] = (FcSpan){lo, clo < hi ? clo : hi};
+    lo = chi;
+  }
+  if (lo < hi) spans[count++] = (FcSpan){lo, hi};
+  t->want = want;
+  return fc__first(g, spans, count, t);
 }
 
 /* A write after one call and before another (or in a loop with one), in
- * one eager scope. */
-static bool fc__prove(AnModel *m, const AnVec *reach, const AnVec *writes, bool keyed, FcProof *out) {
+ * one eager scope. Per write this finds what a scan of the reach list in
+ * order would stop at: the earliest call in a loop with the write, unless
+ * both an earlier call before it and one after it come first. */
+static bool fc__prove(AnModel *m, FcReach *reach, const AnVec *writes, bool keyed, FcProof *out) {
+  const FcOrder *o = fc__order(m, reach, keyed);
+  if (!o) return false;
   TSNode anc[AN_MAX_ANCESTORS];
+  FcSpan cuts[2 * AN_MAX_ANCESTORS];
   for (uint32_t i = 0; i < writes->count; i++) {
     const FcEvent *w = &AN_VEC_AT(*writes, FcEvent, i);
-    int n = -2;
-    const FcEvent *before = NULL;
-    bool after = false;
-    for (uint32_t k = 0; k < reach->count; k++) {
-      const FcEvent *r = &AN_VEC_AT(*reach, FcEvent, k);
-      if (r->scope != w->scope || !fc__same_key(r, w, keyed)) continue;
-      if (n == -2) n = an_ancestors(m, w->node, w->scope, anc, AN_MAX_ANCESTORS);
-      if (n < 0) break;
-      if (fc__shared_loop(m, anc, n, w, r->node)) {
-        out->first = r;
-        out->write = w;
-        out->loop = true;
-        return true;
-      }
-      if (ts_node_eq(r->node, w->node) || fc__exclusive(m, anc, n, r->node, w->node)) continue;
-      uint32_t ws = ts_node_start_byte(w->node), we = ts_node_end_byte(w->node);
-      uint32_t rs = ts_node_start_byte(r->node), re = ts_node_end_byte(r->node);
-      if (re <= ws || (ws <= rs && re <= we)) {
-        if (!before) before = r;
-      } else if (rs >= we) {
-        after = true;
-      }
-      if (before && after) break;
+    const char *key;
+    uint32_t len;
+    int gi = fc__group_key(w, keyed, &key, &len) ? an_hash_get(&o->map, w->scope, key, len) : -1;
+    if (gi < 0) continue;
+    const FcGroup *g = &AN_VEC_AT(o->groups, FcGroup, gi);
+    FcTest t = {m, anc, an_ancestors(m, w->node, w->scope, anc, AN_MAX_ANCESTORS), w, FC_WANT_LOOP};
+    if (t.n < 0) continue;
+    int loop = fc__first_in_loop(g, &t);
+    int ncut = fc__exclusive_cuts(&t, cuts);
+    qsort(cuts, (size_t)ncut, sizeof *cuts, fc__span_cmp);
+    uint32_t split = ts_node_end_byte(w->node);
+    int before = fc__first_beside(g, &t, cuts, ncut, 0, fc__bound(g, split, true), FC_WANT_BEFORE);
+    int after = fc__first_beside(g, &t, cuts, ncut, fc__bound(g, split, false), g->count, FC_WANT_AFTER);
+    int64_t both = before >= 0 && after >= 0 ? (int64_t)(g->rank[before] > g->rank[after] ? g->rank[before]
+                                                                                           : g->rank[after])
+                                             : -1;
+    if (loop >= 0 && (both < 0 || g->rank[loop] <= both)) {
+      *out = (FcProof){g->ev[loop], w, true};
+      return true;
     }
-    if (before && after) {
-      out->first = before;
-      out->write = w;
-      out->loop = false;
+    if (both >= 0) {
+      *out = (FcProof){g->ev[before], w, false};
       return true;
     }
   }
@@ -652,7 +924,7 @@ typedef struct FcScan {
   AnVec reads;  /* FcRead */
   AnVec locals; /* TSNode identifiers bound by with/except `as`, imports */
   int *param_cls; /* per parameter: fc__param_class's answer, -2 not asked */
-  AnVec *param_reach;      /* per parameter: fc__param_reach's events */
+  FcReach *param_reach;    /* per parameter: fc__param_reach's events */
   bool *param_reach_done;  /* per parameter: param_reach filled */
 } FcScan;
 
@@ -912,7 +1184,7 @@ static bool fc__one_object(AnModel *m, TSNode id, int func) {
 
 /* The eager calls of `root`, keyed by what they pass for parameter `p`
  * (a name): the receiver of the reads of `p.attr`. */
-static const AnVec *fc__param_reach_uncached(Fc *x, int root, int p, AnVec *out) {
+static void fc__param_reach_uncached(Fc *x, int root, int p, AnVec *out) {
   AnModel *m = x->m;
   AnFunc *f = AN_FUNC(m, root);
   AnCallIds ids = an_calls_to(m, root);
@@ -927,14 +1199,13 @@ static const AnVec *fc__param_reach_uncached(Fc *x, int root, int p, AnVec *out)
     const char *key = an_text(m->src, arg, &klen);
     fc__push(x, out, c->ctx.func, c->node, key, klen, root);
   }
-  return out;
 }
 
 /* fc__param_reach_uncached once per parameter of the scanned function (the
  * root: only its own parameters are followed), however many attributes of
  * the parameter it reads: a new list per attribute made n attributes read
  * and changed between n calls quadratic. */
-static const AnVec *fc__param_reach(Fc *x, FcScan *s, int root, int p) {
+static FcReach *fc__param_reach(Fc *x, FcScan *s, int root, int p) {
   AnModel *m = x->m;
   if (!s->param_reach) {
     uint32_t n = AN_FUNC(m, s->func)->param_count;
@@ -946,13 +1217,27 @@ static const AnVec *fc__param_reach(Fc *x, FcScan *s, int root, int p) {
     }
     memset(s->param_reach, 0, sizeof *s->param_reach * (n ? n : 1));
     memset(s->param_reach_done, 0, sizeof *s->param_reach_done * (n ? n : 1));
+    for (uint32_t i = 0; i < n; i++) s->param_reach[i].external = -1;
   }
-  if (!s->param_reach_done[p]) fc__param_reach_uncached(x, root, p, &s->param_reach[p]);
+  if (!s->param_reach_done[p]) fc__param_reach_uncached(x, root, p, &s->param_reach[p].ev);
   s->param_reach_done[p] = true;
   return &s->param_reach[p];
 }
 
-static void fc__check_reads(Fc *x, FcScan *s, int func, int root, const AnVec *self_reach) {
+/* Some eager call of the root is made on an object other than self; once
+ * per root, not per read. */
+static bool fc__external(FcReach *reach) {
+  if (reach->external < 0) {
+    reach->external = 0;
+    for (uint32_t k = 0; k < reach->ev.count && !reach->external; k++) {
+      const FcEvent *e = &AN_VEC_AT(reach->ev, FcEvent, k);
+      reach->external = e->key && !(e->key_len == 4 && memcmp(e->key, "self", 4) == 0);
+    }
+  }
+  return reach->external;
+}
+
+static void fc__check_reads(Fc *x, FcScan *s, int func, int root, FcReach *self_reach) {
   AnModel *m = x->m;
   for (uint32_t i = 0; i < s->reads.count && !m->arena.failed; i++) {
     FcRead *r = &AN_VEC_AT(s->reads, FcRead, i);
@@ -962,16 +1247,11 @@ static void fc__check_reads(Fc *x, FcScan *s, int func, int root, const AnVec *s
     if (r->param >= 0 && func != root) continue;
     if (!fc__var_of(m, s, r, func, &v)) continue;
     if (v.kind == FC_ATTR && r->param < 0 && AN_FUNC(m, root)->cls != v.scope) continue;
-    const AnVec *reach = self_reach;
+    FcReach *reach = self_reach;
     /* Stores like `trainer.lr = ...` can only meet calls made on an
-     * object other than self. */
-    bool external = false;
-    for (uint32_t k = 0; v.kind == FC_ATTR && r->param < 0 && k < reach->count && !external; k++) {
-      const FcEvent *e = &AN_VEC_AT(*reach, FcEvent, k);
-      external = e->key && !(e->key_len == 4 && memcmp(e->key, "self", 4) == 0);
-    }
-    /* Callers store into the object they pass: `model.bias += 5.0`. */
-    if (r->param >= 0) external = true;
+     * object other than self; callers of a function reading `param.attr`
+     * store into the object they pass: `model.bias += 5.0`. */
+    bool external = r->param >= 0 || (v.kind == FC_ATTR && fc__external(reach));
     /* One verdict per variable and reading function (its root is fixed). */
     int code = fc__var_code(&v, external), seen = an_hash_get(&x->reported, func, v.name, v.len);
     if (seen == code || seen == -code - 2) continue;
@@ -999,7 +1279,7 @@ void an_check_HY204(AnModel *m) {
   x.queue_depth = an_arena_alloc(&m->arena, nf);
   if (!x.seen || !x.queue || !x.queue_keyed || !x.queue_depth) return;
   /* Reach events per root, computed when a function of its chain is seen. */
-  AnVec *reach = an_arena_alloc(&m->arena, sizeof *reach * nf);
+  FcReach *reach = an_arena_alloc(&m->arena, sizeof *reach * nf);
   uint8_t *root_state = an_arena_alloc(&m->arena, nf); /* 0 unknown, 1 usable, 2 not */
   if (!reach || !root_state) return;
   for (uint32_t i = 0; i < nf && !m->arena.failed; i++) {
@@ -1010,8 +1290,9 @@ void an_check_HY204(AnModel *m) {
     if (!root_state[root]) {
       root_state[root] = 2;
       if (fc__created_once(m, root)) {
-        fc__reach(&x, root, &reach[root]);
-        if (reach[root].count) root_state[root] = 1;
+        reach[root].external = -1;
+        fc__reach(&x, root, &reach[root].ev);
+        if (reach[root].ev.count) root_state[root] = 1;
       }
     }
     if (root_state[root] != 1) continue;
