@@ -101,6 +101,17 @@ bool an_text_eq(const char *src, TSNode n, const char *s) {
   return strlen(s) == len && memcmp(t, s, len) == 0;
 }
 
+bool an_call_has_splat(const AnLang *l, TSNode call) {
+  TSNode args = an_field(l, call, AN_FIELD_arguments);
+  if (an_sym(l, args) != AN_SYM_argument_list) return true;
+  uint32_t n = ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++) {
+    AnSym s = an_sym(l, ts_node_named_child(args, i));
+    if (s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) return true;
+  }
+  return false;
+}
+
 bool an_int_literal(const AnLang *l, const char *src, TSNode n, int *out) {
   n = an_unparen(l, n);
   bool neg = false;

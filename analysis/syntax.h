@@ -118,6 +118,10 @@ TSNode an_call_kwarg(const AnLang *l, const char *src, TSNode call, const char *
 int an_call_bool_kwarg(const AnLang *l, const char *src, TSNode call, const char *name);
 /* Number of positional arguments. */
 uint32_t an_call_argc(const AnLang *l, TSNode call);
+/* True when the call unpacks arguments (`*args`, `**kwargs`), or its
+ * arguments are not an argument list (a lone generator expression): which
+ * parameter gets what cannot be read off its children. */
+bool an_call_has_splat(const AnLang *l, TSNode call);
 
 /* Calls fn(node, ctx) for every node under root (root included) in
  * document order, iteratively; fn returns false to skip a node's children. */

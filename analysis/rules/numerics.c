@@ -45,23 +45,11 @@ static int num__random_op(const AnCall *c) {
   return -1;
 }
 
-/* True when the argument list has a *args or **kwargs splat. */
-static bool num__has_splat(AnModel *m, TSNode call) {
-  TSNode args = an_field(m->lang, call, AN_FIELD_arguments);
-  if (an_sym(m->lang, args) != AN_SYM_argument_list) return true;
-  uint32_t n = ts_node_named_child_count(args);
-  for (uint32_t i = 0; i < n; i++) {
-    AnSym s = an_sym(m->lang, ts_node_named_child(args, i));
-    if (s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) return true;
-  }
-  return false;
-}
-
 /* 1 when random op `c` (table entry k) has no op seed, 0 when it has one,
  * -1 when that cannot be told (splats). dropout with a literal rate of 0
  * returns its input without drawing. */
 static int num__unseeded(AnModel *m, const AnCall *c, int k) {
-  if (num__has_splat(m, c->node)) return -1;
+  if (an_call_has_splat(m->lang, c->node)) return -1;
   TSNode seed = an_call_kwarg(m->lang, m->src, c->node, "seed");
   if (ts_node_is_null(seed)) seed = an_call_arg(m->lang, c->node, num__random_ops[k].seed_pos);
   if (!ts_node_is_null(seed) && an_sym(m->lang, an_unparen(m->lang, seed)) != AN_SYM_none) return 0;
@@ -155,7 +143,7 @@ static const AnCall *num__global_seed(AnModel *m) {
     if (!c->dotted || (strcmp(c->dotted, "tensorflow.random.set_seed") != 0 &&
                        strcmp(c->dotted, "keras.utils.set_random_seed") != 0))
       continue;
-    if (an_in_graph(m, c->ctx.func) || num__has_splat(m, c->node)) continue;
+    if (an_in_graph(m, c->ctx.func) || an_call_has_splat(m->lang, c->node)) continue;
     TSNode seed = an_call_arg(m->lang, c->node, 0);
     if (ts_node_is_null(seed)) seed = an_call_kwarg(m->lang, m->src, c->node, "seed");
     if (ts_node_is_null(seed) || an_sym(m->lang, an_unparen(m->lang, seed)) == AN_SYM_none) continue;

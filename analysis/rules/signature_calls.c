@@ -150,18 +150,6 @@ static bool sig__through_wrapper(AnModel *m, const bool *derived, const AnFunc *
   return false;
 }
 
-/* True when the call unpacks arguments (`*xs`, `**kw`): positions and
- * names cannot be matched. */
-static bool sig__call_splats(AnModel *m, const AnCall *c) {
-  TSNode args = an_field(m->lang, c->node, AN_FIELD_arguments);
-  uint32_t n = ts_node_named_child_count(args);
-  for (uint32_t i = 0; i < n; i++) {
-    AnSym s = an_sym(m->lang, ts_node_named_child(args, i));
-    if (s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) return true;
-  }
-  return false;
-}
-
 /* Index of the parameter that positional parameter number `k` (self
  * excluded) is, or -1. */
 static int sig__positional_param(const AnFunc *f, int k) {
@@ -334,7 +322,7 @@ static void sig__instance_calls(AnModel *m, const bool *derived,
     if (t < 0 || !sig__instance_target(m, AN_FUNC(m, t)) || !sig__prepare(m, t, &s)) continue;
     if (an_text_eq(m->src, callee, "self") && sig__overridden_below(m, derived, cls, AN_FUNC(m, t)->name)) continue;
     if (an_sym(m->lang, an_field(m->lang, c->node, AN_FIELD_arguments)) != AN_SYM_argument_list ||
-        sig__call_splats(m, c))
+        an_call_has_splat(m->lang, c->node))
       continue;
     s.via_keras = strcmp(AN_FUNC(m, t)->name, "call") == 0;
     check(m, &s, c);
@@ -354,7 +342,7 @@ static void sig__each_call(AnModel *m, void (*check)(AnModel *m, const SigFn *s,
     AnCallIds to = an_calls_to(m, (int)i);
     for (uint32_t k = 0; k < to.count; k++) {
       AnCall *c = AN_CALL_AT(m, to, k);
-      if (!sig__through_wrapper(m, derived, f, c) || sig__call_splats(m, c)) continue;
+      if (!sig__through_wrapper(m, derived, f, c) || an_call_has_splat(m->lang, c->node)) continue;
       check(m, &s, c);
     }
   }

@@ -366,19 +366,6 @@ static bool unroll__ctors_build(AnModel *m, UnrollCtors *u) {
   return true;
 }
 
-/* True for a call with `*args` or `**kwargs`, whose binding of parameters
- * is not visible (data__call_arg gives null for them, as for a default). */
-static bool unroll__splat_call(AnModel *m, TSNode call) {
-  TSNode args = an_field(m->lang, call, AN_FIELD_arguments);
-  if (an_sym(m->lang, args) != AN_SYM_argument_list) return true;
-  uint32_t n = ts_node_named_child_count(args);
-  for (uint32_t i = 0; i < n; i++) {
-    AnSym s = an_sym(m->lang, ts_node_named_child(args, i));
-    if (s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) return true;
-  }
-  return false;
-}
-
 /* The largest value `self.attr` holds when the class binds it once, in
  * `__init__`, to a parameter, and every construction of the class is in
  * view and passes a known int or leaves the known default: WGAN-GP's
@@ -418,7 +405,7 @@ static bool unroll__init_attr_max(AnModel *m, UnrollCtors *u, TSNode stop, int f
     bool known = ts_node_is_null(arg) ? !ts_node_is_null(fn->params[p].default_value) &&
                                             unroll__const(m, fn->params[p].default_value, fn->parent, 0, &v)
                                       : unroll__const(m, arg, c->ctx.func, 0, &v);
-    if (!known || unroll__splat_call(m, c->node)) return false;
+    if (!known || an_call_has_splat(m->lang, c->node)) return false;
     if (k == from) first = best = v;
     if (v != first) *varies = true;
     if (v > best) best = v;

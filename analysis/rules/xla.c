@@ -154,23 +154,11 @@ static bool xla__arg_true(AnModel *m, TSNode call, const char *name, uint32_t po
   return an_sym(m->lang, v) == AN_SYM_true;
 }
 
-/* True when the call has a `**kwargs` or `*args` argument: what it passes
- * is unknown. */
-static bool xla__splat(AnModel *m, TSNode call) {
-  TSNode args = an_field(m->lang, call, AN_FIELD_arguments);
-  uint32_t n = ts_node_named_child_count(args);
-  for (uint32_t i = 0; i < n; i++) {
-    AnSym s = an_sym(m->lang, ts_node_named_child(args, i));
-    if (s == AN_SYM_list_splat || s == AN_SYM_dictionary_splat) return true;
-  }
-  return false;
-}
-
 /* tf.while_loop(cond, body, loop_vars, shape_invariants,
  * parallel_iterations, back_prop, swap_memory, maximum_iterations, name)
  * inside the body of `with tf.GradientTape(...)` of the same function. */
 static bool xla__unbounded_loop_under_tape(AnModel *m, const AnCall *c) {
-  if (!an_call_is(c, "tensorflow.while_loop") || xla__splat(m, c->node)) return false;
+  if (!an_call_is(c, "tensorflow.while_loop") || an_call_has_splat(m->lang, c->node)) return false;
   if (!ts_node_is_null(an_call_kwarg(m->lang, m->src, c->node, "maximum_iterations"))) return false;
   if (an_call_argc(m->lang, c->node) >= 8) return false;
   TSNode anc[AN_MAX_ANCESTORS];
@@ -199,7 +187,7 @@ static void xla__hy309_call(AnModel *m, AnCall *c, TSNode by) {
                      "%s has no XLA kernel%s, but %s, so compilation fails (InvalidArgumentError: Detected "
                      "unsupported operations when trying to compile graph ...%s%s)",
                      label, str ? " (XLA has no string type)" : "", why, str ? "" : ": ", str ? "" : op.op);
-  } else if (an_call_is(c, "tensorflow.TensorArray") && !xla__splat(m, c->node) &&
+  } else if (an_call_is(c, "tensorflow.TensorArray") && !an_call_has_splat(m->lang, c->node) &&
              xla__arg_true(m, c->node, "dynamic_size", 2)) {
     f = an_emit_node(m, AN_RULE_JIT_COMPILE_UNSUPPORTED, at, c->ctx.func,
                      "tf.TensorArray(dynamic_size=True) can grow, but %s and XLA needs a fixed tensor list "
@@ -299,7 +287,7 @@ void an_check_HY603(AnModel *m) {
     if (ts_node_is_null(by)) continue;
     AN_FOR_CALLS_OF(m, (int)i, c) {
       const XlaRandom *r = xla__random_op(c);
-      if (!r || !xla__compiled_code(m, c) || xla__splat(m, c->node)) continue;
+      if (!r || !xla__compiled_code(m, c) || an_call_has_splat(m->lang, c->node)) continue;
       const char *why = xla__why(m, c->ctx.func, by);
       const char *name = an_arena_printf(&m->arena, "tf.%s", c->dotted + strlen("tensorflow."));
       TSNode seed = xla__literal_seed(m, c, r->seed_pos);
