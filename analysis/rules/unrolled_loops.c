@@ -267,6 +267,29 @@ static bool unroll__only_called(AnModel *m, const AnFunc *fn, uint32_t calls) {
   return r.count == calls + 1;
 }
 
+/* The values calls pass for one parameter: the largest, whether they
+ * differ, whether any call counted. */
+typedef struct UnrollMax {
+  long best, first;
+  bool any, varies;
+} UnrollMax;
+
+/* Folds in what call `c` passes for parameter `p` of `fn` (or the default it
+ * leaves); false when that is not a known int. */
+static bool unroll__fold_arg(AnModel *m, const AnCall *c, const AnFunc *fn, uint32_t p, UnrollMax *acc) {
+  TSNode arg = data__call_arg(m, c, fn, p);
+  long v;
+  bool known = ts_node_is_null(arg) ? !ts_node_is_null(fn->params[p].default_value) &&
+                                          unroll__const(m, fn->params[p].default_value, fn->parent, 0, &v)
+                                    : unroll__const(m, arg, c->ctx.func, 0, &v);
+  if (!known) return false;
+  if (!acc->any) acc->first = acc->best = v;
+  acc->any = true;
+  if (v != acc->first) acc->varies = true;
+  if (v > acc->best) acc->best = v;
+  return true;
+}
+
 /* The largest value a parameter bound takes when every caller is in view
  * (no other module uses the function) and each passes a known int or
  * leaves the known default: MAML's `inner_adapt(..., steps=10)` unrolls
@@ -287,9 +310,7 @@ static bool unroll__param_max(AnModel *m, TSNode stop, int func, long *out, bool
   if (m->index && an_index_used_elsewhere(m->index, m->module, fn->qualname)) return false;
   AnCallIds ids = an_calls_to(m, func);
   if (ids.count == 0 || !unroll__only_called(m, fn, ids.count)) return false;
-  long best = 0, first = 0;
-  bool any = false;
-  *varies = false;
+  UnrollMax acc = {0};
   /* A helper that is in the graph only through its callers runs as plain
    * Python when called from eager code: MAML's `evaluate` adapting for 10
    * steps eagerly does not unroll anything into the meta-step's graph. A
@@ -298,19 +319,11 @@ static bool unroll__param_max(AnModel *m, TSNode stop, int func, long *out, bool
   for (uint32_t k = 0; k < ids.count; k++) {
     const AnCall *c = AN_CALL_AT(m, ids, k);
     if (helper && !an_graph_code(m, &c->ctx)) continue;
-    TSNode arg = data__call_arg(m, c, fn, p);
-    long v;
-    bool known = ts_node_is_null(arg) ? !ts_node_is_null(fn->params[p].default_value) &&
-                                            unroll__const(m, fn->params[p].default_value, fn->parent, 0, &v)
-                                      : unroll__const(m, arg, c->ctx.func, 0, &v);
-    if (!known) return false;
-    if (!any) first = best = v;
-    any = true;
-    if (v != first) *varies = true;
-    if (v > best) best = v;
+    if (!unroll__fold_arg(m, c, fn, p, &acc)) return false;
   }
-  *out = best;
-  return any;
+  *out = acc.best;
+  *varies = acc.varies;
+  return acc.any;
 }
 
 /* Per class of the module, what its constructions look like, gathered in
@@ -396,21 +409,13 @@ static bool unroll__init_attr_max(AnModel *m, UnrollCtors *u, TSNode stop, int f
   uint32_t from = u->first[fn->cls], to = u->first[fn->cls + 1];
   /* The class name appears only in its definition and these calls. */
   if (from == to || u->refs[fn->cls] != to - from + 1) return false;
-  long best = 0, first = 0;
-  *varies = false;
+  UnrollMax acc = {0};
   for (uint32_t k = from; k < to; k++) {
     const AnCall *c = &AN_VEC_AT(m->calls, AnCall, u->ids[k]);
-    TSNode arg = data__call_arg(m, c, fn, p);
-    long v;
-    bool known = ts_node_is_null(arg) ? !ts_node_is_null(fn->params[p].default_value) &&
-                                            unroll__const(m, fn->params[p].default_value, fn->parent, 0, &v)
-                                      : unroll__const(m, arg, c->ctx.func, 0, &v);
-    if (!known || an_call_has_splat(m->lang, c->node)) return false;
-    if (k == from) first = best = v;
-    if (v != first) *varies = true;
-    if (v > best) best = v;
+    if (an_call_has_splat(m->lang, c->node) || !unroll__fold_arg(m, c, fn, p, &acc)) return false;
   }
-  *out = best;
+  *out = acc.best;
+  *varies = acc.varies;
   return true;
 }
 
