@@ -50,6 +50,7 @@
 #include "server/lang.h"
 #include "server/reuse.h"
 #include "tests/bench/deps.h"
+#include "tests/bench/spill.h"
 #include "tests/bench/gen.h"
 #include "tests/bench/lspc.h"
 #include "tests/bench/stats.h"
@@ -617,6 +618,9 @@ static void bench__figure2(Bench *b) {
   }
   /* Why incremental analysis per statement cannot reach the target (2b). */
   if (deps_print_section(b->parser, text.p, (uint32_t)text.len) != 0) printf("\n  2b. cannot be measured\n");
+  /* Why keeping the other functions' findings (the fallback) is not exact (2c). */
+  if (spill_print_section(text.p, (uint32_t)text.len, bench__runs(b, 100)) != 0)
+    printf("\n  2c. cannot be measured\n");
   for (size_t i = 0; i < edits.n; i++) free(edits.v[i].text);
   free(edits.v);
   gen_buf_free(&text);

@@ -2,7 +2,7 @@
 #
 #   make bench                  build the release binary and the harness, run every figure
 #   make bench BENCH_ARGS=--quick      fewer repetitions (a smoke run, about a minute)
-#   make bench-tools            build only the harness, tfgen, lspdrive and deps into $(OUT)/bench/
+#   make bench-tools            build only the harness, tfgen, lspdrive, deps and spill into $(OUT)/bench/
 #
 # Benchmarks print figures and never assert on time (style.md 4.8 item 9), so
 # `make bench` fails only when something cannot run at all. The harness is
@@ -21,13 +21,13 @@ BENCH_COMMON := $(OUT)/obj/tests/bench/gen.o $(OUT)/obj/tests/bench/stats.o $(OU
 bench:
 	@$(MAKE) --no-print-directory VARIANT=release bench-run
 
-bench-tools: $(BENCH_BIN)/bench $(BENCH_BIN)/tfgen $(BENCH_BIN)/lspdrive $(BENCH_BIN)/deps
+bench-tools: $(BENCH_BIN)/bench $(BENCH_BIN)/tfgen $(BENCH_BIN)/lspdrive $(BENCH_BIN)/deps $(BENCH_BIN)/spill
 
 bench-run: $(OUT)/hybridls bench-tools
 	@mkdir -p $(BENCH_DATA)
 	$(BENCH_BIN)/bench --server $(OUT)/hybridls --data $(BENCH_DATA) $(BENCH_ARGS)
 
-$(BENCH_BIN)/bench: $(OUT)/obj/tests/bench/bench.o $(OUT)/obj/tests/bench/deps.o $(BENCH_COMMON) $(LIB_OBJ) $(GRAMMAR_OBJ)
+$(BENCH_BIN)/bench: $(OUT)/obj/tests/bench/bench.o $(OUT)/obj/tests/bench/deps.o $(OUT)/obj/tests/bench/spill.o $(BENCH_COMMON) $(LIB_OBJ) $(GRAMMAR_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS_ALL)
 
@@ -41,5 +41,10 @@ $(BENCH_BIN)/lspdrive: $(OUT)/obj/tests/bench/lspdrive.o $(BENCH_COMMON)
 
 $(BENCH_BIN)/deps: $(OUT)/obj/tests/bench/deps_main.o $(OUT)/obj/tests/bench/deps.o $(OUT)/obj/tests/bench/stats.o \
                    $(LIB_OBJ) $(GRAMMAR_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS_ALL)
+
+$(BENCH_BIN)/spill: $(OUT)/obj/tests/bench/spill_main.o $(OUT)/obj/tests/bench/spill.o $(OUT)/obj/tests/bench/deps.o \
+                    $(OUT)/obj/tests/bench/stats.o $(LIB_OBJ) $(GRAMMAR_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS_ALL)

@@ -652,7 +652,7 @@ int deps_figure_text(TSParser *parser, const char *text, uint32_t len, DepsFigur
   return rc;
 }
 
-static char *deps__read(const char *path, uint32_t *len) {
+char *deps_read_file(const char *path, uint32_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
   char *buf = NULL;
@@ -682,7 +682,7 @@ fail:
 
 int deps_figure_file(TSParser *parser, const char *path, DepsFigure *out) {
   uint32_t len;
-  char *text = deps__read(path, &len);
+  char *text = deps_read_file(path, &len);
   if (!text) return -1;
   int rc = deps_figure_text(parser, text, len, out);
   free(text);

@@ -79,6 +79,9 @@ int deps_figure(DepsGraph *g, DepsFigure *out);
 /* Parses `text` with `parser` (set to Python) through hl_parse, then
  * deps_figure. */
 int deps_figure_text(TSParser *parser, const char *text, uint32_t len, DepsFigure *out);
+/* The bytes of the file at `path` plus a NUL, *len without it: a new
+ * buffer, or NULL when it cannot be read. */
+char *deps_read_file(const char *path, uint32_t *len);
 /* Reads the file at `path`, then deps_figure_text; -1 when it cannot be read. */
 int deps_figure_file(TSParser *parser, const char *path, DepsFigure *out);
 
