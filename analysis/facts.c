@@ -25,7 +25,7 @@ static bool facts__site_effect(AnModel *m, const AnSite *s) {
   if (s->kind != AN_SITE_ASSIGN) return false;
   TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
   AnSym ls = an_sym(m->lang, left);
-  if (ls == AN_SYM_attribute) return true;
+  if (ls == AN_SYM_attribute) return !an_site_creates_once(m, s);
   if (ls == AN_SYM_subscript) {
     TSNode v = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_value));
     if (an_sym(m->lang, v) != AN_SYM_identifier) return true;

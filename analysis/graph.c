@@ -892,7 +892,7 @@ static int graph__group(AnModel *m, const AnVec *records, size_t elem, size_t ct
  * the enclosing graph code traces, once per replica, so fn is graph code
  * too. The strategy is rarely resolvable (passed around, stored on self),
  * so in graph code the method name with its `args=` keyword identifies it. */
-static bool graph__replica_run(AnModel *m, const AnCall *c) {
+bool an_call_runs_replicas(AnModel *m, const AnCall *c) {
   if (!c->method || ts_node_is_null(c->object)) return false;
   if (strcmp(c->method, "run") != 0 && strcmp(c->method, "experimental_run_v2") != 0 &&
       strcmp(c->method, "call_for_each_replica") != 0)
@@ -910,7 +910,7 @@ static void graph__propagate(AnModel *m, GraphQueue *q) {
     for (uint32_t k = offsets[f]; k < offsets[f + 1]; k++) {
       AnCall *c = &AN_VEC_AT(m->calls, AnCall, order[k]);
       if (c->callee >= 0) graph__mark(m, q, c->callee, root, f);
-      if (graph__replica_run(m, c)) {
+      if (an_call_runs_replicas(m, c)) {
         TSNode fn = an_call_arg(m->lang, c->node, 0);
         int t = ts_node_is_null(fn) ? -1 : an_resolve_function(m, fn, f);
         if (t >= 0) graph__mark(m, q, t, root, f);

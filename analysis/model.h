@@ -335,6 +335,9 @@ bool an_dotted_has_prefix(const char *dotted, const char *prefix);
 
 /* graph.c */
 int an_graph_build(AnModel *m);
+/* `strategy.run(fn, args=...)` and its older spellings: fn is traced
+ * into the enclosing graph on every such call, once per replica (graph.c). */
+bool an_call_runs_replicas(AnModel *m, const AnCall *c);
 /* Position of the callback argument of a tf.data transformation method
  * (`map`, `filter`, ... 0; `reduce`, `scan` 1), -1 for other methods. */
 int an_data_callback_arg(const char *method);

@@ -139,16 +139,12 @@ const char *an_call_effect(AnModel *m, const AnCall *c) {
 static bool refactor__site_effect(AnModel *m, const AnSite *s) {
   if (s->kind != AN_SITE_ASSIGN) return false;
   TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
-  TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
   AnSym ls = an_sym(m->lang, left);
   if (ls == AN_SYM_attribute) {
     TSNode base = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_object));
     if (refactor__local_name(m, base, s->ctx.func, true) && !an_text_eq(m->src, base, "self")) return false;
     /* The create-once idiom keeps a tf.Variable, not Python state. */
-    AnKind k = ts_node_is_null(right) ? AN_KIND_UNKNOWN : an_kind_of(m, right, s->ctx.func);
-    if ((k == AN_KIND_VARIABLE || k == AN_KIND_KERAS) && !ts_node_is_null(an_enclosing_if(m, s->node, s->ctx.func)))
-      return false;
-    return true;
+    return !an_site_creates_once(m, s);
   }
   if (ls == AN_SYM_subscript) {
     TSNode base = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_value));

@@ -321,6 +321,14 @@ static bool effects__create_once_flag(AnModel *m, const AnSite *s, TSNode right)
   return effects__block_has(m, s->ctx.func, an_field(m->lang, guard, AN_FIELD_consequence), effects__creates_variables);
 }
 
+bool an_site_creates_once(AnModel *m, const AnSite *s) {
+  if (s->kind != AN_SITE_ASSIGN) return false;
+  if (an_sym(m->lang, an_field(m->lang, s->node, AN_FIELD_left)) != AN_SYM_attribute) return false;
+  TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
+  if (ts_node_is_null(right)) return false;
+  return effects__guarded_creation(m, s, right) || effects__create_once_flag(m, s, right);
+}
+
 /* The attribute expressions of the module, collected once per run on first
  * need and chained by name. */
 typedef struct AttrRead {
@@ -557,8 +565,7 @@ static void effects__assignments(AnModel *m) {
           effects__local(m, base, func))
         continue;
       TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
-      if (!ts_node_is_null(right) && (effects__guarded_creation(m, s, right) || effects__create_once_flag(m, s, right)))
-        continue;
+      if (an_site_creates_once(m, s)) continue;
       if (func >= 0 && effects__trace_local_attr(m, s, left, right, &attrs)) continue;
       if (func >= 0 && effects__trace_probe_attr(m, s, base, right)) continue;
       what = "attribute";

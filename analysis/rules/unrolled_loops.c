@@ -162,8 +162,9 @@ static long unroll__literal_len(AnModel *m, TSNode e, int func, int depth) {
 
 /* True when the loop body records TensorFlow ops: a TF op call, a call
  * whose result is a tensor (layers, tensor methods, helpers returning
- * tensors), or arithmetic on a tensor. Only the function's own records in
- * the body's byte range are read (document order). */
+ * tensors), a `strategy.run` (its step is traced again on every call, once
+ * per replica), or arithmetic on a tensor. Only the function's own records
+ * in the body's byte range are read (document order). */
 static bool unroll__records_ops(AnModel *m, int func, TSNode body) {
   uint32_t s = ts_node_start_byte(body), e = ts_node_end_byte(body);
   AN_FOR_CALLS_OF(m, func, c) {
@@ -176,6 +177,7 @@ static bool unroll__records_ops(AnModel *m, int func, TSNode body) {
                        an_dotted_has_prefix(c->dotted, "tensorflow.summary"))))
       return true;
     if (!c->dotted && an_kind_is_tensor(an_kind_of(m, c->node, func))) return true;
+    if (an_call_runs_replicas(m, c)) return true;
   }
   AN_FOR_SITES_OF(m, func, site) {
     uint32_t at = ts_node_start_byte(site->node);

@@ -930,6 +930,28 @@ TEST(refactor_breakpoint_not_dehybridized) {
   free(src);
 }
 
+/* The create-once idiom (`if self.w1 is None: self.w1 = tf.Variable(...)`)
+ * is how the tf.function guide creates variables on the first call: HY202
+ * accepts it, so neither the inspect facts nor the refactorings count it as
+ * a side effect (no dehybridize, and an eager one can be hybridized). A
+ * Python counter beside it still is one. */
+TEST(refactor_create_once_not_dehybridized) {
+  char *src = test_read_file("tests/refactor/dehybridize_create_once.py");
+  Fx fx;
+  fx_open(&fx, src);
+  const AnFunctionInfo *lazy = info_named(fx.model, "LazyMLP.__call__");
+  ASSERT_EQ_INT(lazy->has_python_side_effects, AN_FALSE);
+  ASSERT(lazy->refactoring.action != AN_REFACTOR_DEHYBRIDIZE);
+  const AnFunctionInfo *counting = info_named(fx.model, "CountingMLP.__call__");
+  ASSERT_EQ_INT(counting->has_python_side_effects, AN_TRUE);
+  ASSERT_EQ_INT(counting->refactoring.action, AN_REFACTOR_DEHYBRIDIZE);
+  const AnFunctionInfo *scaler = info_named(fx.model, "Scaler.__call__");
+  ASSERT_EQ_INT(scaler->has_python_side_effects, AN_FALSE);
+  ASSERT_EQ_INT(scaler->refactoring.action, AN_REFACTOR_HYBRIDIZE);
+  fx_close(&fx);
+  free(src);
+}
+
 /* --- graph-mode spans ----------------------------------------------------------- */
 
 TEST(graph_spans) {
@@ -986,4 +1008,4 @@ TEST_MAIN(fix_hy101_tf_constant, fix_hy101_decayed_float_no_int_dtype, fix_hy104
           precondition_signature_dtypes_disagree, precondition_signature_consistent,
           precondition_side_effects_logger, precondition_side_effects_random, precondition_side_effects_pyplot,
           precondition_side_effects_parameter_list, precondition_keras_object_varies, refactor_hybridize_forwarded,
-          refactor_breakpoint_not_dehybridized, graph_spans)
+          refactor_breakpoint_not_dehybridized, refactor_create_once_not_dehybridized, graph_spans)
