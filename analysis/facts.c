@@ -52,37 +52,53 @@ typedef struct FactsScan {
   bool maybe_tensor; /* operators or calls on values of unknown kind */
 } FactsScan;
 
-/* Scans `f` and, transitively, the local functions it calls. `seen` marks
- * visited functions; reaching `target` again means recursion. */
-static void facts__scan(AnModel *m, int f, int target, uint8_t *seen, int *stack, FactsScan *out) {
-  uint32_t sp = 0;
-  stack[sp++] = f;
+/* Scans `f` and, transitively, the local functions it calls (breadth
+ * first; every fact is an "any" over the functions reached, so the order
+ * does not matter); reaching `target` again means recursion. The functions
+ * reached are m->reach_list[0 .. return value), marked in m->reach_seen
+ * until facts__unmark. 0 when out of memory. */
+static uint32_t facts__scan(AnModel *m, int f, int target, FactsScan *out) {
+  uint32_t nf = m->funcs.count;
+  if (!m->reach_list) {
+    m->reach_list = an_arena_alloc(&m->arena, sizeof *m->reach_list * (nf ? nf : 1));
+    m->reach_seen = an_arena_alloc(&m->arena, nf ? nf : 1);
+    if (!m->reach_list || !m->reach_seen) {
+      m->reach_list = NULL;
+      return 0;
+    }
+    memset(m->reach_seen, 0, nf ? nf : 1);
+  }
+  int *list = m->reach_list;
+  uint8_t *seen = m->reach_seen;
+  uint32_t head = 0, tail = 0;
+  list[tail++] = f;
   seen[f] = 1;
-  while (sp) {
-    int cur = stack[--sp];
-    if (m->call_offsets) {
-      for (uint32_t k = m->call_offsets[cur]; k < m->call_offsets[cur + 1]; k++) {
-        AnCall *c = &AN_VEC_AT(m->calls, AnCall, m->call_order[k]);
-        if (facts__call_effect(m, c)) {
-          out->effects = true;
-          if (!an_call_is_trace_log(m, c)) out->lasting_effects = true;
-        }
-        if (facts__tensor_call(c)) out->tensor = true;
-        if (c->method && strcmp(c->method, "numpy") == 0) out->tensor = true;
-        if (c->callee == target) out->recursive = true;
-        if (c->callee >= 0 && !seen[c->callee]) {
-          seen[c->callee] = 1;
-          stack[sp++] = c->callee;
-        }
+  while (head < tail) {
+    int cur = list[head++];
+    AN_FOR_CALLS_OF(m, cur, c) {
+      if (facts__call_effect(m, c)) {
+        out->effects = true;
+        if (!an_call_is_trace_log(m, c)) out->lasting_effects = true;
+      }
+      if (facts__tensor_call(c)) out->tensor = true;
+      if (c->method && strcmp(c->method, "numpy") == 0) out->tensor = true;
+      if (c->callee == target) out->recursive = true;
+      if (c->callee >= 0 && !seen[c->callee]) {
+        seen[c->callee] = 1;
+        list[tail++] = c->callee;
       }
     }
   }
+  return tail;
 }
 
-static void facts__site_scan(AnModel *m, const uint8_t *seen, FactsScan *out) {
-  for (uint32_t f = 0; f < m->funcs.count && !out->lasting_effects; f++) {
-    if (!seen[f]) continue;
-    AN_FOR_SITES_OF(m, (int)f, s) {
+static void facts__unmark(AnModel *m, uint32_t reached) {
+  for (uint32_t i = 0; i < reached; i++) m->reach_seen[m->reach_list[i]] = 0;
+}
+
+static void facts__site_scan(AnModel *m, uint32_t reached, FactsScan *out) {
+  for (uint32_t i = 0; i < reached && !out->lasting_effects; i++) {
+    AN_FOR_SITES_OF(m, m->reach_list[i], s) {
       if (facts__site_effect(m, s)) out->effects = out->lasting_effects = true;
     }
   }
@@ -130,13 +146,12 @@ static bool facts__expr_visit(TSNode n, void *ctx) {
   return true;
 }
 
-static void facts__expr_scan(AnModel *m, const uint8_t *seen, FactsScan *out) {
-  for (uint32_t f = 0; f < m->funcs.count && !out->tensor; f++) {
-    if (!seen[f]) continue;
-    AnFunc *fn = AN_FUNC(m, f);
-    TSNode body = an_field(m->lang, fn->node, AN_FIELD_body);
+static void facts__expr_scan(AnModel *m, uint32_t reached, FactsScan *out) {
+  for (uint32_t i = 0; i < reached && !out->tensor; i++) {
+    int f = m->reach_list[i];
+    TSNode body = an_field(m->lang, AN_FUNC(m, f)->node, AN_FIELD_body);
     if (ts_node_is_null(body)) continue;
-    ExprScan x = {m, (int)f, body, out};
+    ExprScan x = {m, f, body, out};
     an_walk(body, facts__expr_visit, &x);
   }
 }
@@ -212,9 +227,7 @@ static void facts__chain(AnModel *m, int fi, AnFunctionInfo *info) {
 static void facts__build(AnModel *m) {
   uint32_t nf = m->funcs.count;
   m->infos = an_arena_alloc(&m->arena, sizeof *m->infos * (nf ? nf : 1));
-  uint8_t *seen = an_arena_alloc(&m->arena, nf ? nf : 1);
-  int *stack = an_arena_alloc(&m->arena, sizeof *stack * (nf ? nf : 1));
-  if (!m->infos || !seen || !stack) return;
+  if (!m->infos) return;
   for (uint32_t i = 0; i < nf; i++) {
     AnFunc *f = AN_FUNC(m, i);
     if (f->is_lambda) continue;
@@ -234,11 +247,11 @@ static void facts__build(AnModel *m) {
     info->autograph = info->graph_mode && f->autograph;
     facts__chain(m, (int)i, info);
     facts__params(m, f, info);
-    memset(seen, 0, nf);
     FactsScan scan = {0};
-    facts__scan(m, (int)i, (int)i, seen, stack, &scan);
-    facts__site_scan(m, seen, &scan);
-    if (!scan.tensor) facts__expr_scan(m, seen, &scan);
+    uint32_t reached = facts__scan(m, (int)i, (int)i, &scan);
+    facts__site_scan(m, reached, &scan);
+    if (!scan.tensor) facts__expr_scan(m, reached, &scan);
+    facts__unmark(m, reached);
     info->has_python_side_effects = scan.effects ? AN_TRUE : AN_FALSE;
     info->has_tensor_computation = scan.tensor ? AN_TRUE : scan.maybe_tensor ? AN_NULL : AN_FALSE;
     info->is_recursive = scan.recursive ? AN_TRUE : AN_FALSE;
@@ -248,14 +261,11 @@ static void facts__build(AnModel *m) {
 }
 
 bool an_lasting_effects(AnModel *m, int func) {
-  uint32_t nf = m->funcs.count;
-  uint8_t *seen = an_arena_alloc(&m->arena, nf);
-  int *stack = an_arena_alloc(&m->arena, sizeof *stack * nf);
-  if (!seen || !stack) return true; /* unknown: assume the effects matter */
-  memset(seen, 0, nf);
   FactsScan scan = {0};
-  facts__scan(m, func, func, seen, stack, &scan);
-  facts__site_scan(m, seen, &scan);
+  uint32_t reached = facts__scan(m, func, func, &scan);
+  if (!reached) return true; /* out of memory: assume the effects matter */
+  facts__site_scan(m, reached, &scan);
+  facts__unmark(m, reached);
   return scan.lasting_effects;
 }
 

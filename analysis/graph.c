@@ -1132,6 +1132,8 @@ void an_graph_reset(AnModel *m) {
   m->infos = NULL;
   m->info_count = 0;
   m->infos_built = false;
+  m->reach_list = NULL;
+  m->reach_seen = NULL;
   m->spans = NULL;
   m->span_count = 0;
   m->spans_built = false;

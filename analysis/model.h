@@ -264,6 +264,10 @@ struct AnModel {
   AnFunctionInfo *infos;
   uint32_t info_count;
   bool infos_built;
+  /* Scratch of the facts' transitive scans (facts.c): the functions one
+   * scan reached, and a mark per function, cleared after each scan. */
+  int *reach_list;
+  uint8_t *reach_seen;
   /* Per-version caches of the editor features (computed on first request). */
   const AnSpan *spans;
   uint32_t span_count;

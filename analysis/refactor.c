@@ -62,9 +62,14 @@ const AnFunctionInfo *an_func_info(const AnModel *m, int func) {
   uint32_t n;
   const AnFunctionInfo *infos = an_model_functions(m, &n);
   uint32_t start = ts_node_start_byte(AN_VEC_AT(m->funcs, AnFunc, func).outer);
-  for (uint32_t i = 0; i < n; i++)
-    if (infos[i].start == start) return &infos[i];
-  return NULL;
+  /* In source order: sorted by start byte, which no two share. */
+  uint32_t lo = 0, hi = n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (infos[mid].start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && infos[lo].start == start ? &infos[lo] : NULL;
 }
 
 /* --- what runs only while tracing ------------------------------------------ */
@@ -162,13 +167,13 @@ static bool refactor__site_effect(AnModel *m, const AnSite *s) {
 uint32_t an_trace_only_items(AnModel *m, int func, AnTraceOnly *out, uint32_t cap) {
   uint32_t n = 0;
   uint32_t ci = m->call_offsets ? m->call_offsets[func] : 0, ce = m->call_offsets ? m->call_offsets[func + 1] : 0;
-  uint32_t si = 0;
-  /* Merge the function's calls (grouped, in document order) with its
-   * assignment sites (global array, document order). */
+  uint32_t si = m->site_offsets ? m->site_offsets[func] : 0, se = m->site_offsets ? m->site_offsets[func + 1] : 0;
+  /* Merge the function's calls with its assignment sites (both grouped by
+   * function, in document order). */
   for (;;) {
-    while (si < m->sites.count) {
-      AnSite *s = &AN_VEC_AT(m->sites, AnSite, si);
-      if (s->ctx.func == func && !s->ctx.eager_guard && !s->ctx.init_scope && refactor__site_effect(m, s)) break;
+    while (si < se) {
+      AnSite *s = &AN_VEC_AT(m->sites, AnSite, m->site_order[si]);
+      if (!s->ctx.eager_guard && !s->ctx.init_scope && refactor__site_effect(m, s)) break;
       si++;
     }
     const AnCall *c = NULL;
@@ -179,7 +184,7 @@ uint32_t an_trace_only_items(AnModel *m, int func, AnTraceOnly *out, uint32_t ca
       ci++;
       c = NULL;
     }
-    AnSite *s = si < m->sites.count ? &AN_VEC_AT(m->sites, AnSite, si) : NULL;
+    AnSite *s = si < se ? &AN_VEC_AT(m->sites, AnSite, m->site_order[si]) : NULL;
     if (!c && !s) break;
     bool take_call = c && (!s || ts_node_start_byte(c->node) <= ts_node_start_byte(s->node));
     if (n < cap) {
@@ -587,9 +592,9 @@ static bool refactor__param_spec(AnModel *m, int fi, uint32_t p, Plan *plan, Spe
   }
   bool first = true;
   spec__unknown(out);
-  for (uint32_t i = 0; i < m->calls.count; i++) {
-    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    if (c->callee != fi) continue;
+  AnCallIds calls = an_calls_to(m, fi);
+  for (uint32_t i = 0; i < calls.count; i++) {
+    AnCall *c = AN_CALL_AT(m, calls, i);
     bool splat = false;
     TSNode a = an_call_arg_for(m, f, c, p, &splat);
     if (splat) {
@@ -743,9 +748,7 @@ static void refactor__eager_only(AnModel *m, int fi, const AnFunctionInfo *info,
 
 static void refactor__iteration(AnModel *m, int fi, Plan *p) {
   AnFunc *f = AN_FUNC(m, fi);
-  for (uint32_t i = 0; i < m->sites.count; i++) {
-    AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
-    if (s->ctx.func != fi) continue;
+  AN_FOR_SITES_OF(m, fi, s) {
     TSNode it = {{0}, NULL, NULL};
     if (s->kind == AN_SITE_FOR || s->kind == AN_SITE_COMP_FOR) it = an_field(m->lang, s->node, AN_FIELD_right);
     else if (s->kind == AN_SITE_SPLAT && ts_node_named_child_count(s->node)) it = ts_node_named_child(s->node, 0);
@@ -779,9 +782,10 @@ static void refactor__keras_identity(AnModel *m, int fi, Plan *p) {
     AnParam *pa = &f->params[k];
     if (pa->is_self || pa->star || pa->dstar || pa->kind != AN_KIND_KERAS) continue;
     TSNode first = {{0}, NULL, NULL};
-    for (uint32_t i = 0; i < m->calls.count; i++) {
-      AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-      if (c->callee != fi || an_in_graph(m, c->ctx.func)) continue;
+    AnCallIds calls = an_calls_to(m, fi);
+    for (uint32_t i = 0; i < calls.count; i++) {
+      AnCall *c = AN_CALL_AT(m, calls, i);
+      if (an_in_graph(m, c->ctx.func)) continue;
       bool splat = false;
       TSNode a = an_unparen(m->lang, an_call_arg_for(m, f, c, k, &splat));
       if (splat || ts_node_is_null(a)) continue;
@@ -806,10 +810,9 @@ static void refactor__keras_identity(AnModel *m, int fi, Plan *p) {
 }
 
 static bool refactor__eager_call_site(AnModel *m, int fi) {
-  for (uint32_t i = 0; i < m->calls.count; i++) {
-    AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
-    if (c->callee == fi && !an_in_graph(m, c->ctx.func)) return true;
-  }
+  AnCallIds calls = an_calls_to(m, fi);
+  for (uint32_t i = 0; i < calls.count; i++)
+    if (!an_in_graph(m, AN_CALL_AT(m, calls, i)->ctx.func)) return true;
   return false;
 }
 

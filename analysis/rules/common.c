@@ -286,15 +286,27 @@ bool an_in_condition(AnModel *m, TSNode node) {
   return false;
 }
 
+/* Walks up from the parent of `node` (through an_ancestors: ts_node_parent
+ * descends from the root on every call) to the node of `func`. */
 TSNode an_enclosing_if(AnModel *m, TSNode node, int func) {
-  TSNode child = node;
+  TSNode path[AN_MAX_ANCESTORS];
+  int n = an_ancestors(m, node, func, path, AN_MAX_ANCESTORS);
   TSNode fn = func >= 0 ? AN_FUNC(m, func)->node : m->root;
-  for (TSNode n = ts_node_parent(node); !ts_node_is_null(n); child = n, n = ts_node_parent(n)) {
-    if (ts_node_eq(n, fn)) break;
-    AnSym s = an_sym(m->lang, n);
+  if (n < 0) { /* deeper than the path holds: the slow way */
+    TSNode child = node;
+    for (TSNode p = ts_node_parent(node); !ts_node_is_null(p) && !ts_node_eq(p, fn); child = p, p = ts_node_parent(p)) {
+      AnSym s = an_sym(m->lang, p);
+      if ((s == AN_SYM_if_statement || s == AN_SYM_elif_clause) &&
+          ts_node_eq(an_field(m->lang, p, AN_FIELD_consequence), child))
+        return p;
+    }
+  }
+  for (int i = n - 1; i >= 0; i--) {
+    if (ts_node_eq(path[i], fn)) break;
+    AnSym s = an_sym(m->lang, path[i]);
     if (s == AN_SYM_if_statement || s == AN_SYM_elif_clause) {
-      TSNode cons = an_field(m->lang, n, AN_FIELD_consequence);
-      if (ts_node_eq(cons, child)) return n;
+      TSNode cons = an_field(m->lang, path[i], AN_FIELD_consequence);
+      if (ts_node_eq(cons, i + 1 < n ? path[i + 1] : node)) return path[i];
     }
   }
   TSNode none = {{0}, NULL, NULL};
