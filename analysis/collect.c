@@ -780,6 +780,35 @@ static bool collect__visit(TSNode n, void *ctx) {
   return true;
 }
 
+/* `Cls.name = name` at module level, after `def name(self, ...)` at
+ * module level (the time-series tutorial's `FeedBack.call = call`): the
+ * function is the class's method from then on, so it is analysed as one
+ * (self, method lookup, Keras call). Only a function attached once, under
+ * its own name, to a class of this module without a def of that name. */
+static void collect__attached_method(AnModel *m, const AnSite *s) {
+  const AnLang *l = m->lang;
+  TSNode left = an_field(l, s->node, AN_FIELD_left), right = an_field(l, s->node, AN_FIELD_right);
+  if (an_sym(l, s->node) != AN_SYM_assignment || an_sym(l, left) != AN_SYM_attribute ||
+      an_sym(l, right) != AN_SYM_identifier)
+    return;
+  TSNode owner = an_field(l, left, AN_FIELD_object), attr = an_field(l, left, AN_FIELD_attribute);
+  if (an_sym(l, owner) != AN_SYM_identifier || ts_node_is_null(attr)) return;
+  uint32_t clen, flen, alen;
+  const char *ct = an_text(m->src, owner, &clen), *ft = an_text(m->src, right, &flen);
+  const char *at = an_text(m->src, attr, &alen);
+  if (alen != flen || memcmp(at, ft, flen) != 0) return;
+  int cls = an_hash_get(&m->class_map, AN_SCOPE_MODULE, ct, clen);
+  int f = an_hash_get(&m->func_map, AN_SCOPE_MODULE, ft, flen);
+  if (cls < 0 || f < 0 || an_hash_get(&m->func_map, AN_SCOPE_CLASS(cls), ft, flen) >= 0) return;
+  AnFunc *fn = AN_FUNC(m, f);
+  if (fn->cls >= 0 || fn->parent >= 0 || fn->is_lambda || !fn->param_count || fn->params[0].star ||
+      fn->params[0].dstar || strcmp(fn->params[0].name, "self") != 0)
+    return;
+  fn->cls = cls;
+  fn->params[0].is_self = true;
+  an_hash_put(&m->arena, &m->func_map, AN_SCOPE_CLASS(cls), fn->name, flen, f);
+}
+
 int an_collect(AnModel *m) {
   Collector c;
   memset(&c, 0, sizeof c);
@@ -789,5 +818,9 @@ int an_collect(AnModel *m) {
   c.ctx.cls = -1;
   an_walk_named(m->root, collect__visit, &c);
   an_free(c.frames);
+  for (uint32_t i = 0; i < m->sites.count && !c.failed; i++) {
+    const AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
+    if (s->kind == AN_SITE_ASSIGN && s->ctx.func < 0 && s->ctx.cls < 0) collect__attached_method(m, s);
+  }
   return (c.failed || m->arena.failed) ? -1 : 0;
 }

@@ -640,6 +640,36 @@ static void graph__compiled_metrics(AnModel *m) {
   }
 }
 
+/* The optimizer bases whose apply_gradients calls the subclass's
+ * update_step (Keras 3 and tf.keras 2.11+; `experimental` in 2.9-2.10).
+ * The legacy optimizers run _resource_apply_dense instead. */
+static AnClassStep graph__optimizer_visit(AnModel *m, int cls, void *ctx) {
+  static const char *const bases[] = {"keras.optimizers.Optimizer", "keras.Optimizer",
+                                      "keras.optimizers.experimental.Optimizer", NULL};
+  AnClass *k = AN_CLASS(m, cls);
+  uint32_t n = ts_node_is_null(k->superclasses) ? 0 : ts_node_named_child_count(k->superclasses);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode b = ts_node_named_child(k->superclasses, i);
+    const char *d = an_sym(m->lang, b) == AN_SYM_keyword_argument ? NULL : an_dotted(m, b, k->parent_func);
+    for (int j = 0; d && bases[j]; j++)
+      if (strcmp(d, bases[j]) == 0) return AN_CLASS_FOUND;
+  }
+  return AN_CLASS_GO;
+}
+
+/* update_step of a Keras optimizer subclass: apply_gradients runs it once
+ * per variable inside the train step that fit traces with tf.function (or
+ * a hand-written tf.function step), so like train_step it is graph code;
+ * build runs once, behind the optimizer's built flag, and stays eager. */
+static void graph__optimizer_steps(AnModel *m) {
+  AnClassSearch search = {.max_depth = 8, .visit = graph__optimizer_visit};
+  for (uint32_t i = 0; i < m->funcs.count; i++) {
+    AnFunc *f = AN_FUNC(m, i);
+    if (f->cls < 0 || f->via != AN_VIA_NONE || strcmp(f->name, "update_step") != 0) continue;
+    if (an_class_search(m, f->cls, &search) >= 0) f->via = AN_VIA_KERAS;
+  }
+}
+
 static void graph__keras(AnModel *m) {
   bool eager = graph__keras_run_eagerly(m);
   for (uint32_t c = 0; c < m->classes.count; c++) AN_CLASS(m, c)->keras = graph__class_is_keras(m, (int)c);
@@ -652,7 +682,10 @@ static void graph__keras(AnModel *m) {
   }
   /* Keras v1 fit updates metrics in its own session graph, not in a traced
    * train_step: left alone there, as train_step is. */
-  if (m->cfg->keras_graph_mode && !eager && !m->v1_graph_mode) graph__compiled_metrics(m);
+  if (m->cfg->keras_graph_mode && !eager && !m->v1_graph_mode) {
+    graph__compiled_metrics(m);
+    graph__optimizer_steps(m);
+  }
 }
 
 /* --- graph context ------------------------------------------------------- */

@@ -14,7 +14,9 @@
  * A write proves the capture stale when, in one eager scope, it lies
  * between two reach events, or shares a loop with one. Instance attributes
  * additionally need the same receiver (`self`, `trainer`) on both sides,
- * since every instance traces its own graph.
+ * since every instance traces its own graph: the same name following the
+ * same binding of it, and no rebinding in a loop shared by call and write
+ * (`m = Model()` at the top of the loop makes a new object each round).
  *
  * Cost: one lazy pass over the sites and calls (global statements,
  * mutations, attribute writes), reverse walks over an_calls_to, one walk
@@ -45,6 +47,12 @@ typedef struct FcEvent {
   const char *key; /* receiver text for instance events, NULL otherwise */
   uint32_t key_len;
   int via;     /* the eager function the call runs (write/reach by call), -1 */
+  /* Instance events on a named receiver other than self: the binding of
+   * the name in `scope` that the event follows in source order (-1 none),
+   * and the innermost loop around the event that rebinds the name (null
+   * none). A rebinding may make a new object, a new trace. */
+  int bind;
+  TSNode fresh;
 } FcEvent;
 
 /* A write the lazy pass found: a mutation (`g[k] = v`, `g.append(v)`) of
@@ -83,6 +91,8 @@ typedef struct Fc {
   uint8_t *queue_keyed;
   uint8_t *queue_depth;
   AnHash reported; /* (reading function, name) -> var code when reported, -code - 2 when not stale */
+  AnVec binds;     /* FcBinds per receiver name and scope */
+  AnHash bind_map; /* (scope, name) -> index into binds */
   int root;        /* the tf.function whose reach events are being collected */
 } Fc;
 
@@ -229,6 +239,117 @@ static void fc__index_stores(Fc *x) {
   }
 }
 
+/* --- receivers ------------------------------------------------------------ */
+
+/* The bindings of one name in one scope, by position. */
+typedef struct FcBinds {
+  uint32_t count;
+  uint32_t *at; /* ascending */
+  int *index;   /* into m->bindings */
+} FcBinds;
+
+static int fc__at_cmp(const void *a, const void *b) {
+  const uint32_t *x = a, *y = b;
+  return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* The bindings of `name` in `scope`, sorted once per name and scope, so
+ * that placing n calls among n rebindings stays n log n. */
+static const FcBinds *fc__binds(Fc *x, int scope, const char *name, uint32_t len) {
+  AnModel *m = x->m;
+  int k = an_hash_get(&x->bind_map, scope, name, len);
+  if (k >= 0) return &AN_VEC_AT(x->binds, FcBinds, k);
+  FcBinds *fb = an_vec_push(&m->arena, &x->binds, sizeof *fb);
+  if (!fb) return NULL;
+  an_hash_put(&m->arena, &x->bind_map, scope, name, len, (int)x->binds.count - 1);
+  int first = an_hash_get(&m->binding_map, scope, name, len);
+  for (int b = first; b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next) fb->count++;
+  if (!fb->count) return fb;
+  uint32_t *pairs = an_arena_alloc(&m->arena, sizeof *pairs * 2 * fb->count);
+  fb->at = an_arena_alloc(&m->arena, sizeof *fb->at * fb->count);
+  fb->index = an_arena_alloc(&m->arena, sizeof *fb->index * fb->count);
+  if (!pairs || !fb->at || !fb->index) {
+    fb->count = 0;
+    return fb;
+  }
+  uint32_t i = 0;
+  for (int b = first; b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next, i++) {
+    pairs[2 * i] = AN_VEC_AT(m->bindings, AnBinding, b).at;
+    pairs[2 * i + 1] = (uint32_t)b;
+  }
+  qsort(pairs, fb->count, 2 * sizeof *pairs, fc__at_cmp);
+  for (i = 0; i < fb->count; i++) {
+    fb->at[i] = pairs[2 * i];
+    fb->index[i] = (int)pairs[2 * i + 1];
+  }
+  return fb;
+}
+
+/* The number of bindings placed before `byte`. */
+static uint32_t fc__binds_before(const FcBinds *fb, uint32_t byte) {
+  uint32_t lo = 0, hi = fb->count;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (fb->at[mid] < byte)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* `with make() as name:` around `node` binds the name anew each time the
+ * statement runs, and the model keeps no binding for it. */
+static bool fc__with_bound(AnModel *m, const TSNode *anc, int n, const char *name, uint32_t len) {
+  for (int i = 0; i < n; i++) {
+    if (an_sym(m->lang, anc[i]) != AN_SYM_with_statement) continue;
+    TSNode clause = ts_node_named_child(anc[i], 0);
+    uint32_t items = an_sym(m->lang, clause) == AN_SYM_with_clause ? ts_node_named_child_count(clause) : 0;
+    for (uint32_t k = 0; k < items; k++) {
+      TSNode value = an_field(m->lang, ts_node_named_child(clause, k), AN_FIELD_value);
+      bool as = !ts_node_is_null(value) && strcmp(ts_node_type(value), "as_pattern") == 0;
+      uint32_t c = as ? ts_node_named_child_count(value) : 0;
+      for (uint32_t j = 0; j < c; j++) {
+        TSNode t = ts_node_named_child(value, j);
+        if (strcmp(ts_node_type(t), "as_pattern_target") == 0 && ts_node_named_child_count(t) == 1 &&
+            an_sym(m->lang, ts_node_named_child(t, 0)) == AN_SYM_identifier) {
+          uint32_t tl;
+          const char *tt = an_text(m->src, ts_node_named_child(t, 0), &tl);
+          if (tl == len && memcmp(tt, name, len) == 0) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/* Places an instance event's receiver among the bindings of its name:
+ * two events meet only when they follow the same binding, and a loop
+ * that rebinds the name repeats the event on a new object each time.
+ * A receiver bound by `with ... as` meets nothing. */
+static void fc__place_receiver(Fc *x, FcEvent *e) {
+  AnModel *m = x->m;
+  if (!e->key || (e->key_len == 4 && memcmp(e->key, "self", 4) == 0)) return;
+  TSNode anc[AN_MAX_ANCESTORS];
+  int n = an_ancestors(m, e->node, e->scope, anc, AN_MAX_ANCESTORS);
+  const FcBinds *fb = fc__binds(x, e->scope, e->key, e->key_len);
+  if (n < 0 || !fb || fc__with_bound(m, anc, n, e->key, e->key_len)) {
+    e->key = NULL;
+    return;
+  }
+  uint32_t before = fc__binds_before(fb, ts_node_start_byte(e->node));
+  e->bind = before ? fb->index[before - 1] : -1;
+  TSNode loops[AN_RETRACE_MAX_LOOPS];
+  uint32_t nl = an_retrace_loops(m, e->node, e->scope, loops, AN_RETRACE_MAX_LOOPS);
+  for (uint32_t i = 0; i < nl; i++) {
+    uint32_t lo = fc__binds_before(fb, ts_node_start_byte(loops[i]));
+    if (lo < fb->count && fb->at[lo] <= ts_node_end_byte(loops[i])) {
+      e->fresh = loops[i];
+      return;
+    }
+  }
+}
+
 /* --- events --------------------------------------------------------------- */
 
 static FcEvent *fc__push(Fc *x, AnVec *ev, int scope, TSNode node, const char *key, uint32_t key_len, int via) {
@@ -239,6 +360,8 @@ static FcEvent *fc__push(Fc *x, AnVec *ev, int scope, TSNode node, const char *k
   e->key = key;
   e->key_len = key_len;
   e->via = via;
+  e->bind = -1;
+  fc__place_receiver(x, e);
   return e;
 }
 
@@ -548,15 +671,19 @@ static bool fc__exclusive(AnModel *m, const TSNode *anc, int n, TSNode a, TSNode
   return false;
 }
 
-/* A loop of the write's scope that repeats both the call and the write. */
-static bool fc__shared_loop(AnModel *m, const TSNode *anc, int n, const FcEvent *w, TSNode a) {
+/* A loop of the write's scope that repeats both the call `r` and the
+ * write on one object: the innermost such loop does not rebind the
+ * receiver (when it does, the next round's call is on a new object). */
+static bool fc__shared_loop(AnModel *m, const TSNode *anc, int n, const FcEvent *w, const FcEvent *r) {
+  TSNode a = r->node;
   if (!ts_node_is_null(w->loop) && an_node_within(a, an_field(m->lang, w->loop, AN_FIELD_body))) return true;
   for (int i = n - 1; i >= 0; i--) {
     AnSym s = an_sym(m->lang, anc[i]);
     if (s == AN_SYM_function_definition || s == AN_SYM_lambda || s == AN_SYM_class_definition) break;
     if (!fc__is_loop(s)) continue;
     TSNode body = an_field(m->lang, anc[i], AN_FIELD_body);
-    if (an_node_within(a, body) && an_node_within(w->node, body)) return true;
+    if (an_node_within(a, body) && an_node_within(w->node, body))
+      return ts_node_is_null(r->fresh) || !an_node_within(r->fresh, anc[i]);
   }
   return false;
 }
@@ -622,10 +749,13 @@ static uint32_t fc__log2(uint32_t n) {
 }
 
 /* The group an event belongs to. Keyed (instance) events meet only calls
- * on the same receiver text, and an event without one meets none. */
-static bool fc__group_key(const FcEvent *e, bool keyed, const char **key, uint32_t *len) {
+ * on the same receiver text following the same binding of it (a binding
+ * names one scope, so it stands for the scope), and an event without a
+ * receiver meets none. */
+static bool fc__group_key(const FcEvent *e, bool keyed, int *code, const char **key, uint32_t *len) {
   *key = keyed ? e->key : "";
   *len = keyed ? e->key_len : 0;
+  *code = keyed && e->bind >= 0 ? -3 - e->bind : e->scope;
   return *key != NULL;
 }
 
@@ -664,13 +794,14 @@ static const FcOrder *fc__order(AnModel *m, FcReach *r, bool keyed) {
     const FcEvent *e = &AN_VEC_AT(r->ev, FcEvent, i);
     const char *key;
     uint32_t len;
+    int code;
     group_of[i] = UINT32_MAX;
-    if (!fc__group_key(e, keyed, &key, &len)) continue;
-    int gi = an_hash_get(&o->map, e->scope, key, len);
+    if (!fc__group_key(e, keyed, &code, &key, &len)) continue;
+    int gi = an_hash_get(&o->map, code, key, len);
     if (gi < 0) {
       if (!an_vec_push(&m->arena, &o->groups, sizeof(FcGroup))) return NULL;
       gi = (int)o->groups.count - 1;
-      an_hash_put(&m->arena, &o->map, e->scope, key, len, gi);
+      an_hash_put(&m->arena, &o->map, code, key, len, gi);
     }
     group_of[i] = (uint32_t)gi;
     AN_VEC_AT(o->groups, FcGroup, gi).count++;
@@ -730,7 +861,7 @@ typedef struct FcTest {
 } FcTest;
 
 static bool fc__passes(const FcTest *t, const FcEvent *r) {
-  if (t->want == FC_WANT_LOOP) return fc__shared_loop(t->m, t->anc, t->n, t->w, r->node);
+  if (t->want == FC_WANT_LOOP) return fc__shared_loop(t->m, t->anc, t->n, t->w, r);
   if (ts_node_eq(r->node, t->w->node) || fc__exclusive(t->m, t->anc, t->n, r->node, t->w->node)) return false;
   uint32_t ws = ts_node_start_byte(t->w->node), we = ts_node_end_byte(t->w->node);
   uint32_t rs = ts_node_start_byte(r->node), re = ts_node_end_byte(r->node);
@@ -850,7 +981,8 @@ static bool fc__prove(AnModel *m, FcReach *reach, const AnVec *writes, bool keye
     const FcEvent *w = &AN_VEC_AT(*writes, FcEvent, i);
     const char *key;
     uint32_t len;
-    int gi = fc__group_key(w, keyed, &key, &len) ? an_hash_get(&o->map, w->scope, key, len) : -1;
+    int code;
+    int gi = fc__group_key(w, keyed, &code, &key, &len) ? an_hash_get(&o->map, code, key, len) : -1;
     if (gi < 0) continue;
     const FcGroup *g = &AN_VEC_AT(o->groups, FcGroup, gi);
     FcTest t = {m, anc, an_ancestors(m, w->node, w->scope, anc, AN_MAX_ANCESTORS), w, FC_WANT_LOOP};

@@ -214,6 +214,32 @@ static bool effects__library_object(AnModel *m, TSNode obj, int func) {
   return !m->index || !an_index_lookup(m->index, m->path, origin);
 }
 
+/* What to do instead of changing the Python object, by what the change
+ * does: per-call values collected in a list belong in the function's
+ * result (or a tf.TensorArray in a loop), keyed values in its result,
+ * counters and flags in a tf.Variable that the graph updates on every
+ * call. */
+static const char *effects__call_advice(const char *method) {
+  if (an_list_mutator(method)) return "Return the values instead, or collect them in a tf.TensorArray";
+  if (strcmp(method, "update") == 0 || strcmp(method, "setdefault") == 0 || strcmp(method, "add") == 0)
+    return "Return the values instead";
+  if (strcmp(method, "pop") == 0 || strcmp(method, "popitem") == 0) return "Pass the values in as arguments instead";
+  return "Change it outside the traced code";
+}
+
+/* The advice for `left = right` (or `left += right`) in graph code. */
+static const char *effects__store_advice(AnModel *m, const AnSite *s, const char *what) {
+  if (strcmp(what, "item") == 0) return "Return the values instead";
+  if (an_sym(m->lang, s->node) == AN_SYM_augmented_assignment)
+    return "Keep such state in a tf.Variable updated with .assign_add() or .assign()";
+  TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
+  AnKind k = ts_node_is_null(right) ? AN_KIND_UNKNOWN : an_kind_of(m, right, s->ctx.func);
+  if (k == AN_KIND_VARIABLE) return "Create the tf.Variable once, outside the traced code, and .assign() to it";
+  if (an_kind_is_tensor(k)) return "Return the value instead, or .assign() it to a tf.Variable";
+  if (k == AN_KIND_PY_CONTAINER) return "Return the values instead";
+  return "Keep such state in a tf.Variable updated with .assign()";
+}
+
 static void effects__mutating_calls(AnModel *m) {
   for (uint32_t i = 0; i < m->calls.count; i++) {
     AnCall *c = &AN_VEC_AT(m->calls, AnCall, i);
@@ -236,8 +262,9 @@ static void effects__mutating_calls(AnModel *m) {
     if (k == AN_KIND_UNKNOWN && effects__library_object(m, obj, c->ctx.func)) continue;
     AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_STATE_MUTATION_IN_GRAPH, c->node, c->ctx.func,
                                 "'%s' changes the Python object '%s', which outlives '%s'; in graph code this "
-                                "happens once per trace, not on every call",
-                                an_snippet(m, c->node), an_snippet(m, obj), an_func_label(m, c->ctx.func));
+                                "happens once per trace, not on every call. %s",
+                                an_snippet(m, c->node), an_snippet(m, obj), an_func_label(m, c->ctx.func),
+                                effects__call_advice(c->method));
     an_finding_related_chain(m, f, c->ctx.func);
   }
 }
@@ -587,9 +614,9 @@ static void effects__assignments(AnModel *m) {
     }
     AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_STATE_MUTATION_IN_GRAPH, left, func,
                                 "assignment to %s'%s' in '%s' happens only while tracing; later calls run the "
-                                "graph and leave it unchanged. Keep such state in a tf.Variable",
+                                "graph and leave it unchanged. %s",
                                 strcmp(what, "global") == 0 ? "the global " : "", an_snippet(m, left),
-                                an_func_label(m, func));
+                                an_func_label(m, func), effects__store_advice(m, s, what));
     an_finding_related_chain(m, f, func);
   }
 }

@@ -544,15 +544,50 @@ static void unroll__report_range(AnModel *m, const AnSite *s, TSNode range, TSNo
   }
 }
 
+/* A comprehension over range() in graph code: AutoGraph never converts
+ * comprehensions (with a tensor range they fail), so it unrolls like a
+ * Python for loop; the way out is vectorized ops or a TensorFlow loop
+ * filling a tf.TensorArray, not tf.range in place, so no quick fix. */
+static void unroll__report_comprehension(AnModel *m, const AnSite *s, TSNode range, long n, bool up_to, bool large,
+                                         const char *bound_text) {
+  int func = s->ctx.func;
+  const char *times = n >= 0 ? an_arena_printf(&m->arena, "%s%ld times", up_to ? "up to " : "", n)
+                             : an_arena_printf(&m->arena, "once per iteration ('%s' times)", bound_text);
+  AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_LOOP_UNROLLED, range, func,
+                              "`%s` in '%s' is a comprehension over a range of a Python int: AutoGraph never "
+                              "converts comprehensions, so tracing runs it and copies its TensorFlow ops into the "
+                              "graph %s, which makes tracing slow and the graph large; use vectorized ops, "
+                              "tf.vectorized_map, or a tf.range loop writing to a tf.TensorArray",
+                              an_snippet(m, s->node), an_func_label(m, func), times);
+  if (!f) return;
+  if (large && f->severity > AN_SEV_ERROR) f->severity = (AnSeverity)(f->severity - 1);
+  an_finding_related_chain(m, f, func);
+}
+
+/* The body a `for` site repeats: the statement's block, or for a
+ * comprehension clause the element it builds (null for other shapes). */
+static TSNode unroll__site_body(AnModel *m, const AnSite *s) {
+  const AnLang *l = m->lang;
+  if (s->kind == AN_SITE_FOR) return an_field(l, s->node, AN_FIELD_body);
+  TSNode none = {{0}, NULL, NULL}, comp = ts_node_parent(s->node);
+  AnSym cs = an_sym(l, comp);
+  if (cs != AN_SYM_list_comprehension && cs != AN_SYM_set_comprehension && cs != AN_SYM_dictionary_comprehension &&
+      cs != AN_SYM_generator_expression)
+    return none;
+  return an_field(l, comp, AN_FIELD_body);
+}
+
 void an_check_HY109(AnModel *m) {
   const AnLang *l = m->lang;
   UnrollCtors ctors = {0};
   for (uint32_t i = 0; i < m->sites.count; i++) {
     AnSite *s = &AN_VEC_AT(m->sites, AnSite, i);
     int func = s->ctx.func;
-    if (s->kind != AN_SITE_FOR || !an_graph_code(m, &s->ctx) || !AN_FUNC(m, func)->autograph) continue;
+    if ((s->kind != AN_SITE_FOR && s->kind != AN_SITE_COMP_FOR) || func < 0 || !an_graph_code(m, &s->ctx) ||
+        !AN_FUNC(m, func)->autograph)
+      continue;
     TSNode range = unroll__python_range(m, an_unparen(l, an_field(l, s->node, AN_FIELD_right)), func);
-    TSNode body = an_field(l, s->node, AN_FIELD_body);
+    TSNode body = unroll__site_body(m, s);
     if (ts_node_is_null(range) || ts_node_is_null(body)) continue;
     long n = -1;
     bool large;
@@ -578,7 +613,10 @@ void an_check_HY109(AnModel *m) {
     if (!unroll__records_ops(m, func, body) ||
         unroll__indexes_structure(m, func, an_field(l, s->node, AN_FIELD_left), body))
       continue;
-    unroll__report_range(m, s, range, body, n, varies, large, bound_text);
+    if (s->kind == AN_SITE_COMP_FOR)
+      unroll__report_comprehension(m, s, range, n, varies, large, bound_text);
+    else
+      unroll__report_range(m, s, range, body, n, varies, large, bound_text);
   }
 }
 
