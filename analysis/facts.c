@@ -27,6 +27,7 @@ static bool facts__site_effect(AnModel *m, const AnSite *s) {
   AnSym ls = an_sym(m->lang, left);
   if (ls == AN_SYM_attribute) return !an_site_creates_once(m, s);
   if (ls == AN_SYM_subscript) {
+    if (an_site_creates_once(m, s)) return false;
     TSNode v = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_value));
     if (an_sym(m->lang, v) != AN_SYM_identifier) return true;
     uint32_t len;

@@ -153,7 +153,7 @@ static bool refactor__site_effect(AnModel *m, const AnSite *s) {
   }
   if (ls == AN_SYM_subscript) {
     TSNode base = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_value));
-    if (refactor__local_name(m, base, s->ctx.func, false)) return false;
+    if (refactor__local_name(m, base, s->ctx.func, false) || an_site_creates_once(m, s)) return false;
     return an_kind_of(m, base, s->ctx.func) == AN_KIND_PY_CONTAINER;
   }
   if (ls == AN_SYM_identifier && s->ctx.func >= 0) {

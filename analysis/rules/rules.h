@@ -26,10 +26,10 @@ const char *an_snippet(AnModel *m, TSNode node);
 /* The header of a for/while statement for messages ("for i in range(n)"),
  * up to its body: one line, shortened with "..." past 60 characters. */
 const char *an_loop_header(AnModel *m, TSNode loop, TSNode body);
-/* An attribute store of the create-once idiom (`if self.v is None:
- * self.v = tf.Variable(...)`, a layer made in build(), the built flag set
- * beside it): state a trace is meant to set once, not a Python side
- * effect. HY202, the inspect facts and the refactorings share it, so a
+/* A store of the create-once idiom (`if self.v is None: self.v =
+ * tf.Variable(...)`, a layer made in build(), the built flag set beside
+ * it, `if k not in self.slots: self.slots[k] = tf.Variable(...)`): state a
+ * trace is meant to set once, not a Python side effect. HY202, the inspect facts and the refactorings share it, so a
  * function is not dehybridized for what HY202 accepts (trace_effects.c). */
 bool an_site_creates_once(AnModel *m, const AnSite *s);
 /* Ancestors of `node`, outermost first and its parent last, at least up

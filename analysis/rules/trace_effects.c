@@ -348,11 +348,31 @@ static bool effects__create_once_flag(AnModel *m, const AnSite *s, TSNode right)
   return effects__block_has(m, s->ctx.func, an_field(m->lang, guard, AN_FIELD_consequence), effects__creates_variables);
 }
 
+/* `if key not in self._slots: self._slots[key] = tf.Variable(...)`: the
+ * keyed form of the idiom (optimizers that make a slot the first time they
+ * see a variable). The guard must test the container stored into. */
+static bool effects__keyed_creation(AnModel *m, const AnSite *s, TSNode left, TSNode right) {
+  const char *d;
+  if (!effects__creation_value(m, right, s->ctx.func, &d)) return false;
+  TSNode guard = an_enclosing_if(m, s->node, s->ctx.func);
+  if (ts_node_is_null(guard)) return false;
+  TSNode box = an_unparen(m->lang, an_field(m->lang, left, AN_FIELD_value));
+  AnSym bs = an_sym(m->lang, box);
+  if (bs == AN_SYM_attribute) box = an_field(m->lang, box, AN_FIELD_attribute);
+  else if (bs != AN_SYM_identifier) return false;
+  uint32_t len;
+  const char *t = an_text(m->src, box, &len);
+  return an_mentions(m, an_field(m->lang, guard, AN_FIELD_condition), t, len);
+}
+
 bool an_site_creates_once(AnModel *m, const AnSite *s) {
   if (s->kind != AN_SITE_ASSIGN) return false;
-  if (an_sym(m->lang, an_field(m->lang, s->node, AN_FIELD_left)) != AN_SYM_attribute) return false;
+  TSNode left = an_field(m->lang, s->node, AN_FIELD_left);
   TSNode right = an_field(m->lang, s->node, AN_FIELD_right);
   if (ts_node_is_null(right)) return false;
+  AnSym ls = an_sym(m->lang, left);
+  if (ls == AN_SYM_subscript) return effects__keyed_creation(m, s, left, right);
+  if (ls != AN_SYM_attribute) return false;
   return effects__guarded_creation(m, s, right) || effects__create_once_flag(m, s, right);
 }
 
@@ -602,7 +622,7 @@ static void effects__assignments(AnModel *m) {
       if (bs == AN_SYM_identifier && (effects__local(m, base, func) || effects__is_param(m, base, func))) continue;
       if (bs != AN_SYM_identifier && bs != AN_SYM_attribute) continue;
       AnKind k = effects__receiver_kind(m, base, func);
-      if (k != AN_KIND_PY_CONTAINER) continue;
+      if (k != AN_KIND_PY_CONTAINER || an_site_creates_once(m, s)) continue;
       what = "item";
     } else if (ls == AN_SYM_identifier) {
       uint32_t len;
