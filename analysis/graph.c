@@ -254,6 +254,31 @@ int an_constructed_class(AnModel *m, TSNode value) {
   return an_hash_get(&m->class_map, AN_SCOPE_MODULE, t, len);
 }
 
+int an_chain_memo(AnModel *m, int which, int b, int (*compute)(AnModel *m, int b)) {
+  uint32_t n = m->bindings.count;
+  if (b < 0 || (uint32_t)b >= n) return compute(m, b);
+  int32_t *memo = m->chain_memo[which];
+  if (!memo) {
+    memo = an_arena_alloc(&m->arena, sizeof *memo * n);
+    if (!memo) return compute(m, b);
+    memset(memo, 0, sizeof *memo * n);
+    m->chain_memo[which] = memo;
+  }
+  if (!memo[b]) memo[b] = compute(m, b) + 2;
+  return memo[b] - 2;
+}
+
+/* The one class every binding of the chain constructs, or -1. */
+static int graph__chain_class(AnModel *m, int b) {
+  int cls = -1;
+  for (int k = b; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
+    int c = an_constructed_class(m, AN_VEC_AT(m->bindings, AnBinding, k).value);
+    if (c < 0 || (cls >= 0 && c != cls)) return -1;
+    cls = c;
+  }
+  return cls;
+}
+
 /* Method `name` of class `cls` itself: a def, or an attribute bound to a
  * function (`self.step = tf.function(self._step)`); -1. */
 static int graph__own_method(AnModel *m, int cls, const char *name, uint32_t len, int depth) {
@@ -288,15 +313,7 @@ static int graph__instance_class(AnModel *m, const char *name, uint32_t len, int
     for (uint32_t i = 0; fn && i < fn->param_count; i++)
       if (strlen(fn->params[i].name) == len && memcmp(fn->params[i].name, name, len) == 0) return -1;
     int b = an_hash_get(&m->binding_map, f, name, len);
-    if (b >= 0) {
-      int cls = -1;
-      for (int k = b; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
-        int c = an_constructed_class(m, AN_VEC_AT(m->bindings, AnBinding, k).value);
-        if (c < 0 || (cls >= 0 && c != cls)) return -1;
-        cls = c;
-      }
-      return cls;
-    }
+    if (b >= 0) return an_chain_memo(m, AN_CHAIN_GRAPH_CLASS, b, graph__chain_class);
     if (f < 0) return -1;
   }
 }
@@ -1167,6 +1184,7 @@ void an_graph_reset(AnModel *m) {
   m->infos_built = false;
   m->reach_list = NULL;
   m->reach_seen = NULL;
+  memset(m->chain_memo, 0, sizeof m->chain_memo);
   m->spans = NULL;
   m->span_count = 0;
   m->spans_built = false;

@@ -268,6 +268,9 @@ struct AnModel {
    * scan reached, and a mark per function, cleared after each scan. */
   int *reach_list;
   uint8_t *reach_seen;
+  /* an_chain_memo's answers, one array per AN_CHAIN_* question, by the
+   * index of a chain's first binding. */
+  int32_t *chain_memo[3];
   /* Per-version caches of the editor features (computed on first request). */
   const AnSpan *spans;
   uint32_t span_count;
@@ -393,6 +396,13 @@ typedef struct AnClassSearch {
 int an_class_search(AnModel *m, int cls, const AnClassSearch *s);
 /* The class of this module a value constructs (`Trainer(...)`), else -1. */
 int an_constructed_class(AnModel *m, TSNode value);
+/* The answer of `compute` for the chain of bindings that starts at binding
+ * `b`, computed once per chain and question: a function rebinding one name
+ * n times and using it n times would otherwise walk the chain n times.
+ * `which` names the question (the class all the bindings construct, as the
+ * graph, HY108 and HY308 each define it); compute returns -1 or more. */
+enum { AN_CHAIN_GRAPH_CLASS, AN_CHAIN_INSTANCE_CLASS, AN_CHAIN_KERAS_CLASS };
+int an_chain_memo(AnModel *m, int which, int b, int (*compute)(AnModel *m, int b));
 /* Forgets everything an_graph_build, the kinds, the rules and the editor
  * features derived, leaving the records of the walk as an_collect made them
  * (with the callee names an_call_dotted found, which depend on them only). */

@@ -65,16 +65,10 @@ typedef struct InstTarget {
 
 /* The class of the instance `obj` holds when it is `Cls(...)` or a name
  * all of whose bindings in `func`'s own scope are `Cls(...)`; -1. */
-static int inst__object_class(AnModel *m, TSNode obj, int func) {
-  obj = an_unparen(m->lang, obj);
-  AnSym s = an_sym(m->lang, obj);
-  if (s == AN_SYM_call) return an_constructed_class(m, obj);
-  if (s != AN_SYM_identifier) return -1;
-  uint32_t len;
-  const char *t = an_text(m->src, obj, &len);
+/* The one class every binding of the chain constructs; -1 also when one
+ * of them is a loop target or an unpacking. */
+static int inst__chain_class(AnModel *m, int b) {
   int cls = -1;
-  int b = an_hash_get(&m->binding_map, func, t, len);
-  if (b < 0) return -1;
   for (; b >= 0; b = AN_VEC_AT(m->bindings, AnBinding, b).next) {
     AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, b);
     if (bd->from_for || bd->from_unpack || ts_node_is_null(bd->value)) return -1;
@@ -83,6 +77,17 @@ static int inst__object_class(AnModel *m, TSNode obj, int func) {
     cls = c;
   }
   return cls;
+}
+
+static int inst__object_class(AnModel *m, TSNode obj, int func) {
+  obj = an_unparen(m->lang, obj);
+  AnSym s = an_sym(m->lang, obj);
+  if (s == AN_SYM_call) return an_constructed_class(m, obj);
+  if (s != AN_SYM_identifier) return -1;
+  uint32_t len;
+  const char *t = an_text(m->src, obj, &len);
+  int b = an_hash_get(&m->binding_map, func, t, len);
+  return b < 0 ? -1 : an_chain_memo(m, AN_CHAIN_INSTANCE_CLASS, b, inst__chain_class);
 }
 
 /* The class of another module `call` constructs: an imported name (or

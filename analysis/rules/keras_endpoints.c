@@ -69,7 +69,7 @@ static int kend__instantiated(AnModel *m, TSNode value) {
 
 /* The class every binding in a chain instantiates, or -1 when one of them
  * does something else. */
-static int kend__bindings_class(AnModel *m, int b) {
+static int kend__chain_class(AnModel *m, int b) {
   int cls = -1;
   for (int k = b; k >= 0; k = AN_VEC_AT(m->bindings, AnBinding, k).next) {
     AnBinding *bd = &AN_VEC_AT(m->bindings, AnBinding, k);
@@ -79,6 +79,10 @@ static int kend__bindings_class(AnModel *m, int b) {
     cls = c;
   }
   return cls;
+}
+
+static int kend__bindings_class(AnModel *m, int b) {
+  return an_chain_memo(m, AN_CHAIN_KERAS_CLASS, b, kend__chain_class);
 }
 
 /* The method whose `self` the identifier is, or -1. */
