@@ -519,11 +519,23 @@ static TSNode unroll__python_range(AnModel *m, TSNode it, int func) {
   return it;
 }
 
+/* "up to 64 times", "once per iteration ('steps' times)". */
+static const char *unroll__times(AnModel *m, long n, bool up_to, const char *bound_text) {
+  return n >= 0 ? an_arena_printf(&m->arena, "%s%ld times", up_to ? "up to " : "", n)
+                : an_arena_printf(&m->arena, "once per iteration ('%s' times)", bound_text);
+}
+
+/* A large count raises the severity one level; the chain to the root is
+ * the related information. */
+static void unroll__finish(AnModel *m, AnFinding *f, bool large, int func) {
+  if (large && f->severity > AN_SEV_ERROR) f->severity = (AnSeverity)(f->severity - 1);
+  an_finding_related_chain(m, f, func);
+}
+
 static void unroll__report_range(AnModel *m, const AnSite *s, TSNode range, TSNode body, long n, bool up_to,
                                  bool large, const char *bound_text) {
   int func = s->ctx.func;
-  const char *times = n >= 0 ? an_arena_printf(&m->arena, "%s%ld times", up_to ? "up to " : "", n)
-                             : an_arena_printf(&m->arena, "once per iteration ('%s' times)", bound_text);
+  const char *times = unroll__times(m, n, up_to, bound_text);
   AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_LOOP_UNROLLED, range, func,
                               "`%s` in '%s' is a Python loop (range of a Python int): AutoGraph leaves it to "
                               "Python, so tracing runs it and copies its body's TensorFlow ops into the graph %s, "
@@ -531,8 +543,7 @@ static void unroll__report_range(AnModel *m, const AnSite *s, TSNode range, TSNo
                               "one TensorFlow loop",
                               an_loop_header(m, s->node, body), an_func_label(m, func), times);
   if (!f) return;
-  if (large && f->severity > AN_SEV_ERROR) f->severity = (AnSeverity)(f->severity - 1);
-  an_finding_related_chain(m, f, func);
+  unroll__finish(m, f, large, func);
   /* range -> tf.range: conditionally safe (rules.md HY109): the loop
    * variable becomes a tensor and loop-carried values must keep their
    * shape and dtype. */
@@ -551,17 +562,14 @@ static void unroll__report_range(AnModel *m, const AnSite *s, TSNode range, TSNo
 static void unroll__report_comprehension(AnModel *m, const AnSite *s, TSNode range, long n, bool up_to, bool large,
                                          const char *bound_text) {
   int func = s->ctx.func;
-  const char *times = n >= 0 ? an_arena_printf(&m->arena, "%s%ld times", up_to ? "up to " : "", n)
-                             : an_arena_printf(&m->arena, "once per iteration ('%s' times)", bound_text);
+  const char *times = unroll__times(m, n, up_to, bound_text);
   AnFinding *f = an_emit_node(m, AN_RULE_PYTHON_LOOP_UNROLLED, range, func,
                               "`%s` in '%s' is a comprehension over a range of a Python int: AutoGraph never "
                               "converts comprehensions, so tracing runs it and copies its TensorFlow ops into the "
                               "graph %s, which makes tracing slow and the graph large; use vectorized ops, "
                               "tf.vectorized_map, or a tf.range loop writing to a tf.TensorArray",
                               an_snippet(m, s->node), an_func_label(m, func), times);
-  if (!f) return;
-  if (large && f->severity > AN_SEV_ERROR) f->severity = (AnSeverity)(f->severity - 1);
-  an_finding_related_chain(m, f, func);
+  if (f) unroll__finish(m, f, large, func);
 }
 
 /* The body a `for` site repeats: the statement's block, or for a
