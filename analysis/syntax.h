@@ -33,7 +33,8 @@
   X(dictionary_splat_pattern) X(keyword_separator) X(positional_separator) X(type)           \
   X(expression_list) X(named_expression) X(await) X(pair) X(raise_statement)                 \
   X(delete_statement) X(pass_statement) X(break_statement) X(continue_statement)             \
-  X(except_clause) X(finally_clause) X(match_statement) X(interpolation) X(string_content) X(ERROR)
+  X(except_clause) X(finally_clause) X(match_statement) X(interpolation) X(string_content) X(as_pattern) \
+  X(ERROR)
 
 typedef enum AnSym {
   AN_SYM_NONE = 0,

@@ -307,16 +307,15 @@ static bool fc__with_bound(AnModel *m, const TSNode *anc, int n, const char *nam
     uint32_t items = an_sym(m->lang, clause) == AN_SYM_with_clause ? ts_node_named_child_count(clause) : 0;
     for (uint32_t k = 0; k < items; k++) {
       TSNode value = an_field(m->lang, ts_node_named_child(clause, k), AN_FIELD_value);
-      bool as = !ts_node_is_null(value) && strcmp(ts_node_type(value), "as_pattern") == 0;
-      uint32_t c = as ? ts_node_named_child_count(value) : 0;
-      for (uint32_t j = 0; j < c; j++) {
-        TSNode t = ts_node_named_child(value, j);
-        if (strcmp(ts_node_type(t), "as_pattern_target") == 0 && ts_node_named_child_count(t) == 1 &&
-            an_sym(m->lang, ts_node_named_child(t, 0)) == AN_SYM_identifier) {
-          uint32_t tl;
-          const char *tt = an_text(m->src, ts_node_named_child(t, 0), &tl);
-          if (tl == len && memcmp(tt, name, len) == 0) return true;
-        }
+      if (an_sym(m->lang, value) != AN_SYM_as_pattern) continue;
+      /* `make() as name`: the target is the last named child. */
+      uint32_t c = ts_node_named_child_count(value);
+      TSNode t = c >= 2 ? ts_node_named_child(value, c - 1) : value;
+      if (c >= 2 && ts_node_named_child_count(t) == 1 &&
+          an_sym(m->lang, ts_node_named_child(t, 0)) == AN_SYM_identifier) {
+        uint32_t tl;
+        const char *tt = an_text(m->src, ts_node_named_child(t, 0), &tl);
+        if (tl == len && memcmp(tt, name, len) == 0) return true;
       }
     }
   }
