@@ -577,7 +577,7 @@ static void unroll__report_comprehension(AnModel *m, const AnSite *s, TSNode ran
 static TSNode unroll__site_body(AnModel *m, const AnSite *s) {
   const AnLang *l = m->lang;
   if (s->kind == AN_SITE_FOR) return an_field(l, s->node, AN_FIELD_body);
-  TSNode none = {{0}, NULL, NULL}, comp = ts_node_parent(s->node);
+  TSNode none = {{0}, NULL, NULL}, comp = an_parent(m, s->node, s->ctx.func);
   AnSym cs = an_sym(l, comp);
   if (cs != AN_SYM_list_comprehension && cs != AN_SYM_set_comprehension && cs != AN_SYM_dictionary_comprehension &&
       cs != AN_SYM_generator_expression)
